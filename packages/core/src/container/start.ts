@@ -1,0 +1,206 @@
+/**
+ * From a spec to a ready container: validate → discover → pull → create → copy → start → wait.
+ * Any failure after create removes the half-started container before the error reaches the caller,
+ * and the error says which phase failed, after how long, with the container's last log lines.
+ */
+import getPort from 'get-port';
+import { config, scaledTimeout } from '../config.js';
+import type { ContainerInspect, Engine } from '../engine/engine.js';
+import { getEngine } from '../engine/index.js';
+import { AbortError, BerthError, ContainerStartError, type ErrorDetails, type StartPhase, throwIfAborted, withDetails } from '../errors.js';
+import { ensureImage } from '../image/pull.js';
+import { debug } from '../log.js';
+import { Labels } from '../session/labels.js';
+import { ensureSession } from '../session/session.js';
+import { defaultWaitStrategy } from '../wait/default.js';
+import { runWait } from '../wait/run.js';
+import { packCopies } from './copy.js';
+import { createBody } from './create-body.js';
+import { StartedContainer } from './handle.js';
+import { LogHub } from './log-hub.js';
+import { readPorts } from './ports.js';
+import type { ContainerSpec, ResolvedSpec, StartOptions } from './spec.js';
+import { validateSpec } from './validate.js';
+import { ContainerWaitTarget } from './wait-target.js';
+
+const log = debug('container');
+
+/** Starts a container from a spec and resolves once it is ready. The spec is never mutated. */
+export async function start(spec: ContainerSpec, options: StartOptions = {}): Promise<StartedContainer> {
+  const began = performance.now();
+  const { signal, service } = options;
+  let phase: StartPhase = 'validate';
+  let containerId: string | undefined;
+  let resolved: (ResolvedSpec & { portPlans: unknown }) | undefined;
+  let engine: Engine | undefined;
+  let hub: LogHub | undefined;
+  const context = (): ErrorDetails => ({
+    ...(service ? { service } : {}),
+    image: resolved?.image ?? spec?.image,
+    ...(containerId ? { containerId } : {}),
+    phase,
+    elapsedMs: performance.now() - began,
+    ...(hub ? { logTail: hub.tail() } : {}),
+  });
+
+  try {
+    throwIfAborted(signal, 'start');
+    resolved = validateSpec(spec);
+    const plan = resolved;
+    await pickFreePorts(plan);
+
+    phase = 'discover';
+    engine = await getEngine();
+    const session = await ensureSession(engine);
+
+    phase = 'pull';
+    const image = await ensureImage(engine, plan.image, {
+      pullPolicy: plan.pullPolicy,
+      ...(plan.platform ? { platform: plan.platform } : {}),
+      ...(signal ? { signal } : {}),
+    });
+
+    phase = 'create';
+    const labels = { ...session.labels, [Labels.created]: new Date().toISOString(), ...(service ? { [Labels.service]: service } : {}) };
+    const deadline = performance.now() + scaledTimeout(plan.startupTimeoutMs, config());
+    try {
+      containerId = await engine.createContainer(createBody(plan, image.ref, labels), signal);
+    } catch (error) {
+      // An aborted create may still complete on the engine's side: remove by name to be sure.
+      if (signal?.aborted) await engine.removeContainer(plan.name).catch(() => undefined);
+      throw error;
+    }
+    const id = containerId;
+    log('[%s] created %s from %s', id.slice(0, 12), plan.name, image.ref);
+
+    if (plan.copy.length > 0) {
+      phase = 'copy';
+      await engine.putArchive(id, '/', await packCopies(plan.copy), signal);
+    }
+    for (const network of plan.networks.slice(1)) await engine.connectNetwork(network.name, id, network.aliases ?? []);
+
+    phase = 'start';
+    await engine.startContainer(id, signal);
+
+    phase = 'wait';
+    const readiness = makeReadiness(engine, plan, image.ref, deadline, (h) => {
+      hub = h;
+    });
+    const ready = await readiness(undefined, signal);
+    const container = new StartedContainer(engine, plan, image.ref, ready.info, ready.ports, ready.logs, readiness);
+    log('[%s] ready in %d ms', id.slice(0, 12), Math.round(performance.now() - began));
+    return container;
+  } catch (error) {
+    const details = context();
+    hub?.close();
+    if (containerId && engine) await engine.removeContainer(containerId).catch(() => undefined);
+    if (signal?.aborted && !(error instanceof AbortError)) {
+      throw new AbortError(`start of ${details.image} was aborted`, { cause: signal.reason ?? error, details });
+    }
+    throw withDetails(
+      error,
+      details,
+      (message, opts) =>
+        new ContainerStartError(`container failed during ${phase}: ${message}`, {
+          ...opts,
+          hint: hintFor(phase, message),
+        }),
+    );
+  }
+}
+
+/**
+ * Readiness for a start or a restart: follow logs since the container's (re)start, build the wait
+ * target, run the strategy (fail fast on exit), then settle the log hub.
+ */
+function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstDeadline: number, onHub: (hub: LogHub) => void) {
+  let deadline = firstDeadline;
+  return async (_container: StartedContainer | undefined, signal: AbortSignal | undefined) => {
+    const info = await mustInspect(engine, spec);
+    const ports = readPorts(info, engine.portHost);
+    const hub = new LogHub(spec.logConsumer);
+    onHub(hub);
+    const since = engineTimestamp(info.State.StartedAt);
+    hub.attach(
+      await engine.logs(info.Id, {
+        follow: true,
+        tty: info.Config.Tty,
+        ...(since ? { since } : {}),
+        ...(signal ? { signal } : {}),
+      }),
+    );
+    const target = new ContainerWaitTarget(engine, info, ports, hub, image);
+    const hasHealthcheck =
+      Boolean((info.Config as { Healthcheck?: { Test?: string[] } }).Healthcheck?.Test?.length) &&
+      info.Config.Healthcheck?.Test?.[0] !== 'NONE';
+    const strategy =
+      spec.wait ?? defaultWaitStrategy({ hasHealthcheck, exposedTcpPorts: ports.exposed.filter((p) => p.protocol === 'tcp').length });
+    const watch = new AbortController();
+    const exited = engine.waitForExit(info.Id, watch.signal).then(
+      async (exitCode) => ({ exitCode, oomKilled: (await engine.inspectContainer(info.Id))?.State.OOMKilled ?? false }),
+      () => new Promise<never>(() => undefined),
+    );
+    try {
+      await runWait(strategy, target, {
+        // runWait applies BERTH_TIMEOUT_SCALE; the deadline already has it, so hand over the unscaled rest.
+        timeoutMs: Math.max(1, (deadline - performance.now()) / config().timeoutScale),
+        ...(signal ? { signal } : {}),
+        exited,
+        logTail: () => hub.tail(),
+      });
+    } finally {
+      watch.abort();
+    }
+    hub.settle();
+    // A restart gets a fresh budget of the same length.
+    deadline = performance.now() + scaledTimeout(spec.startupTimeoutMs, config());
+    // Port mappings can change while waiting (published after start on some engines): read again.
+    const settled = (await engine.inspectContainer(info.Id, signal)) ?? info;
+    return { info: settled, ports: readPorts(settled, engine.portHost), logs: hub };
+  };
+}
+
+/**
+ * "2026-11-27T17:30:00.123456789Z" → "1795800600.123456789": the engine reads `since` as seconds and
+ * nanoseconds, so logs of an earlier run in the same second are not replayed after a restart.
+ */
+export function engineTimestamp(iso: string): string | undefined {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(iso);
+  if (!match) return undefined;
+  const seconds = Date.parse(`${match[1]}${match[3]}`) / 1000;
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return `${seconds}.${(match[2] ?? '').padEnd(9, '0').slice(0, 9)}`;
+}
+
+async function mustInspect(engine: Engine, spec: ResolvedSpec): Promise<ContainerInspect> {
+  const info = await engine.inspectContainer(spec.name);
+  if (!info)
+    throw new ContainerStartError(`container ${spec.name} disappeared right after start`, {
+      hint: 'something else removed it; is another berth prune running?',
+    });
+  return info;
+}
+
+/** Host ports declared as 'free' are picked now, so the container can be told its port up front. */
+async function pickFreePorts(
+  spec: ResolvedSpec & { portPlans: { pickFree: boolean; container: number; protocol: string }[] },
+): Promise<void> {
+  for (const plan of spec.portPlans) {
+    if (!plan.pickFree) continue;
+    const host = await getPort();
+    const port = spec.ports.find((p) => p.container === plan.container && p.protocol === plan.protocol);
+    if (port) port.host = host;
+  }
+}
+
+function hintFor(phase: StartPhase, message: string): string {
+  if (/port is already allocated|address already in use/i.test(message))
+    return 'a fixed host port is taken; use a random port (the default) or host: "free"';
+  if (/bind source path does not exist|invalid mount config/i.test(message)) return 'check `binds[].source` exists on the engine host';
+  if (/network .* not found/i.test(message)) return 'create the network first (createNetwork) and pass its name';
+  if (phase === 'discover') return 'is the engine running? `berth doctor` shows what was tried';
+  if (phase === 'wait') return 'the container started but never became ready; the log lines above usually say why';
+  return 'run with DEBUG=berth:* for the engine conversation';
+}
+
+export { BerthError };

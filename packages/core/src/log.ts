@@ -1,0 +1,40 @@
+/**
+ * Logging through `debug` namespaces under `berth:` (enable with DEBUG=berth:*). Everything that is
+ * logged passes through `redact`, so credentials handed to berth never reach a log line.
+ */
+import createDebug from 'debug';
+
+export type Logger = (format: string, ...args: unknown[]) => void;
+
+const secrets = new Set<string>();
+
+/** Registers a value (password, token) that must never appear in a log line. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 3) secrets.add(value);
+}
+
+export function redact(text: string): string {
+  let result = text;
+  for (const secret of secrets) result = result.split(secret).join('***');
+  // Credentials inside URLs (postgres://user:pass@host, https://user:pass@registry).
+  return result.replace(/(\w+:\/\/[^:/\s@]+:)[^@\s/]+@/g, '$1***@');
+}
+
+export function debug(namespace: string): Logger {
+  const d = createDebug(`berth:${namespace}`);
+  d.log = (...args: unknown[]) => {
+    process.stderr.write(`${redact(args.map(String).join(' '))}\n`);
+  };
+  return (format, ...args) => {
+    if (d.enabled) d(format, ...args);
+  };
+}
+
+/** A logger whose lines start with the short container id, e.g. `[3f2a1b9c0d1e] pulling`. */
+export function containerLog(namespace: string, containerId: () => string | undefined): Logger {
+  const log = debug(namespace);
+  return (format, ...args) => {
+    const id = containerId();
+    log(`[%s] ${format}`, id ? id.slice(0, 12) : '------------', ...args);
+  };
+}

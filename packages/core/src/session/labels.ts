@@ -1,0 +1,36 @@
+/**
+ * Labels berth puts on everything it creates. The `dev.berth.` prefix is reserved: user labels under
+ * it are rejected at validation.
+ */
+export const LABEL_PREFIX = 'dev.berth.';
+
+export const Labels = {
+  /** The run that owns the resource. Every container, network and volume carries it. */
+  session: 'dev.berth.session',
+  /** Pid of the process that owns the session (the runner's main process). */
+  ownerPid: 'dev.berth.owner.pid',
+  /** Host name of the machine the owner runs on; a dead-owner sweep only trusts its own host. */
+  ownerHost: 'dev.berth.owner.host',
+  /** Start time of the owner process (guards against pid reuse). */
+  ownerStart: 'dev.berth.owner.start',
+  /**
+   * ISO time the resource was created. `Session.labels` carries the session's start; network and
+   * volume creation overwrite it with their own time.
+   */
+  created: 'dev.berth.created',
+  /** Version of @berth/core that created it. */
+  version: 'dev.berth.version',
+  /** Service name given by an adapter or module ("db", "cache"). */
+  service: 'dev.berth.service',
+  /**
+   * A volume created with `keep: true`. It carries no session label, so no session end, reaper or
+   * dead-session sweep removes it; only `berth prune --all` (or its own `remove()`) does.
+   */
+  kept: 'dev.berth.kept',
+  /** Built images: remove at session end. */
+  removeImage: 'dev.berth.remove-at-end',
+  /** Test stand-in images provisioned by the project (not session resources). */
+  testImage: 'dev.berth.test-image',
+} as const;
+
+export const BERTH_VERSION = '0.1.0';
