@@ -181,7 +181,7 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
         `${field}.source`,
         'an existing host path',
         bind.source,
-        'the engine would otherwise create an empty root-owned directory there',
+        'create it first; bind sources are paths on the machine the engine runs on',
       );
     }
     if (!bind.target.startsWith('/')) fail(`${field}.target`, 'an absolute container path', bind.target);

@@ -121,7 +121,8 @@ export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: str
       }
     }
   }
-  throw new EngineUnreachableError('no container engine answered', {
+  const tried = attempts.map((attempt) => `\n    - ${formatAttempt(attempt)}`).join('');
+  throw new EngineUnreachableError(`no container engine answered; tried:${tried}`, {
     hint: 'is the engine running? start Docker (or run scripts/engine-up), or set DOCKER_HOST; `berth doctor` shows what was tried',
     details: { attempts: attempts.map(formatAttempt) },
   });

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../config.js';
+import { EngineUnreachableError } from '../errors.js';
+import type { EngineEndpoint } from './endpoint.js';
+import { type DiscoveryIO, discover } from './discovery.js';
+
+const HOME = '/home/u';
+
+/** A fake filesystem and a ping that answers only for the endpoints listed as alive. */
+function fakeIO(files: Record<string, string>, alive: string[]): DiscoveryIO & { pinged: string[] } {
+  const pinged: string[] = [];
+  return {
+    pinged,
+    exists: (path) => Object.keys(files).some((f) => f === path || f.startsWith(`${path}/`)),
+    readFile: (path) => files[path],
+    ping: async (endpoint: EngineEndpoint) => {
+      pinged.push(endpoint.display);
+      if (alive.some((a) => endpoint.display.startsWith(a))) return { version: '20.10.24', apiVersion: '1.41' };
+      throw new Error('connection refused');
+    },
+  };
+}
+
+describe('discover', () => {
+  it('uses DOCKER_HOST before any socket', async () => {
+    const io = fakeIO({ '/var/run/docker.sock': '' }, ['tcp://10.0.0.2:2375', 'unix:///var/run/docker.sock']);
+    const result = await discover(readConfig({ DOCKER_HOST: 'tcp://10.0.0.2:2375' }, HOME), io);
+    expect(result.strategy).toBe('DOCKER_HOST');
+    expect(result.endpoint).toMatchObject({ protocol: 'http', host: '10.0.0.2', port: 2375 });
+    expect(result.attempts[0]).toMatchObject({ strategy: 'option', outcome: 'skipped' });
+  });
+
+  it('turns tcp into https with DOCKER_TLS_VERIFY and reads the certificates', async () => {
+    const files = { '/certs/ca.pem': 'CA', '/certs/cert.pem': 'CERT', '/certs/key.pem': 'KEY' };
+    const io = fakeIO(files, ['tcp://remote:2376']);
+    const result = await discover(readConfig({ DOCKER_HOST: 'tcp://remote:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }, HOME), io);
+    expect(result.endpoint).toMatchObject({ protocol: 'https', tls: { ca: 'CA', cert: 'CERT', key: 'KEY', verify: true } });
+  });
+
+  it('does not fall through to another engine when the explicit DOCKER_HOST fails', async () => {
+    const io = fakeIO({ '/var/run/docker.sock': '' }, ['unix:///var/run/docker.sock']);
+    const error = await discover(readConfig({ DOCKER_HOST: 'tcp://127.0.0.1:1' }, HOME), io).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineUnreachableError);
+    expect(io.pinged).toEqual(['tcp://127.0.0.1:1']);
+    expect((error as EngineUnreachableError).message).toContain('DOCKER_HOST tcp://127.0.0.1:1 — failed: connection refused');
+  });
+
+  it('resolves the current docker context through the contexts store', async () => {
+    const digest = createHash('sha256').update('remote').digest('hex');
+    const files = {
+      [`${HOME}/.docker/config.json`]: JSON.stringify({ currentContext: 'remote' }),
+      [`${HOME}/.docker/contexts/meta/${digest}/meta.json`]: JSON.stringify({ Endpoints: { docker: { Host: 'unix:///run/ctx.sock' } } }),
+    };
+    const io = fakeIO(files, ['unix:///run/ctx.sock']);
+    const result = await discover(readConfig({}, HOME), io);
+    expect(result.strategy).toBe('docker context');
+    expect(result.endpoint.socketPath).toBe('/run/ctx.sock');
+  });
+
+  it('DOCKER_CONTEXT wins over currentContext', async () => {
+    const digest = createHash('sha256').update('other').digest('hex');
+    const files = {
+      [`${HOME}/.docker/config.json`]: JSON.stringify({ currentContext: 'missing' }),
+      [`${HOME}/.docker/contexts/meta/${digest}/meta.json`]: JSON.stringify({ Endpoints: { docker: { Host: 'tcp://ctx:2375' } } }),
+    };
+    const result = await discover(readConfig({ DOCKER_CONTEXT: 'other' }, HOME), fakeIO(files, ['tcp://ctx:2375']));
+    expect(result.endpoint.host).toBe('ctx');
+  });
+
+  it('walks the socket list in order: default, rootless, desktop, podman, colima', async () => {
+    const files = { '/run/user/1000/podman/podman.sock': '', [`${HOME}/.colima/default/docker.sock`]: '' };
+    const io = fakeIO(files, [`unix://${HOME}/.colima`, 'unix:///run/user/1000/podman']);
+    const result = await discover(readConfig({ XDG_RUNTIME_DIR: '/run/user/1000' }, HOME), io);
+    expect(result.strategy).toBe('Podman rootless socket');
+    const skipped = result.attempts.filter((a) => a.outcome === 'skipped').map((a) => a.reason);
+    expect(skipped).toContain('no socket at /var/run/docker.sock');
+    expect(skipped).toContain('no socket at /run/user/1000/docker.sock');
+    expect(skipped).toContain(`no socket at ${HOME}/.docker/run/docker.sock`);
+  });
+
+  it('lists every strategy and why it failed when nothing answers', async () => {
+    const error = (await discover(readConfig({}, HOME), fakeIO({ '/var/run/docker.sock': '' }, [])).catch((e: unknown) => e)) as EngineUnreachableError;
+    expect(error.code).toBe('BERTH_ENGINE_UNREACHABLE');
+    expect(error.hint).toContain('berth doctor');
+    const attempts = error.details.attempts as string[];
+    expect(attempts.length).toBe(11);
+    expect(attempts).toContain('default socket unix:///var/run/docker.sock — failed: connection refused');
+    expect(attempts).toContain('rootless socket — skipped: XDG_RUNTIME_DIR is not set');
+  });
+
+  it('rejects a malformed DOCKER_HOST with the value quoted', async () => {
+    const error = (await discover(readConfig({ DOCKER_HOST: 'not a url' }, HOME), fakeIO({}, [])).catch((e: unknown) => e)) as EngineUnreachableError;
+    expect((error.details.attempts as string[])[1]).toContain('"not a url"');
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The declaration both runners read: `berth.config.ts` exports `defineConfig({ services, env })`, or
+ * the same object is passed inline to the vitest plugin or the jest preset.
+ */
+import { ConfigError } from '../errors.js';
+import type { ServiceDefinition, ServicesDetails } from './definition.js';
+
+export interface BerthRunConfig<S extends Record<string, ServiceDefinition> = Record<string, ServiceDefinition>> {
+  services: S;
+  /**
+   * Environment variables for the code under test, computed from the running services' details,
+   * e.g. `{ DATABASE_URL: (s) => s.db.url }`. Set in the runner's main process before workers start.
+   */
+  env?: Record<string, (services: ServicesDetails<S>) => string>;
+}
+
+/** Identity function that gives a config file its types. */
+export function defineConfig<S extends Record<string, ServiceDefinition>>(config: BerthRunConfig<S>): BerthRunConfig<S> {
+  return config;
+}
+
+/** Checks the shape of a config loaded from a file or passed inline. */
+export function validateRunConfig(value: unknown, source: string): BerthRunConfig {
+  const config = (value as { default?: unknown })?.default ?? value;
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigError(`expected ${source} to export a berth config object, got ${typeof config}`, {
+      hint: "export default defineConfig({ services: { db: postgres() } }) from '@berth/core'",
+    });
+  }
+  const services = (config as { services?: unknown }).services;
+  if (typeof services !== 'object' || services === null || Array.isArray(services)) {
+    throw new ConfigError(`expected \`services\` in ${source} to be an object of service definitions`, {
+      hint: 'services: { db: postgres({ image: "postgres:15" }) }',
+    });
+  }
+  for (const [name, definition] of Object.entries(services)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
+      throw new ConfigError(`expected service name ${JSON.stringify(name)} in ${source} to be an identifier`);
+    }
+    if (typeof (definition as ServiceDefinition)?.start !== 'function') {
+      throw new ConfigError(
+        `expected \`services.${name}\` in ${source} to be a service such as postgres() or redis(), got ${JSON.stringify(definition)}`,
+      );
+    }
+  }
+  const env = (config as { env?: unknown }).env;
+  if (env !== undefined) {
+    if (typeof env !== 'object' || env === null) throw new ConfigError(`expected \`env\` in ${source} to be an object of functions`);
+    for (const [key, fn] of Object.entries(env)) {
+      if (typeof fn !== 'function') throw new ConfigError(`expected \`env.${key}\` in ${source} to be a function of the services' details`);
+    }
+  }
+  return config as BerthRunConfig;
+}
