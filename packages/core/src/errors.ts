@@ -192,7 +192,8 @@ export function withDetails(
     if (error.hint !== undefined) merged.hint = error.hint;
     if (error.cause !== undefined) merged.cause = error.cause;
     const enriched = new Ctor(error.summary, merged);
-    enriched.stack = `${enriched.name}: ${enriched.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+    const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    enriched.stack = [`${enriched.name}: ${enriched.message}`, ...frames].join('\n');
     return enriched;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -31,7 +31,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
   const { signal, service } = options;
   let phase: StartPhase = 'validate';
   let containerId: string | undefined;
-  let resolved: (ResolvedSpec & { portPlans: unknown }) | undefined;
+  let resolved: ReturnType<typeof validateSpec> | undefined;
   let engine: Engine | undefined;
   let hub: LogHub | undefined;
   const context = (): ErrorDetails => ({
@@ -120,7 +120,10 @@ function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstD
     const ports = readPorts(info, engine.portHost);
     const hub = new LogHub(spec.logConsumer);
     onHub(hub);
-    const since = engineTimestamp(info.State.StartedAt);
+    // Lines printed at once can carry a timestamp slightly before StartedAt, so "since this start"
+    // means "after the previous run finished": all lines on a first start, only the new run's after
+    // a restart.
+    const since = engineTimestamp(info.State.FinishedAt);
     hub.attach(
       await engine.logs(info.Id, {
         follow: true,

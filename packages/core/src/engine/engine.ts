@@ -107,7 +107,9 @@ export async function pingEndpoint(endpoint: EngineEndpoint, timeoutMs = 3000): 
   const docker = createDocker(endpoint, timeoutMs);
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const v = (await docker.version({ abortSignal: signal } as never)) as Docker.DockerVersion & {
+    // dockerode accepts options here although its types do not say so.
+    const version = docker.version as unknown as (options: object) => Promise<Docker.DockerVersion>;
+    const v = (await version.call(docker, { abortSignal: signal })) as Docker.DockerVersion & {
       Platform?: { Name?: string };
     };
     return {
@@ -123,7 +125,7 @@ export async function pingEndpoint(endpoint: EngineEndpoint, timeoutMs = 3000): 
 }
 
 export function describeEngineError(error: unknown): string {
-  const e = error as { code?: string; message?: string; statusCode?: number; json?: { message?: string } };
+  const e = error as { name?: string; code?: string; message?: string; statusCode?: number; json?: { message?: string } };
   if (e?.code === 'ENOENT') return 'socket does not exist';
   if (e?.code === 'EACCES') return 'permission denied on the socket (is your user in the docker group?)';
   if (e?.code === 'ECONNREFUSED') return 'connection refused';
@@ -161,7 +163,7 @@ export class Engine {
 
   async inspectImage(ref: string, signal?: AbortSignal): Promise<ImageInspect | undefined> {
     try {
-      return await this.#docker.getImage(ref).inspect({ abortSignal: signal } as never);
+      return await this.#docker.getImage(ref).inspect({ abortSignal: signal } as object);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw this.#wrap(error, `inspecting image ${ref}`);
@@ -183,7 +185,7 @@ export class Engine {
 
   /** Starts a build from a tar stream of the context; the caller reads the JSON progress stream. */
   async buildStream(context: Readable, options: Record<string, unknown>, signal?: AbortSignal): Promise<Readable> {
-    return (await this.#docker.buildImage(context as never, { ...options, abortSignal: signal } as never)) as Readable;
+    return (await this.#docker.buildImage(context as never, { ...options, abortSignal: signal } as object)) as Readable;
   }
 
   async removeImage(ref: string, force = false): Promise<void> {
@@ -208,17 +210,17 @@ export class Engine {
     const query: Record<string, string> = {};
     if (name) query.name = name;
     if (platform) query.platform = platform;
-    const container = await this.#docker.createContainer({ _query: query, _body: rest, abortSignal: signal } as never);
+    const container = await this.#docker.createContainer({ _query: query, _body: rest, abortSignal: signal } as object);
     return container.id;
   }
 
   async startContainer(id: string, signal?: AbortSignal): Promise<void> {
-    await this.#docker.getContainer(id).start({ abortSignal: signal } as never);
+    await this.#docker.getContainer(id).start({ abortSignal: signal } as object);
   }
 
   async inspectContainer(id: string, signal?: AbortSignal): Promise<ContainerInspect | undefined> {
     try {
-      return await this.#docker.getContainer(id).inspect({ abortSignal: signal } as never);
+      return await this.#docker.getContainer(id).inspect({ abortSignal: signal } as object);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw this.#wrap(error, `inspecting container ${id.slice(0, 12)}`);
@@ -230,7 +232,7 @@ export class Engine {
     try {
       await this.#docker
         .getContainer(id)
-        .stop({ ...(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), abortSignal: signal } as never);
+        .stop({ ...(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), abortSignal: signal } as object);
     } catch (error) {
       const status = statusOf(error);
       if (status === 304 || status === 404) return;
@@ -241,7 +243,7 @@ export class Engine {
   async restartContainer(id: string, timeoutSeconds?: number, signal?: AbortSignal): Promise<void> {
     await this.#docker
       .getContainer(id)
-      .restart({ ...(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), abortSignal: signal } as never);
+      .restart({ ...(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), abortSignal: signal } as object);
   }
 
   /** Force-removes with anonymous volumes; idempotent (404 and "already in progress" are fine). */
@@ -258,7 +260,7 @@ export class Engine {
 
   /** Resolves with the exit code once the container is not running (long poll, no busy loop). */
   async waitForExit(id: string, signal?: AbortSignal): Promise<number> {
-    const result = (await this.#docker.getContainer(id).wait({ abortSignal: signal } as never)) as { StatusCode: number };
+    const result = (await this.#docker.getContainer(id).wait({ abortSignal: signal } as object)) as { StatusCode: number };
     return result.StatusCode;
   }
 
@@ -280,7 +282,7 @@ export class Engine {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const tty = options.tty ?? (await this.inspectContainer(id))?.Config.Tty ?? false;
-    const raw = (await container.logs(query as never)) as unknown as Readable | Buffer;
+    const raw = (await container.logs(query as object)) as unknown as Readable | Buffer;
     if (Buffer.isBuffer(raw)) {
       // Non-follow logs come back as one buffer.
       if (tty) stdout.end(raw);
@@ -334,8 +336,8 @@ export class Engine {
       ...(options.user ? { User: options.user } : {}),
       ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
       abortSignal: options.signal,
-    } as never);
-    const stream = (await exec.start({ hijack: true, stdin: false, abortSignal: options.signal } as never)) as Readable;
+    } as object);
+    const stream = (await exec.start({ hijack: true, stdin: false, abortSignal: options.signal } as object)) as Readable;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const stdout = new PassThrough();
@@ -361,11 +363,11 @@ export class Engine {
   }
 
   async putArchive(id: string, path: string, tar: Readable | Buffer, signal?: AbortSignal): Promise<void> {
-    await this.#docker.getContainer(id).putArchive(tar as never, { path, abortSignal: signal } as never);
+    await this.#docker.getContainer(id).putArchive(tar as never, { path, abortSignal: signal } as object);
   }
 
   async getArchive(id: string, path: string, signal?: AbortSignal): Promise<Readable> {
-    return (await this.#docker.getContainer(id).getArchive({ path, abortSignal: signal } as never)) as unknown as Readable;
+    return (await this.#docker.getContainer(id).getArchive({ path, abortSignal: signal } as object)) as unknown as Readable;
   }
 
   // ---------------------------------------------------------------- networks
@@ -404,7 +406,7 @@ export class Engine {
   }
 
   async listNetworks(labels: Record<string, string | true>): Promise<NetworkSummary[]> {
-    return this.#docker.listNetworks({ filters: JSON.stringify({ label: labelFilter(labels) }) } as never);
+    return this.#docker.listNetworks({ filters: JSON.stringify({ label: labelFilter(labels) }) } as object);
   }
 
   // ---------------------------------------------------------------- volumes
@@ -414,13 +416,13 @@ export class Engine {
       Name: options.name,
       Labels: options.labels,
       Driver: options.driver ?? 'local',
-    } as never)) as unknown as { name?: string; Name?: string };
+    } as object)) as unknown as { name?: string; Name?: string };
     return volume.Name ?? volume.name ?? options.name;
   }
 
   async removeVolume(name: string): Promise<void> {
     try {
-      await this.#docker.getVolume(name).remove({ force: true } as never);
+      await this.#docker.getVolume(name).remove({ force: true } as object);
     } catch (error) {
       if (statusOf(error) === 404) return;
       throw this.#wrap(error, `removing volume ${name}`);
@@ -428,7 +430,7 @@ export class Engine {
   }
 
   async listVolumes(labels: Record<string, string | true>): Promise<VolumeSummary[]> {
-    const result = (await this.#docker.listVolumes({ filters: JSON.stringify({ label: labelFilter(labels) }) } as never)) as {
+    const result = (await this.#docker.listVolumes({ filters: JSON.stringify({ label: labelFilter(labels) }) } as object)) as {
       Volumes: VolumeSummary[] | null;
     };
     return result.Volumes ?? [];
