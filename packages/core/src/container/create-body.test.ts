@@ -44,7 +44,13 @@ describe('createBody', () => {
     expect(body.HostConfig.NanoCpus).toBe(5e8);
     expect(body.HostConfig.ExtraHosts).toEqual(['host.docker.internal:host-gateway']);
     expect(body.HostConfig.Privileged).toBe(false);
-    expect(body).toMatchObject({ name: 'db1', StopSignal: 'SIGINT', StopTimeout: 3, platform: 'linux/amd64', Cmd: ['postgres', '-c', 'fsync=off'] });
+    expect(body).toMatchObject({
+      name: 'db1',
+      StopSignal: 'SIGINT',
+      StopTimeout: 3,
+      platform: 'linux/amd64',
+      Cmd: ['postgres', '-c', 'fsync=off'],
+    });
   });
 });
 

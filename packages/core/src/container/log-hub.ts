@@ -20,6 +20,7 @@ export class LogHub {
   #listeners = new Set<Listener>();
   #ended = false;
   #source: SplitLogs | undefined;
+  #onEnd: (() => void)[] = [];
   readonly #consumer: ((line: LogLine) => void) | undefined;
 
   constructor(consumer?: (line: LogLine) => void) {
@@ -70,6 +71,22 @@ export class LogHub {
     this.#ended = true;
     for (const listener of this.#listeners) listener(undefined);
     this.#listeners.clear();
+    for (const resolve of this.#onEnd.splice(0)) resolve();
+  }
+
+  /**
+   * Resolves when the engine has delivered the last line (the follow stream ends once the container
+   * stops), or after `maxMs`, whichever is first. Used so an exit error quotes the final lines.
+   */
+  drained(maxMs: number): Promise<void> {
+    if (this.#ended) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxMs);
+      this.#onEnd.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Last lines, formatted as "stderr | text" for error messages. */

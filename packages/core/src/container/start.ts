@@ -140,7 +140,10 @@ function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstD
       spec.wait ?? defaultWaitStrategy({ hasHealthcheck, exposedTcpPorts: ports.exposed.filter((p) => p.protocol === 'tcp').length });
     const watch = new AbortController();
     const exited = engine.waitForExit(info.Id, watch.signal).then(
-      async (exitCode) => ({ exitCode, oomKilled: (await engine.inspectContainer(info.Id))?.State.OOMKilled ?? false }),
+      async (exitCode) => {
+        const [state] = await Promise.all([engine.inspectContainer(info.Id), hub.drained(1000)]);
+        return { exitCode, oomKilled: state?.State.OOMKilled ?? false };
+      },
       () => new Promise<never>(() => undefined),
     );
     try {

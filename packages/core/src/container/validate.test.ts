@@ -18,7 +18,11 @@ function errorOf(spec: unknown): InvalidSpecError {
 
 describe('validateSpec', () => {
   it('fills every field and never mutates the spec', () => {
-    const spec: ContainerSpec = Object.freeze({ image: 'redis:7', env: Object.freeze({ A: 1, B: true }), ports: Object.freeze([6379]) as never });
+    const spec: ContainerSpec = Object.freeze({
+      image: 'redis:7',
+      env: Object.freeze({ A: 1, B: true }),
+      ports: Object.freeze([6379]) as never,
+    });
     const resolved = validateSpec(spec);
     expect(resolved).toMatchObject({
       image: 'redis:7',
@@ -40,8 +44,16 @@ describe('validateSpec', () => {
   });
 
   it('parses port strings, udp and free host ports', () => {
-    const resolved = validateSpec({ image: 'x', ports: ['53/udp', '8080', { container: 9092, host: 'free' }, { container: 5432, host: 15432 }] });
-    expect(resolved.ports.map((p) => `${p.container}/${p.protocol}:${p.host}`)).toEqual(['53/udp:0', '8080/tcp:0', '9092/tcp:0', '5432/tcp:15432']);
+    const resolved = validateSpec({
+      image: 'x',
+      ports: ['53/udp', '8080', { container: 9092, host: 'free' }, { container: 5432, host: 15432 }],
+    });
+    expect(resolved.ports.map((p) => `${p.container}/${p.protocol}:${p.host}`)).toEqual([
+      '53/udp:0',
+      '8080/tcp:0',
+      '9092/tcp:0',
+      '5432/tcp:15432',
+    ]);
     expect(resolved.portPlans[2]?.pickFree).toBe(true);
   });
 

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { config } from '../config.js';
 import { InvalidSpecError } from '../errors.js';
+import { parseImageReference } from '../image/reference.js';
 import { LABEL_PREFIX } from '../session/labels.js';
 import type { ContainerSpec, PortSpec, PullPolicy, ResolvedPort, ResolvedSpec } from './spec.js';
 
@@ -127,6 +128,8 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
   if (typeof spec.image !== 'string' || spec.image.trim() === '') {
     fail('image', 'an image reference like "postgres:15"', spec.image);
   }
+  // Throws InvalidImageReferenceError naming what is wrong with the reference.
+  parseImageReference(spec.image.trim());
   if (spec.name !== undefined && (typeof spec.name !== 'string' || !NAME_PATTERN.test(spec.name))) {
     fail('name', 'a container name of letters, digits, _ . -', spec.name);
   }
