@@ -2,6 +2,7 @@
  * Logging through `debug` namespaces under `berth:` (enable with DEBUG=berth:*). Everything that is
  * logged passes through `redact`, so credentials handed to berth never reach a log line.
  */
+import { format } from 'node:util';
 import createDebug from 'debug';
 
 export type Logger = (format: string, ...args: unknown[]) => void;
@@ -23,7 +24,8 @@ export function redact(text: string): string {
 export function debug(namespace: string): Logger {
   const d = createDebug(`berth:${namespace}`);
   d.log = (...args: unknown[]) => {
-    process.stderr.write(`${redact(args.map(String).join(' '))}\n`);
+    // debug leaves %s and %d to the log function, as its default one (util.format) does.
+    process.stderr.write(`${redact(format(...args))}\n`);
   };
   return (format, ...args) => {
     if (d.enabled) d(format, ...args);
