@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from './args.js';
+
+function ok(argv: string[]) {
+  const result = parseArgs(argv);
+  if (!result.ok) throw new Error(result.message);
+  return result.args;
+}
+
+function fails(argv: string[]): string {
+  const result = parseArgs(argv);
+  if (result.ok) throw new Error('expected a usage error');
+  return result.message;
+}
+
+describe('parseArgs', () => {
+  it('shows help without a command and with --help anywhere', () => {
+    expect(ok([]).command).toBe('help');
+    expect(ok(['prune', '--bogus', '--help']).command).toBe('help');
+    expect(ok(['-h']).command).toBe('help');
+  });
+
+  it('reads commands and flags in any order', () => {
+    expect(ok(['--json', 'prune', '--dry-run', '--all'])).toEqual({
+      command: 'prune',
+      json: true,
+      dryRun: true,
+      all: true,
+      sessions: [],
+      engine: undefined,
+    });
+  });
+
+  it('takes values separated or inline, and repeats --session', () => {
+    const args = ok(['ls', '--session', 'abc', '--session=def', '--engine=unix:///x.sock']);
+    expect(args.sessions).toEqual(['abc', 'def']);
+    expect(args.engine).toBe('unix:///x.sock');
+  });
+
+  it('rejects unknown commands, options and stray arguments', () => {
+    expect(fails(['rm'])).toBe('unknown command "rm"');
+    expect(fails(['ls', '--force'])).toBe('unknown option --force');
+    expect(fails(['ls', 'extra'])).toBe('unexpected argument "extra"');
+  });
+
+  it('rejects flags that do not apply to the command', () => {
+    expect(fails(['ls', '--all'])).toBe('--all does not apply to `berth ls`');
+    expect(fails(['doctor', '--dry-run'])).toBe('--dry-run does not apply to `berth doctor`');
+  });
+
+  it('needs values and keeps --all and --session apart', () => {
+    expect(fails(['prune', '--session'])).toBe('--session needs a value');
+    expect(fails(['prune', '--session', '--all'])).toBe('--session needs a value');
+    expect(fails(['prune', '--all', '--session', 'x'])).toBe('--all and --session exclude each other');
+  });
+});

@@ -1,0 +1,97 @@
+/** Hand-rolled argv parsing for `berth` (no CLI framework): pure, so it is unit-tested directly. */
+
+export type Command = 'doctor' | 'ls' | 'prune';
+
+export interface CliArgs {
+  command: Command | 'help';
+  json: boolean;
+  dryRun: boolean;
+  all: boolean;
+  /** Restrict ls/prune to these sessions. */
+  sessions: string[];
+  /** DOCKER_HOST-style address overriding discovery. */
+  engine: string | undefined;
+}
+
+export type ParseResult = { ok: true; args: CliArgs } | { ok: false; message: string };
+
+const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'help'];
+/** Which flags each command accepts (beyond --help, --json and --engine). */
+const ALLOWED: Record<Command | 'help', readonly string[]> = {
+  doctor: [],
+  ls: ['--session'],
+  prune: ['--all', '--dry-run', '--session'],
+  help: [],
+};
+
+export const USAGE = `Usage: berth <command> [options]
+
+Commands:
+  doctor    how berth finds the engine: each strategy tried and its outcome, the engine and API
+            version, the endpoint used and the host for published ports
+  ls        berth's resources on the engine, grouped by session, with each owner's state
+  prune     remove the resources of sessions whose owner is dead on this host
+
+Options:
+  --json              machine-readable output
+  --engine ADDR       use this engine (DOCKER_HOST syntax) instead of discovery
+  --session ID        (ls, prune) only this session; repeatable
+  --all               (prune) everything berth labelled: every session, alive or not, and kept volumes
+  --dry-run           (prune) list what would be removed, remove nothing
+  -h, --help          this text
+
+Exit codes: 0 success; 1 the engine is unreachable or something could not be removed; 2 bad usage.`;
+
+export function parseArgs(argv: readonly string[]): ParseResult {
+  const args: CliArgs = { command: 'help', json: false, dryRun: false, all: false, sessions: [], engine: undefined };
+  if (argv.includes('-h') || argv.includes('--help')) return { ok: true, args };
+  let command: string | undefined;
+  const seen: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string | undefined => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('-')) return undefined;
+      i++;
+      return next;
+    };
+    switch (flag) {
+      case '--json':
+        args.json = true;
+        break;
+      case '--all':
+        args.all = true;
+        seen.push(flag);
+        break;
+      case '--dry-run':
+        args.dryRun = true;
+        seen.push(flag);
+        break;
+      case '--engine':
+      case '--session': {
+        const v = value();
+        if (!v) return { ok: false, message: `${flag} needs a value` };
+        if (flag === '--engine') args.engine = v;
+        else args.sessions.push(v);
+        if (flag === '--session') seen.push(flag);
+        break;
+      }
+      default:
+        if (raw.startsWith('-')) return { ok: false, message: `unknown option ${raw}` };
+        if (command !== undefined) return { ok: false, message: `unexpected argument ${JSON.stringify(raw)}` };
+        if (!COMMANDS.includes(raw)) return { ok: false, message: `unknown command ${JSON.stringify(raw)}` };
+        command = raw;
+    }
+  }
+  if (command === undefined) return { ok: true, args };
+  args.command = command as CliArgs['command'];
+  const allowed = ALLOWED[args.command];
+  const stray = seen.find((flag) => !allowed.includes(flag));
+  if (stray) return { ok: false, message: `${stray} does not apply to \`berth ${args.command}\`` };
+  if (args.all && args.sessions.length > 0) return { ok: false, message: '--all and --session exclude each other' };
+  return { ok: true, args };
+}

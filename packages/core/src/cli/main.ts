@@ -1,0 +1,60 @@
+/**
+ * The `berth` command (dist/cli.js). Exit codes: 0 success; 1 engine unreachable or removals failed;
+ * 2 bad usage.
+ */
+import { readConfig } from '../config.js';
+import { connect } from '../engine/index.js';
+import { isBerthError } from '../errors.js';
+import { parseArgs, USAGE } from './args.js';
+import { doctor, printDoctor } from './doctor.js';
+import { type Output, stdio } from './format.js';
+import { groupJson, listGroups, printGroups } from './ls.js';
+import { printPrune, prune, pruneJson } from './prune.js';
+
+export async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    io.err(`berth: ${parsed.message}`);
+    io.err('run `berth --help` for usage');
+    return 2;
+  }
+  const args = parsed.args;
+  const cfg = readConfig();
+  const json = (value: unknown) => io.out(JSON.stringify(value, null, 2));
+  switch (args.command) {
+    case 'help':
+      io.out(USAGE);
+      return 0;
+    case 'doctor': {
+      const report = await doctor(cfg, args.engine);
+      if (args.json) json(report);
+      else printDoctor(report, io);
+      return report.used ? 0 : 1;
+    }
+    case 'ls': {
+      const engine = await connect(cfg, args.engine);
+      const groups = await listGroups(engine, args.sessions, 'all');
+      if (args.json) json({ sessions: groups.map(groupJson) });
+      else printGroups(groups, io);
+      return 0;
+    }
+    case 'prune': {
+      const engine = await connect(cfg, args.engine);
+      const result = await prune(engine, { all: args.all, dryRun: args.dryRun, sessions: args.sessions });
+      if (args.json) json(pruneJson(result));
+      else printPrune(result, io);
+      return result.failed.length > 0 ? 1 : 0;
+    }
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = isBerthError(error) ? error.message : String((error as Error)?.stack ?? error);
+    process.stderr.write(`berth: ${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,2 @@
+export type { Network, NetworkOptions } from './network.js';
+export { createNetwork } from './network.js';

@@ -1,0 +1,202 @@
+/**
+ * One session per run. The first process that needs one (or that an adapter tells to, through
+ * `createSession`) becomes its owner: it picks the id, writes BERTH_SESSION_ID / _OWNER_PID /
+ * _OWNER_START into `process.env` so worker processes and threads inherit it, spawns the reaper,
+ * installs cooperative signal handlers and starts a background sweep of dead sessions. Processes
+ * that inherit the id join: what they create carries the same labels and belongs to the run, and
+ * they spawn no reaper of their own.
+ *
+ * The state below is per process by nature (it mirrors process.env); nothing outside this file
+ * reaches into it.
+ */
+import { hostname } from 'node:os';
+import { config, resetConfig } from '../config.js';
+import type { Engine } from '../engine/engine.js';
+import { type EngineOptions, getEngine } from '../engine/index.js';
+import { CleanupError } from '../errors.js';
+import { debug } from '../log.js';
+import { removeSession } from './cleanup.js';
+import { newSessionId } from './id.js';
+import { BERTH_VERSION, Labels } from './labels.js';
+import { pidAlive, procStartTime } from './owner.js';
+import { type ReaperHandle, spawnReaper } from './reaper.js';
+import { installSignalCleanup } from './signals.js';
+import { sweepDeadSessions } from './sweep.js';
+
+const log = debug('session');
+const SIGNAL_CLEANUP_TIMEOUT_MS = 10_000;
+
+export interface Session {
+  /** The run's id, shared with worker processes through BERTH_SESSION_ID. */
+  readonly id: string;
+  /** True in the process that created the session (and spawned its reaper). */
+  readonly owner: boolean;
+  /** Labels every resource of this session carries (session, owner pid/host/start, version). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+interface Active {
+  session: Session;
+  /** Engines the session has resources on, by endpoint. */
+  engines: Map<string, Engine>;
+  reaper: ReaperHandle | undefined;
+  uninstallSignals: (() => void) | undefined;
+}
+
+let pending: Promise<Active> | undefined;
+let swept = false;
+
+/** Creates the process's session on first call (or joins the inherited one); later calls share it. */
+export async function ensureSession(engine: Engine): Promise<Session> {
+  pending ??= open(engine, false);
+  const attempt = pending;
+  const active = await settle(attempt);
+  register(active, engine);
+  return active.session;
+}
+
+/**
+ * Makes this process the owner of a session (for adapters, in the runner's main process). If it
+ * already owns one, that one is returned; an inherited session is not joined but replaced, so a
+ * nested run gets its own.
+ */
+export async function createSession(options: EngineOptions = {}): Promise<Session> {
+  const engine = await getEngine(options);
+  if (pending) {
+    const current = await pending.catch(() => undefined);
+    if (current?.session.owner) {
+      register(current, engine);
+      return current.session;
+    }
+  }
+  const attempt = open(engine, true);
+  pending = attempt;
+  const active = await settle(attempt);
+  register(active, engine);
+  return active.session;
+}
+
+/** The session this process belongs to, if one was created or joined and has not ended. */
+export async function currentSession(): Promise<Session | undefined> {
+  return (await pending?.catch(() => undefined))?.session;
+}
+
+/**
+ * Ends the session: in the owner, removes everything labelled with it on every engine it used
+ * (containers, networks, volumes, remove-at-end images), removes the signal handlers and lets the
+ * reaper go. In a joined process it only forgets the session: the run's owner ends it. Idempotent;
+ * throws one CleanupError with every failure.
+ */
+export async function endSession(): Promise<void> {
+  const attempt = pending;
+  if (!attempt) return;
+  pending = undefined;
+  const active = await attempt.catch(() => undefined);
+  if (!active) return;
+  if (!active.session.owner) {
+    log('leaving joined session %s', active.session.id);
+    return;
+  }
+  forgetEnv(active.session);
+  active.uninstallSignals?.();
+  try {
+    await removeEverywhere(active);
+  } finally {
+    active.reaper?.release();
+  }
+}
+
+async function settle(attempt: Promise<Active>): Promise<Active> {
+  try {
+    return await attempt;
+  } catch (error) {
+    if (pending === attempt) pending = undefined;
+    throw error;
+  }
+}
+
+async function open(engine: Engine, forceOwn: boolean): Promise<Active> {
+  const cfg = config();
+  if (!forceOwn && cfg.sessionId) {
+    const ownerPid = cfg.sessionOwnerPid;
+    if (ownerPid === undefined || ownerPid === process.pid || pidAlive(ownerPid)) {
+      return join(cfg.sessionId, ownerPid, cfg.sessionOwnerStart);
+    }
+    log('inherited session %s has a dead owner (pid %d); starting a new one', cfg.sessionId, ownerPid);
+  }
+  return own(engine);
+}
+
+function join(id: string, ownerPid: number | undefined, ownerStart: string | undefined): Active {
+  const labels: Record<string, string> = { [Labels.session]: id, [Labels.version]: BERTH_VERSION };
+  if (ownerPid !== undefined) {
+    labels[Labels.ownerPid] = String(ownerPid);
+    labels[Labels.ownerHost] = hostname();
+    const start = ownerStart ?? procStartTime(ownerPid);
+    if (start) labels[Labels.ownerStart] = start;
+  }
+  labels[Labels.created] = new Date().toISOString();
+  log('joined session %s (owner pid %s)', id, ownerPid ?? 'unknown');
+  return { session: { id, owner: false, labels }, engines: new Map(), reaper: undefined, uninstallSignals: undefined };
+}
+
+function own(engine: Engine): Active {
+  const cfg = config();
+  const id = newSessionId();
+  const start = procStartTime('self');
+  const labels: Record<string, string> = {
+    [Labels.session]: id,
+    [Labels.ownerPid]: String(process.pid),
+    [Labels.ownerHost]: hostname(),
+    ...(start ? { [Labels.ownerStart]: start } : {}),
+    [Labels.created]: new Date().toISOString(),
+    [Labels.version]: BERTH_VERSION,
+  };
+  process.env.BERTH_SESSION_ID = id;
+  process.env.BERTH_SESSION_OWNER_PID = String(process.pid);
+  if (start) process.env.BERTH_SESSION_OWNER_START = start;
+  else delete process.env.BERTH_SESSION_OWNER_START;
+  resetConfig();
+
+  const session: Session = { id, owner: true, labels };
+  const reaper = cfg.reaperEnabled ? spawnReaper({ session: id, endpoint: engine.facts.endpoint, logFile: cfg.reaperLog }) : undefined;
+  if (!cfg.reaperEnabled) log('BERTH_REAPER=off: a killed owner leaves session %s to `berth prune`', id);
+  const active: Active = { session, engines: new Map([[engine.facts.endpoint.display, engine]]), reaper, uninstallSignals: undefined };
+  active.uninstallSignals = installSignalCleanup(
+    async () => {
+      if (pending) await endSession();
+    },
+    { timeoutMs: SIGNAL_CLEANUP_TIMEOUT_MS },
+  );
+  log('created session %s (owner pid %d, reaper %s)', id, process.pid, reaper?.pid ?? 'none');
+  if (!swept) {
+    swept = true;
+    // In the background: only dead sessions' resources are touched, nothing of ours waits for it.
+    sweepDeadSessions(engine).catch((error: unknown) => log('sweep failed: %s', (error as Error).message));
+  }
+  return active;
+}
+
+function register(active: Active, engine: Engine): void {
+  const key = engine.facts.endpoint.display;
+  if (active.engines.has(key)) return;
+  active.engines.set(key, engine);
+  active.reaper?.watch(engine.facts.endpoint);
+}
+
+function forgetEnv(session: Session): void {
+  if (process.env.BERTH_SESSION_ID !== session.id) return;
+  delete process.env.BERTH_SESSION_ID;
+  delete process.env.BERTH_SESSION_OWNER_PID;
+  delete process.env.BERTH_SESSION_OWNER_START;
+  resetConfig();
+}
+
+async function removeEverywhere(active: Active): Promise<void> {
+  const results = await Promise.allSettled([...active.engines.values()].map((engine) => removeSession(engine, active.session.id)));
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    throw new CleanupError(`cleaning up session ${active.session.id} failed on ${errors.length} engines`, errors);
+  }
+}

@@ -1,0 +1,2 @@
+export type { Volume, VolumeOptions } from './volume.js';
+export { createVolume } from './volume.js';

@@ -1,0 +1,120 @@
+// The session layer against the real engine: a child process owns a session (container, network,
+// named volume) and dies in each way a test runner can; everything of its session must go.
+import { describe, expect, it, type TestContext } from 'vitest';
+import { type Child, leftovers, removeSessionByCli, startChild, volumeExists, waitGone } from '../support/session-helpers.js';
+
+async function child(t: TestContext, mode: string, env: Record<string, string | undefined> = {}): Promise<Child> {
+  const c = await startChild(mode, env);
+  // Whatever the test did, its own children and sessions go afterwards (nothing else is touched).
+  t.onTestFinished(async () => {
+    if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+    await c.exited;
+    await removeSessionByCli(c.info.session);
+  });
+  // Everything the child reported exists before we kill it.
+  expect((await leftovers(c.info.session)).length).toBeGreaterThanOrEqual(3);
+  return c;
+}
+
+describe('a session owner that dies', () => {
+  it('SIGKILL: the reaper removes everything within 10 s', async (t) => {
+    const c = await child(t, 'wait');
+    c.process.kill('SIGKILL');
+    const { at } = await c.exited;
+    const gone = await waitGone(c.info.session, 10_000);
+    expect(gone - at).toBeLessThan(10_000);
+  });
+
+  it.for(['SIGINT', 'SIGTERM'] as const)(
+    '%s: resources go before (or just after) the process exits with that signal',
+    async (signal, t) => {
+      const c = await child(t, 'wait');
+      c.process.kill(signal);
+      const { signal: died, at } = await c.exited;
+      // Our handler was the only listener, so after cleaning up it re-raised the signal.
+      expect(died).toBe(signal);
+      const gone = await waitGone(c.info.session, 10_000);
+      expect(gone - at).toBeLessThan(2_000);
+    },
+  );
+
+  it('an uncaught exception: exit code 1, resources gone within 10 s', async (t) => {
+    const c = await child(t, 'throw');
+    c.go();
+    const { code, at } = await c.exited;
+    expect(code).toBe(1);
+    expect(c.output()).toContain('boom (deliberately uncaught)');
+    const gone = await waitGone(c.info.session, 10_000);
+    expect(gone - at).toBeLessThan(10_000);
+  });
+
+  it('a normal exit without endSession: the process is not held open, resources gone within 10 s', async (t) => {
+    const c = await child(t, 'exit');
+    c.go();
+    const { code, at } = await c.exited;
+    expect(code).toBe(0);
+    const gone = await waitGone(c.info.session, 10_000);
+    expect(gone - at).toBeLessThan(10_000);
+  });
+
+  it('resources a worker creates in the inherited session go with the owner', async (t) => {
+    const c = await child(t, 'worker');
+    const worker = c.info.worker;
+    expect(worker?.session).toBe(c.info.session);
+    expect(worker?.owner).toBe(false);
+    expect(await leftovers(c.info.session)).toContain(`network:${worker?.network}`);
+    c.process.kill('SIGKILL');
+    await c.exited;
+    await waitGone(c.info.session, 10_000);
+  });
+});
+
+describe('two concurrent sessions', () => {
+  it('only the dead one is removed', async (t) => {
+    const [a, b] = await Promise.all([child(t, 'wait'), child(t, 'wait')]);
+    expect(a.info.session).not.toBe(b.info.session);
+    const before = await leftovers(b.info.session);
+    a.process.kill('SIGKILL');
+    await a.exited;
+    await waitGone(a.info.session, 10_000);
+    // The reaper's settle passes run for a few more seconds; b must survive them.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await leftovers(b.info.session)).toEqual(before);
+    b.process.kill('SIGTERM');
+    await b.exited;
+    await waitGone(b.info.session, 10_000);
+  });
+});
+
+describe('endSession', () => {
+  it('removes everything of the session, is idempotent and forgets the session id', async (t) => {
+    const c = await child(t, 'end');
+    c.go();
+    const { code } = await c.exited;
+    expect(code).toBe(0);
+    const ended = JSON.parse(
+      c
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('ended '))
+        .slice(6),
+    );
+    expect(ended).toEqual({ current: null, env: null });
+    // endSession resolved only after the removals: nothing to wait for.
+    expect(await leftovers(c.info.session)).toEqual([]);
+    expect(await volumeExists(c.info.volume as string)).toBe(false);
+  });
+});
+
+describe('the dead-session sweep', () => {
+  it('a new owner removes what a reaper-less killed owner left behind', async (t) => {
+    const dead = await child(t, 'wait', { BERTH_REAPER: 'off' });
+    dead.process.kill('SIGKILL');
+    await dead.exited;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await leftovers(dead.info.session)).length).toBeGreaterThanOrEqual(3);
+    const next = await child(t, 'wait');
+    await waitGone(dead.info.session, 10_000);
+    expect((await leftovers(next.info.session)).length).toBeGreaterThanOrEqual(3);
+  });
+});
