@@ -26,7 +26,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,7 +55,14 @@ for (const arg of process.argv.slice(2)) {
   else if (arg.startsWith('--pull-timeout=')) opts.pullTimeoutMs = Number(arg.split('=')[1]);
   else if (arg.startsWith('--jobs=')) opts.jobs = Math.max(1, Number(arg.split('=')[1]) || 1);
   else if (arg === '-h' || arg === '--help') {
-    console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 24).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(
+      fs
+        .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('\n')
+        .slice(1, 24)
+        .map((l) => l.replace(/^\/\/ ?/, ''))
+        .join('\n'),
+    );
     process.exit(0);
   } else if (arg.startsWith('-')) fail(`unknown option ${arg}`);
   else opts.names.push(arg);
@@ -158,10 +164,13 @@ function readOsRelease() {
   try {
     const text = fs.readFileSync('/etc/os-release', 'utf8');
     return Object.fromEntries(
-      text.split('\n').filter((l) => l.includes('=')).map((l) => {
-        const i = l.indexOf('=');
-        return [l.slice(0, i), l.slice(i + 1).replace(/^"|"$/g, '')];
-      }),
+      text
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => {
+          const i = l.indexOf('=');
+          return [l.slice(0, i), l.slice(i + 1).replace(/^"|"$/g, '')];
+        }),
     );
   } catch {
     return {};
@@ -169,6 +178,8 @@ function readOsRelease() {
 }
 
 async function dpkgInstalled(pkg) {
+  // dpkg-query's own format syntax, not a template placeholder.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query format string
   const r = await run('dpkg-query', ['-W', '-f=${Status}', pkg]);
   return r.code === 0 && r.out.includes('install ok installed');
 }
@@ -282,8 +293,12 @@ function findMirror(suite) {
 async function hostAcquireSettings() {
   const r = await run('apt-config', ['dump']);
   if (r.code !== 0) return '';
-  const keep = /^Acquire::((https?|ftp)::Proxy(::\S+)?|Check-Valid-Until|Check-Date|Retries|AllowInsecureRepositories|AllowWeakRepositories)\s/;
-  return r.out.split('\n').filter((l) => keep.test(l)).join('\n');
+  const keep =
+    /^Acquire::((https?|ftp)::Proxy(::\S+)?|Check-Valid-Until|Check-Date|Retries|AllowInsecureRepositories|AllowWeakRepositories)\s/;
+  return r.out
+    .split('\n')
+    .filter((l) => keep.test(l))
+    .join('\n');
 }
 
 // ------------------------------------------------------------ content hashes
@@ -343,9 +358,7 @@ let builderPromise;
  */
 function builder() {
   builderPromise ??= run('docker', ['buildx', 'version']).then((r) =>
-    r.code === 0
-      ? { env: process.env, legacy: false }
-      : { env: { ...process.env, DOCKER_BUILDKIT: '0' }, legacy: true },
+    r.code === 0 ? { env: process.env, legacy: false } : { env: { ...process.env, DOCKER_BUILDKIT: '0' }, legacy: true },
   );
   return builderPromise;
 }
@@ -384,7 +397,17 @@ async function dockerBuild(name, e, kind) {
   try {
     const logFile = logFileFor(name);
     const { env, legacy } = await builder();
-    const args = ['build', ...(opts.force ? ['--no-cache'] : []), '--label', `${LABEL_KIND}=${kind}`, '--label', `${LABEL_HASH}=${expectedHash(name)}`, '-t', name, ctx];
+    const args = [
+      'build',
+      ...(opts.force ? ['--no-cache'] : []),
+      '--label',
+      `${LABEL_KIND}=${kind}`,
+      '--label',
+      `${LABEL_HASH}=${expectedHash(name)}`,
+      '-t',
+      name,
+      ctx,
+    ];
     // --force-rm: the legacy builder leaves no stopped container behind when a step fails.
     if (legacy) args.splice(1, 0, '--force-rm');
     const r = await run('docker', args, { env, logFile });
@@ -399,7 +422,11 @@ async function dockerBuild(name, e, kind) {
 async function unmountBelow(dir) {
   let mounts = [];
   try {
-    mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter(Boolean);
+    mounts = fs
+      .readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1])
+      .filter(Boolean);
   } catch {}
   const below = mounts.filter((m) => m === dir || m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
   for (const m of below) await run('umount', ['-l', m]);
@@ -445,8 +472,8 @@ async function buildDebianBase(name, e) {
     const labels = [`LABEL ${LABEL_KIND}=base`, `LABEL ${LABEL_HASH}=${expectedHash(name)}`];
     const changes = [`ENV PATH=${STD_PATH}`, 'CMD ["bash"]', ...labels].flatMap((c) => ['--change', c]);
     // tar's exit status matters as much as docker's, hence pipefail.
-    const script = 'set -o pipefail; dir="$1"; name="$2"; shift 2; ' +
-      'tar --numeric-owner --xattrs -C "$dir" -c . | docker import "$@" - "$name"';
+    const script =
+      'set -o pipefail; dir="$1"; name="$2"; shift 2; ' + 'tar --numeric-owner --xattrs -C "$dir" -c . | docker import "$@" - "$name"';
     const imp = await run('bash', ['-c', script, 'import', dir, name, ...changes], { logFile });
     if (imp.code !== 0) throw new Error(`docker import failed:\n${tail(imp.out)}`);
     log(name, `imported in ${secs(Date.now() - t)}`);
@@ -465,28 +492,34 @@ async function tuneRootfs(dir, suite, mirror) {
   // Packages must not try to start services during `docker build`.
   w('usr/sbin/policy-rc.d', '#!/bin/sh\n# no services in image builds\nexit 101\n', 0o755);
   // Small layers: no recommends, no package caches, no docs/man pages.
-  w('etc/apt/apt.conf.d/90berth-image', [
-    'APT::Install-Recommends "false";',
-    'APT::Install-Suggests "false";',
-    'Acquire::Languages "none";',
-    'Dir::Cache::pkgcache "";',
-    'Dir::Cache::srcpkgcache "";',
-    'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };',
-    '',
-  ].join('\n'));
+  w(
+    'etc/apt/apt.conf.d/90berth-image',
+    [
+      'APT::Install-Recommends "false";',
+      'APT::Install-Suggests "false";',
+      'Acquire::Languages "none";',
+      'Dir::Cache::pkgcache "";',
+      'Dir::Cache::srcpkgcache "";',
+      'DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };',
+      '',
+    ].join('\n'),
+  );
   // Image builds need no fsync() per unpacked file either (the official
   // Debian images do the same).
   w('etc/dpkg/dpkg.cfg.d/90berth-unsafe-io', 'force-unsafe-io\n');
-  w('etc/dpkg/dpkg.cfg.d/90berth-nodoc', [
-    'path-exclude /usr/share/doc/*',
-    'path-include /usr/share/doc/*/copyright',
-    'path-exclude /usr/share/man/*',
-    'path-exclude /usr/share/info/*',
-    'path-exclude /usr/share/groff/*',
-    'path-exclude /usr/share/lintian/*',
-    'path-exclude /usr/share/locale/*',
-    '',
-  ].join('\n'));
+  w(
+    'etc/dpkg/dpkg.cfg.d/90berth-nodoc',
+    [
+      'path-exclude /usr/share/doc/*',
+      'path-include /usr/share/doc/*/copyright',
+      'path-exclude /usr/share/man/*',
+      'path-exclude /usr/share/info/*',
+      'path-exclude /usr/share/groff/*',
+      'path-exclude /usr/share/lintian/*',
+      'path-exclude /usr/share/locale/*',
+      '',
+    ].join('\n'),
+  );
   // What the host needs to reach its mirror (proxy, snapshot tolerance) the image needs too.
   const acquire = await hostAcquireSettings();
   if (acquire) w('etc/apt/apt.conf.d/80berth-host-acquire', `// copied from the build host's apt config\n${acquire}\n`);
@@ -496,18 +529,21 @@ async function tuneRootfs(dir, suite, mirror) {
   // line debootstrap wrote for the mirror.
   const osr = readOsRelease();
   if (osr.ID === 'debian' && osr.VERSION_CODENAME === suite) {
-    const family = readAptSources().filter((s) =>
-      s.suites.every((x) => x === suite || x.startsWith(`${suite}-`)) &&
-      (!s.signedBy || s.signedBy.startsWith('-----') || fs.existsSync(path.join(dir, s.signedBy))),
+    const family = readAptSources().filter(
+      (s) =>
+        s.suites.every((x) => x === suite || x.startsWith(`${suite}-`)) &&
+        (!s.signedBy || s.signedBy.startsWith('-----') || fs.existsSync(path.join(dir, s.signedBy))),
     );
     if (family.some((s) => s.suites.includes(suite))) {
-      const stanzas = family.map((s) => [
-        'Types: deb',
-        `URIs: ${s.uris.join(' ')}`,
-        `Suites: ${s.suites.join(' ')}`,
-        `Components: ${s.components.join(' ')}`,
-        ...(s.signedBy && !s.signedBy.includes('\n') ? [`Signed-By: ${s.signedBy}`] : []),
-      ].join('\n'));
+      const stanzas = family.map((s) =>
+        [
+          'Types: deb',
+          `URIs: ${s.uris.join(' ')}`,
+          `Suites: ${s.suites.join(' ')}`,
+          `Components: ${s.components.join(' ')}`,
+          ...(s.signedBy && !s.signedBy.includes('\n') ? [`Signed-By: ${s.signedBy}`] : []),
+        ].join('\n'),
+      );
       w('etc/apt/sources.list.d/debian.sources', `${stanzas.join('\n\n')}\n`);
       fs.rmSync(path.join(dir, 'etc/apt/sources.list'), { force: true });
     }
@@ -609,8 +645,12 @@ async function main() {
     // intermediate stages of multi-stage builds (they carry our label too).
     await run('docker', ['image', 'prune', '--force', '--filter', `label=${LABEL_KIND}`]);
   }
-  const failed = Object.entries(outcome).filter(([, r]) => r === 'failed').map(([n]) => n);
-  const summary = Object.entries(outcome).map(([n, r]) => `${n}=${r}`).join(' ');
+  const failed = Object.entries(outcome)
+    .filter(([, r]) => r === 'failed')
+    .map(([n]) => n);
+  const summary = Object.entries(outcome)
+    .map(([n, r]) => `${n}=${r}`)
+    .join(' ');
   console.log(`provision-images: ${failed.length ? 'FAILED' : 'done'} in ${secs(Date.now() - t0)} (${summary})`);
   process.exit(failed.length ? 1 : 0);
 }

@@ -12,7 +12,7 @@
 //
 // Node builtins only.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -114,12 +114,7 @@ function configYaml(dir: string, port: number, auth: boolean): string {
     `  secret: ${randomBytes(16).toString('hex')}`,
   ];
   if (auth) {
-    lines.push(
-      'auth:',
-      '  htpasswd:',
-      '    realm: berth-test-registry',
-      `    path: ${JSON.stringify(path.join(dir, 'htpasswd'))}`,
-    );
+    lines.push('auth:', '  htpasswd:', '    realm: berth-test-registry', `    path: ${JSON.stringify(path.join(dir, 'htpasswd'))}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -154,11 +149,9 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
   try {
     if (auth) {
       // -B: bcrypt, the only hash distribution accepts; -i: password on stdin.
-      const line = await mustRun(HTPASSWD_BIN, ['-B', '-i', '-n', username], { input: `${password}\n` }).catch(
-        (err: Error) => {
-          throw new Error(`${err.message}\n(htpasswd comes with the Debian package apache2-utils: run scripts/test-deps)`);
-        },
-      );
+      const line = await mustRun(HTPASSWD_BIN, ['-B', '-i', '-n', username], { input: `${password}\n` }).catch((err: Error) => {
+        throw new Error(`${err.message}\n(htpasswd comes with the Debian package apache2-utils: run scripts/test-deps)`);
+      });
       await writeFile(path.join(dir, 'htpasswd'), `${line.trim()}\n`, { mode: 0o600 });
     }
 

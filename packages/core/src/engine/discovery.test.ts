@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../config.js';
 import { EngineUnreachableError } from '../errors.js';
-import type { EngineEndpoint } from './endpoint.js';
 import { type DiscoveryIO, discover } from './discovery.js';
+import type { EngineEndpoint } from './endpoint.js';
 
 const HOME = '/home/u';
 
@@ -34,7 +34,10 @@ describe('discover', () => {
   it('turns tcp into https with DOCKER_TLS_VERIFY and reads the certificates', async () => {
     const files = { '/certs/ca.pem': 'CA', '/certs/cert.pem': 'CERT', '/certs/key.pem': 'KEY' };
     const io = fakeIO(files, ['tcp://remote:2376']);
-    const result = await discover(readConfig({ DOCKER_HOST: 'tcp://remote:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }, HOME), io);
+    const result = await discover(
+      readConfig({ DOCKER_HOST: 'tcp://remote:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }, HOME),
+      io,
+    );
     expect(result.endpoint).toMatchObject({ protocol: 'https', tls: { ca: 'CA', cert: 'CERT', key: 'KEY', verify: true } });
   });
 
@@ -80,7 +83,9 @@ describe('discover', () => {
   });
 
   it('lists every strategy and why it failed when nothing answers', async () => {
-    const error = (await discover(readConfig({}, HOME), fakeIO({ '/var/run/docker.sock': '' }, [])).catch((e: unknown) => e)) as EngineUnreachableError;
+    const error = (await discover(readConfig({}, HOME), fakeIO({ '/var/run/docker.sock': '' }, [])).catch(
+      (e: unknown) => e,
+    )) as EngineUnreachableError;
     expect(error.code).toBe('BERTH_ENGINE_UNREACHABLE');
     expect(error.hint).toContain('berth doctor');
     const attempts = error.details.attempts as string[];
@@ -90,7 +95,9 @@ describe('discover', () => {
   });
 
   it('rejects a malformed DOCKER_HOST with the value quoted', async () => {
-    const error = (await discover(readConfig({ DOCKER_HOST: 'not a url' }, HOME), fakeIO({}, [])).catch((e: unknown) => e)) as EngineUnreachableError;
+    const error = (await discover(readConfig({ DOCKER_HOST: 'not a url' }, HOME), fakeIO({}, [])).catch(
+      (e: unknown) => e,
+    )) as EngineUnreachableError;
     expect((error.details.attempts as string[])[1]).toContain('"not a url"');
   });
 });
