@@ -20,6 +20,7 @@ import {
 } from '@berth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, labelled } from '../support/docker.js';
+import { pushToRegistry, startRegistry } from '../support/registry.js';
 
 const run = promisify(execFile);
 const BUSY: ContainerSpec = { image: 'busybox:latest', command: ['sleep', '3600'] };
@@ -165,6 +166,23 @@ describe('a started container', () => {
     expect(await docker('ps', '-aq', '--filter', `id=${c.id}`)).toBe('');
     const volumes = await docker('volume', 'ls', '-q');
     for (const mount of mounts) expect(volumes.split('\n')).not.toContain(mount.Name);
+  });
+});
+
+describe('images', () => {
+  it('creates first and pulls only when the engine says the image is missing', async () => {
+    const registry = await startRegistry();
+    try {
+      const ref = await pushToRegistry(registry, 'busybox:latest', `berth/pull-on-demand:${process.pid}`);
+      expect(await docker('images', '-q', ref)).toBe('');
+      await using c = await start({ image: ref, command: ['sleep', '3600'] });
+      expect(c.image).toBe(ref);
+      expect((await c.exec(['echo', 'pulled'])).stdout).toBe('pulled\n');
+      await c.stop();
+      await docker('image', 'rm', ref);
+    } finally {
+      await registry.stop();
+    }
   });
 });
 

@@ -5,10 +5,11 @@
  */
 import getPort from 'get-port';
 import { config, scaledTimeout } from '../config.js';
-import type { ContainerInspect, Engine } from '../engine/engine.js';
+import { type ContainerInspect, type Engine, engineMessage, statusOf } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
 import { AbortError, BerthError, ContainerStartError, type ErrorDetails, type StartPhase, throwIfAborted, withDetails } from '../errors.js';
-import { ensureImage } from '../image/pull.js';
+import { ensureImage, resolveImage } from '../image/pull.js';
+import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession } from '../session/session.js';
@@ -53,23 +54,46 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     engine = await getEngine();
     const session = await ensureSession(engine);
 
-    phase = 'pull';
-    const image = await ensureImage(engine, plan.image, {
-      pullPolicy: plan.pullPolicy,
-      ...(plan.platform ? { platform: plan.platform } : {}),
-      ...(signal ? { signal } : {}),
-    });
-
-    phase = 'create';
     const labels = { ...session.labels, [Labels.created]: new Date().toISOString(), ...(service ? { [Labels.service]: service } : {}) };
     const deadline = performance.now() + scaledTimeout(plan.startupTimeoutMs, config());
-    try {
-      containerId = await engine.createContainer(createBody(plan, image.ref, labels), signal);
-    } catch (error) {
-      // An aborted create may still complete on the engine's side: remove by name to be sure.
-      if (signal?.aborted) await engine.removeContainer(plan.name).catch(() => undefined);
-      throw error;
+    const pull = async () => {
+      phase = 'pull';
+      const image = await ensureImage(engine as Engine, plan.image, {
+        pullPolicy: plan.pullPolicy,
+        ...(plan.platform ? { platform: plan.platform } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      phase = 'create';
+      return image.ref;
+    };
+    const create = async (ref: string) => {
+      try {
+        return await (engine as Engine).createContainer(createBody(plan, ref, labels), signal);
+      } catch (error) {
+        // An aborted create may still complete on the engine's side: remove by name to be sure.
+        if (signal?.aborted) await (engine as Engine).removeContainer(plan.name).catch(() => undefined);
+        throw error;
+      }
+    };
+    // With the default policy the image is usually present: create straight away and pull only when
+    // the engine says the image is missing (one round trip less than inspecting first, like the
+    // docker CLI). A platform request always goes through the image layer, which checks it.
+    let imageRef: string;
+    if (plan.pullPolicy === 'missing' && !plan.platform) {
+      imageRef = pullReference(resolveImage(plan.image));
+      phase = 'create';
+      try {
+        containerId = await create(imageRef);
+      } catch (error) {
+        if (statusOf(error) !== 404 || !/no such image/i.test(engineMessage(error))) throw error;
+        imageRef = await pull();
+        containerId = await create(imageRef);
+      }
+    } else {
+      imageRef = await pull();
+      containerId = await create(imageRef);
     }
+    const image = { ref: imageRef };
     const id = containerId;
     log('[%s] created %s from %s', id.slice(0, 12), plan.name, image.ref);
 
