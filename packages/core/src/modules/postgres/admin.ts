@@ -1,0 +1,137 @@
+/**
+ * berth's own connections to the server, for database-level commands (CREATE/DROP/ALTER DATABASE).
+ * A small pg pool on a maintenance database — never the main, template or a fresh database, which
+ * must stay free of connections to be cloned or dropped. Idle connections do not keep the process
+ * alive, and `close()` ends them all.
+ */
+import { ModuleError } from '../../errors.js';
+import { debug } from '../../log.js';
+import type { PostgresDetails } from './details.js';
+import type { PgModule, PgPool } from './driver.js';
+import { type Priority, Slots } from './slots.js';
+
+const log = debug('postgres');
+
+/** `"name"` with embedded quotes doubled. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export class AdminConnection {
+  readonly #pool: PgPool;
+  readonly #details: PostgresDetails;
+  readonly #slots: Slots;
+  readonly #strategy: 'file_copy' | 'wal_log';
+  readonly #pg: PgModule;
+  readonly #connectTimeoutMs: number;
+  #version: Promise<number> | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(
+    pg: PgModule,
+    details: PostgresDetails,
+    options: { connections: number; connectTimeoutMs: number; cloneStrategy: 'file_copy' | 'wal_log' },
+  ) {
+    this.#details = details;
+    this.#slots = new Slots(options.connections);
+    this.#strategy = options.cloneStrategy;
+    this.#pg = pg;
+    this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#pool = new pg.Pool({
+      host: details.host,
+      port: details.port,
+      user: details.user,
+      password: details.password,
+      // The template may not be connected to while it is cloned, nor the main database while it
+      // is snapshotted; "postgres" is neither unless the user picked it as the main database.
+      database: details.database === 'postgres' ? 'template1' : 'postgres',
+      max: options.connections,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      idleTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
+      application_name: 'berth-admin',
+    });
+    // An idle connection whose server went away (container stopped) reports here; without a
+    // listener the pool would crash the process. The next query reports the problem instead.
+    this.#pool.on('error', (error) => log('idle admin connection failed: %s', error.message));
+  }
+
+  /**
+   * Runs one statement on a free admin connection. `later` work (dropping released databases) waits
+   * behind `now` work, so clones that callers are waiting for are not held up by cleanup.
+   */
+  async query(sql: string, values?: unknown[], priority: Priority = 'now'): Promise<Record<string, unknown>[]> {
+    if (this.#closed) throw new ModuleError(`postgres admin connection is closed (container ${this.#details.containerName})`);
+    // Queue here rather than in pg's pool, whose connect timeout would also count the time spent
+    // waiting for a free connection (20 releases at once would then time out).
+    await this.#slots.take(priority);
+    try {
+      return (await this.#pool.query(sql, values)).rows;
+    } finally {
+      this.#slots.give();
+    }
+  }
+
+  /** server_version_num, e.g. 150004. */
+  serverVersion(): Promise<number> {
+    this.#version ??= this.query('SHOW server_version_num').then((rows) => Number(rows[0]?.server_version_num));
+    return this.#version;
+  }
+
+  /** Clones `template` into a new database `name`. The template must have no connections. */
+  async createDatabase(name: string, template: string): Promise<void> {
+    const strategy = (await this.serverVersion()) >= 150000 ? ` STRATEGY ${this.#strategy}` : '';
+    await this.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}${strategy}`);
+  }
+
+  /**
+   * Opens one session on a new database and reads its catalogs, so the relation cache file gets
+   * written and the catalogs sit in shared buffers before the first real client arrives.
+   */
+  async warmUp(name: string): Promise<void> {
+    const { host, port, user, password } = this.#details;
+    const client = new this.#pg.Client({ host, port, user, password, database: name, connectionTimeoutMillis: this.#connectTimeoutMs });
+    client.on('error', () => undefined);
+    await this.#slots.take('now');
+    try {
+      await client.connect();
+      await client.query('SELECT count(*) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid');
+    } finally {
+      this.#slots.give();
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Drops `name` even while clients are connected to it; no error when it does not exist. */
+  async dropDatabase(name: string, priority: Priority = 'now'): Promise<void> {
+    if ((await this.serverVersion()) >= 130000) {
+      await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`, [], priority);
+      return;
+    }
+    await this.terminateConnections(name);
+    await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`, [], priority);
+  }
+
+  /** Ends every session connected to `name` (except berth's own admin ones, which never are). */
+  async terminateConnections(name: string): Promise<void> {
+    await this.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  }
+
+  async allowConnections(name: string, allow: boolean): Promise<void> {
+    await this.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS ${allow}`);
+  }
+
+  async markTemplate(name: string, isTemplate: boolean): Promise<void> {
+    await this.query(`ALTER DATABASE ${quoteIdent(name)} WITH IS_TEMPLATE ${isTemplate}`);
+  }
+
+  async databaseExists(name: string): Promise<boolean> {
+    return (await this.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).length > 0;
+  }
+
+  /** Idempotent; waits for the connections to close. */
+  close(): Promise<void> {
+    this.#closed ??= this.#pool.end().catch((error: unknown) => log('closing admin connections: %s', String(error)));
+    return this.#closed;
+  }
+}

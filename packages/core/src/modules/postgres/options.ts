@@ -1,0 +1,185 @@
+/**
+ * What a test author can say about a postgres service, checked in one place. `resolvePostgresOptions`
+ * turns the all-optional `PostgresOptions` into a fully filled object, or throws an InvalidSpecError
+ * quoting the option and the bad value. Nothing here touches the engine or the file system.
+ */
+import { resolve } from 'node:path';
+import type { ContainerSpec } from '../../container/spec.js';
+import { InvalidSpecError } from '../../errors.js';
+
+export interface PostgresSetupContext {
+  /** Fires when the start is cancelled; pass it on to long-running work. */
+  signal: AbortSignal | undefined;
+}
+
+export interface PostgresOptions {
+  /** Image to run: any tag of the official image, or a compatible one. Default `postgres:15`. */
+  image?: string;
+  /** Superuser name (POSTGRES_USER). Default `test`. */
+  user?: string;
+  /** Superuser password (POSTGRES_PASSWORD). Default `test`. */
+  password?: string;
+  /** The main database (POSTGRES_DB). Default `test`. */
+  database?: string;
+  /**
+   * Host files or directories copied into /docker-entrypoint-initdb.d; the image runs them against
+   * the main database on first start. Files keep the given order (they are prefixed `00-`, `01-`, ...);
+   * a directory's files keep their names. Relative paths are resolved against the working directory.
+   */
+  initScripts?: string | string[];
+  /** Server settings, each passed as `-c key=value`. They win over `tuneForTests`. */
+  settings?: Record<string, string | number | boolean>;
+  /**
+   * Trade durability for speed: fsync, synchronous_commit and full_page_writes off. Data survives
+   * anything but a crash of the engine's machine, which a throwaway database does not care about.
+   */
+  tuneForTests?: boolean;
+  /** Host paths of SQL files run, in order, against the template database before `setup`. */
+  setupSql?: string[];
+  /**
+   * Runs once against the template database every fresh database is cloned from (run migrations
+   * here). The main database is re-created from the template afterwards, so it has the same schema.
+   */
+  setup?: (templateUrl: string, context: PostgresSetupContext) => void | Promise<void>;
+  /** Fresh databases kept ready in the background. Default 4; 0 creates each one on request. */
+  poolSize?: number;
+  /** Fresh databases created at the same time while refilling. Default 2. */
+  poolConcurrency?: number;
+  /** Name of the template database. Default `berth_template`. */
+  templateDatabase?: string;
+  /**
+   * How PostgreSQL 15+ copies the template (CREATE DATABASE ... STRATEGY): `file_copy` copies files
+   * after a checkpoint, `wal_log` copies block by block through the WAL. Default `file_copy`; older
+   * servers always copy files and ignore this.
+   */
+  cloneStrategy?: 'file_copy' | 'wal_log';
+  /** Time allowed for pull, create, start and readiness. Default 60 s (scaled by BERTH_TIMEOUT_SCALE). */
+  startupTimeoutMs?: number;
+  /** Time allowed to open one of berth's own connections to the server. Default 5 s. */
+  connectTimeoutMs?: number;
+  /**
+   * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
+   * every other field replaces berth's); a function receives the generated spec and returns the one
+   * to start.
+   */
+  spec?: Partial<ContainerSpec> | ((generated: ContainerSpec) => ContainerSpec);
+}
+
+export interface ResolvedPostgresOptions {
+  image: string;
+  user: string;
+  password: string;
+  database: string;
+  initScripts: string[];
+  settings: Record<string, string>;
+  setupSql: string[];
+  setup: PostgresOptions['setup'];
+  poolSize: number;
+  poolConcurrency: number;
+  templateDatabase: string;
+  cloneStrategy: 'file_copy' | 'wal_log';
+  startupTimeoutMs: number;
+  connectTimeoutMs: number;
+  spec: PostgresOptions['spec'];
+}
+
+/** The default password; not treated as a secret (redacting "test" would mangle every log line). */
+export const DEFAULT_PASSWORD = 'test';
+
+export const TEST_TUNING: Readonly<Record<string, string>> = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+};
+
+/** Role and database names berth accepts: plain identifiers, at most 63 bytes (the server's limit). */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const SETTING_KEY = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedPostgresOptions {
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  const database = identifier(options.database ?? 'test', 'database');
+  const templateDatabase = identifier(options.templateDatabase ?? 'berth_template', 'templateDatabase');
+  if (templateDatabase === database) fail('templateDatabase', `a name other than the main database ${show(database)}`, templateDatabase);
+  const settings: Record<string, string> = options.tuneForTests ? { ...TEST_TUNING } : {};
+  for (const [key, value] of Object.entries(record(options.settings, 'settings'))) {
+    if (!SETTING_KEY.test(key)) fail(`settings[${show(key)}]`, 'a server setting name like "work_mem"', key);
+    if (!['string', 'number', 'boolean'].includes(typeof value)) fail(`settings.${key}`, 'a string, number or boolean', value);
+    settings[key] = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+  }
+  const setup = options.setup;
+  if (setup !== undefined && typeof setup !== 'function') fail('setup', 'a function receiving the template database URL', setup);
+  const spec = options.spec;
+  if (spec !== undefined && typeof spec !== 'function' && (typeof spec !== 'object' || spec === null)) {
+    fail('spec', 'an object or a function', spec);
+  }
+  return {
+    image: nonEmpty(options.image ?? 'postgres:15', 'image'),
+    user: identifier(options.user ?? 'test', 'user'),
+    password: nonEmpty(options.password ?? DEFAULT_PASSWORD, 'password'),
+    database,
+    initScripts: paths(typeof options.initScripts === 'string' ? [options.initScripts] : options.initScripts, 'initScripts'),
+    settings,
+    setupSql: paths(options.setupSql, 'setupSql'),
+    setup,
+    poolSize: integer(options.poolSize ?? 4, 'poolSize', 0, 64),
+    poolConcurrency: integer(options.poolConcurrency ?? 2, 'poolConcurrency', 1, 16),
+    templateDatabase,
+    cloneStrategy: oneOf(options.cloneStrategy ?? 'file_copy', 'cloneStrategy', ['file_copy', 'wal_log'] as const),
+    startupTimeoutMs: integer(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
+    connectTimeoutMs: integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
+    spec,
+  };
+}
+
+/** `["-c", "fsync=off", ...]` for the server's command line. */
+export function settingArgs(settings: Record<string, string>): string[] {
+  return Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+}
+
+function fail(field: string, expected: string, got: unknown): never {
+  throw new InvalidSpecError(`postgres(): expected \`${field}\` to be ${expected}, got ${show(got)}`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function identifier(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !IDENTIFIER.test(value)) fail(field, 'an identifier of letters, digits and _ (at most 63)', value);
+  return value;
+}
+
+function nonEmpty(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') fail(field, 'a non-empty string', value);
+  return value;
+}
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(field, max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number ${min}–${max}`, value);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) fail(field, allowed.map((a) => JSON.stringify(a)).join(' or '), value);
+  return value as T;
+}
+
+function record(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function paths(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(field, 'an array of paths', value);
+  return value.map((item, index) => resolve(nonEmpty(item, `${field}[${index}]`)));
+}

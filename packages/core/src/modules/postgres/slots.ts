@@ -1,0 +1,28 @@
+/**
+ * A counting semaphore with two queues: `now` waiters are served before `later` ones, each queue
+ * first come, first served. Guards berth's admin connections (see admin.ts).
+ */
+export type Priority = 'now' | 'later';
+
+export class Slots {
+  #free: number;
+  readonly #queues: Record<Priority, (() => void)[]> = { now: [], later: [] };
+
+  constructor(count: number) {
+    this.#free = count;
+  }
+
+  take(priority: Priority = 'now'): Promise<void> {
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#queues[priority].push(resolve));
+  }
+
+  give(): void {
+    const next = this.#queues.now.shift() ?? this.#queues.later.shift();
+    if (next) next();
+    else this.#free += 1;
+  }
+}

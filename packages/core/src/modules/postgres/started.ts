@@ -1,0 +1,173 @@
+/**
+ * `startPostgres()`: a postgres container for core-only users, with its connection details, fresh
+ * databases cloned from a template, and snapshots of the main database. The service definition
+ * (service.ts) is a thin layer over this.
+ */
+import type { StartedContainer } from '../../container/handle.js';
+import { start } from '../../container/start.js';
+import {
+  AbortError,
+  BerthError,
+  CleanupError,
+  ContainerNotRunningError,
+  type MissingPeerDependencyError,
+  ModuleError,
+  withDetails,
+} from '../../errors.js';
+import { registerSecret } from '../../log.js';
+import { AdminConnection } from './admin.js';
+import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
+import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
+import { loadPg, type PgModule, tryLoadPg } from './driver.js';
+import { FreshDatabasePool } from './fresh-pool.js';
+import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
+import { restoreSnapshot, takeSnapshot } from './snapshot.js';
+import { prepareTemplate } from './template.js';
+
+export interface StartPostgresOptions {
+  signal?: AbortSignal;
+  /** Name used in errors and logs (adapters pass the service's name). */
+  service?: string;
+}
+
+/** A database of its own, cloned from the template. Dropped by `release()` or `await using`. */
+export interface FreshDatabase extends AsyncDisposable {
+  readonly name: string;
+  readonly details: PostgresDetails;
+  readonly url: string;
+  /** Drops the database (connected clients are disconnected). Idempotent. */
+  release(): Promise<void>;
+}
+
+/** Either the means to make databases, or the reason there are none (pg is not installed). */
+type Databases = { pool: FreshDatabasePool; admin: AdminConnection } | { missing: MissingPeerDependencyError };
+
+export class StartedPostgres implements AsyncDisposable {
+  readonly container: StartedContainer;
+  readonly details: PostgresDetails;
+  readonly #databases: Databases;
+  #stopped: Promise<void> | undefined;
+
+  /** @internal Use startPostgres(). */
+  constructor(container: StartedContainer, details: PostgresDetails, databases: Databases) {
+    this.container = container;
+    this.details = details;
+    this.#databases = databases;
+  }
+
+  /** URL of the main database. */
+  get url(): string {
+    return this.details.url;
+  }
+
+  /** A new database with the template's schema and data, nobody else's. Needs `pg`. */
+  async freshDatabase(options: { signal?: AbortSignal } = {}): Promise<FreshDatabase> {
+    const { pool } = this.#require('get a fresh database');
+    const name = await pool.acquire(options.signal);
+    const details = withDatabase(this.details, name);
+    const release = () => pool.release(name);
+    return { name, details, url: details.url, release, [Symbol.asyncDispose]: release };
+  }
+
+  /** Copies the main database into a snapshot (default name `default`), replacing an older one. */
+  async snapshot(name = 'default'): Promise<void> {
+    await takeSnapshot(this.#require('take a snapshot').admin, this.details.database, name);
+  }
+
+  /** Replaces the main database with the snapshot's copy. Sessions on the main database are ended. */
+  async restore(name = 'default'): Promise<void> {
+    await restoreSnapshot(this.#require('restore a snapshot').admin, this.details.database, name);
+  }
+
+  /** Idempotent: fails pending fresh-database requests, closes berth's connections, removes the container. */
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  async #stop(): Promise<void> {
+    const steps: (() => Promise<void>)[] = [];
+    if ('pool' in this.#databases) {
+      const { pool, admin } = this.#databases;
+      steps.push(
+        () => pool.close(),
+        () => admin.close(),
+      );
+    }
+    steps.push(() => this.container.stop());
+    const errors: unknown[] = [];
+    for (const step of steps) await step().catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw new CleanupError(`stopping postgres ${this.container.name} failed`, errors);
+  }
+
+  #require(what: string): { pool: FreshDatabasePool; admin: AdminConnection } {
+    if ('missing' in this.#databases) throw this.#databases.missing;
+    if (this.#stopped) {
+      throw new ContainerNotRunningError(`cannot ${what}: postgres container ${this.container.name} was stopped`, {
+        details: { containerName: this.container.name, image: this.container.image },
+      });
+    }
+    return this.#databases;
+  }
+}
+
+/** Starts postgres and, when `pg` is installed, prepares the template and warms the pool. */
+export async function startPostgres(options: PostgresOptions = {}, startOptions: StartPostgresOptions = {}): Promise<StartedPostgres> {
+  return startResolved(resolvePostgresOptions(options), startOptions);
+}
+
+export async function startResolved(options: ResolvedPostgresOptions, { signal, service }: StartPostgresOptions): Promise<StartedPostgres> {
+  if (options.password !== DEFAULT_PASSWORD) registerSecret(options.password);
+  // Setup needs the driver: fail before a container exists. Without setup, a missing driver only
+  // matters to freshDatabase()/snapshot(), which report it when called.
+  const needsDriver = options.setup !== undefined || options.setupSql.length > 0;
+  const driver: { pg: PgModule } | { missing: MissingPeerDependencyError } = needsDriver ? { pg: await loadPg() } : await tryLoadPg();
+  const spec = await postgresSpec(options);
+  const container = await start(spec, { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
+  let admin: AdminConnection | undefined;
+  try {
+    const port = container.mappedPort(POSTGRES_PORT);
+    const main = { host: container.host, port, user: options.user, password: options.password, database: options.database };
+    const details: PostgresDetails = { kind: 'postgres', ...main, url: postgresUrl(main), containerName: container.name };
+    if ('missing' in driver) return new StartedPostgres(container, details, driver);
+    const connection = new AdminConnection(driver.pg, details, {
+      connections: options.poolConcurrency + 1,
+      connectTimeoutMs: options.connectTimeoutMs,
+      cloneStrategy: options.cloneStrategy,
+    });
+    admin = connection;
+    await prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
+    const pool = new FreshDatabasePool(
+      {
+        create: async (name) => {
+          await connection.createDatabase(name, options.templateDatabase);
+          // A wal_log clone has no relation cache file; without this its first client builds it
+          // (measured here: ~50 ms extra, long tail). file_copy clones inherit the template's.
+          if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
+        },
+        drop: (name) => connection.dropDatabase(name, 'later'),
+      },
+      {
+        size: options.poolSize,
+        concurrency: options.poolConcurrency,
+        prefix: 'berth_fresh_',
+        owner: `postgres container ${container.name}`,
+      },
+    );
+    pool.warm();
+    return new StartedPostgres(container, details, { pool, admin: connection });
+  } catch (error) {
+    // Nothing half-made survives: the container (and the template in it) goes away.
+    await admin?.close();
+    await container.stop().catch(() => undefined);
+    const context = { image: container.image, containerId: container.id, containerName: container.name, ...(service ? { service } : {}) };
+    if (signal?.aborted && !(error instanceof BerthError)) {
+      throw new AbortError(`start of postgres ${container.name} was aborted`, { cause: signal.reason, details: context });
+    }
+    throw withDetails(error, context, (message, opts) => new ModuleError(`preparing the template database failed: ${message}`, opts));
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidSpecError } from '../../errors.js';
+import { redisSpec } from './container-spec.js';
+import { redisUrl } from './details.js';
+import { resolveRedisOptions } from './options.js';
+
+describe('redis options', () => {
+  it('defaults to redis:7 without a password', () => {
+    const spec = redisSpec(resolveRedisOptions());
+    expect(spec.image).toBe('redis:7');
+    expect(spec.command).toEqual(['redis-server']);
+    expect(spec.ports).toEqual([6379]);
+  });
+
+  it('passes the password and extra arguments to redis-server', () => {
+    const spec = redisSpec(resolveRedisOptions({ password: 's3cret', args: ['--appendonly', 'yes'] }));
+    expect(spec.command).toEqual(['redis-server', '--requirepass', 's3cret', '--appendonly', 'yes']);
+  });
+
+  it.each([
+    [{ password: '' }, '`password` to be a non-empty string without spaces, got ""'],
+    [{ args: '--appendonly yes' }, '`args` to be an array of strings'],
+    [{ startupTimeoutMs: 0 }, '`startupTimeoutMs` to be a whole number ≥ 1, got 0'],
+  ])('rejects %j', (options, message) => {
+    expect(() => resolveRedisOptions(options as never)).toThrow(InvalidSpecError);
+    expect(() => resolveRedisOptions(options as never)).toThrow(message);
+  });
+
+  it('builds URLs with the password encoded and the db as path', () => {
+    expect(redisUrl({ host: '127.0.0.1', port: 1234, db: 0 })).toBe('redis://127.0.0.1:1234/0');
+    expect(redisUrl({ host: '::1', port: 1234, password: 'a/b@c', db: 3 })).toBe('redis://:a%2Fb%40c@[::1]:1234/3');
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * What a test author can say about a redis service, checked in one place: `resolveRedisOptions`
+ * fills every default or throws an InvalidSpecError quoting the option and the bad value.
+ */
+import type { ContainerSpec } from '../../container/spec.js';
+import { InvalidSpecError } from '../../errors.js';
+
+export interface RedisOptions {
+  /** Image to run: any tag of the official image, or a compatible one. Default `redis:7`. */
+  image?: string;
+  /** Require this password (`--requirepass`). Default none. */
+  password?: string;
+  /** Extra `redis-server` arguments, e.g. `['--appendonly', 'yes']`. */
+  args?: string[];
+  /** Time allowed for pull, create, start and readiness. Default 60 s (scaled by BERTH_TIMEOUT_SCALE). */
+  startupTimeoutMs?: number;
+  /** Time allowed to open one of berth's own connections (flushing a released db). Default 5 s. */
+  connectTimeoutMs?: number;
+  /**
+   * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
+   * every other field replaces berth's); a function receives the generated spec and returns the one
+   * to start.
+   */
+  spec?: Partial<ContainerSpec> | ((generated: ContainerSpec) => ContainerSpec);
+}
+
+export interface ResolvedRedisOptions {
+  image: string;
+  password: string | undefined;
+  args: string[];
+  startupTimeoutMs: number;
+  connectTimeoutMs: number;
+  spec: RedisOptions['spec'];
+}
+
+export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOptions {
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  const { password, args = [], spec } = options;
+  if (password !== undefined && (typeof password !== 'string' || password === '' || /\s/.test(password))) {
+    fail('password', 'a non-empty string without spaces', password);
+  }
+  if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) fail('args', 'an array of strings', args);
+  if (spec !== undefined && typeof spec !== 'function' && (typeof spec !== 'object' || spec === null)) {
+    fail('spec', 'an object or a function', spec);
+  }
+  const image = options.image ?? 'redis:7';
+  if (typeof image !== 'string' || image === '') fail('image', 'a non-empty string', image);
+  return {
+    image,
+    password,
+    args: [...args],
+    startupTimeoutMs: positive(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs'),
+    connectTimeoutMs: positive(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs'),
+    spec,
+  };
+}
+
+function positive(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(field, 'a whole number ≥ 1', value);
+  return value;
+}
+
+function fail(field: string, expected: string, got: unknown): never {
+  const shown = typeof got === 'string' ? JSON.stringify(got) : typeof got === 'function' ? 'a function' : String(JSON.stringify(got));
+  throw new InvalidSpecError(`redis(): expected \`${field}\` to be ${expected}, got ${shown}`);
+}
