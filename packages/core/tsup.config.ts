@@ -16,6 +16,8 @@ export default defineConfig([
     splitting: true,
     // import.meta.url in the CJS build (used to locate the reaper script next to the bundle).
     shims: true,
+    // Keep class names (InvalidSpecError, ...) in the CJS build too; error.name is part of the API.
+    keepNames: true,
   },
   {
     // The CLI and the reaper run as plain node programs (ESM).

@@ -138,21 +138,29 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
  * target, run the strategy (fail fast on exit), then settle the log hub.
  */
 function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstDeadline: number, onHub: (hub: LogHub) => void) {
-  let deadline = firstDeadline;
+  let first = true;
   return async (_container: StartedContainer | undefined, signal: AbortSignal | undefined) => {
+    // A restart gets a fresh budget of the same length, counted from the restart.
+    const deadline = first ? firstDeadline : performance.now() + scaledTimeout(spec.startupTimeoutMs, config());
     const info = await mustInspect(engine, spec);
     const ports = readPorts(info, engine.portHost);
     const hub = new LogHub(spec.logConsumer);
     onHub(hub);
-    // Lines printed at once can carry a timestamp slightly before StartedAt, so "since this start"
-    // means "after the previous run finished": all lines on a first start, only the new run's after
-    // a restart.
-    const since = engineTimestamp(info.State.FinishedAt);
+    // Which log lines belong to this run. On a first start: all of them (a `since` of StartedAt would
+    // drop lines printed at once, whose timestamps can precede it). After a restart: those after the
+    // previous run finished — or, when the new run has already exited too (FinishedAt is then its
+    // own), those from a second before its start.
+    const logsSince = first
+      ? undefined
+      : info.State.Running
+        ? engineTimestamp(info.State.FinishedAt)
+        : engineTimestamp(new Date(Date.parse(info.State.StartedAt) - 1000).toISOString());
+    first = false;
     hub.attach(
       await engine.logs(info.Id, {
         follow: true,
         tty: info.Config.Tty,
-        ...(since ? { since } : {}),
+        ...(logsSince ? { since: logsSince } : {}),
         ...(signal ? { signal } : {}),
       }),
     );
@@ -182,8 +190,6 @@ function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstD
       watch.abort();
     }
     hub.settle();
-    // A restart gets a fresh budget of the same length.
-    deadline = performance.now() + scaledTimeout(spec.startupTimeoutMs, config());
     // Port mappings can change while waiting (published after start on some engines): read again.
     const settled = (await engine.inspectContainer(info.Id, signal)) ?? info;
     return { info: settled, ports: readPorts(settled, engine.portHost), logs: hub };

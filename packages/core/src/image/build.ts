@@ -11,6 +11,7 @@ import { engineMessage } from '../engine/engine.js';
 import { AbortError, BuildError, InvalidSpecError, isBerthError, throwIfAborted } from '../errors.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
+import { ensureSession } from '../session/session.js';
 import { packContext, readDockerignore, selectContextFiles } from './context.js';
 import { readJsonLines, streamError } from './json-lines.js';
 import { parseImageReference } from './reference.js';
@@ -70,7 +71,9 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
     files.excludedCount,
   );
 
-  const labels = { ...(options.labels ?? {}), ...(options.removeAtSessionEnd ? { [Labels.removeImage]: 'true' } : {}) };
+  // An image removed at session end must belong to the session: the cleanup finds it by both labels.
+  const sessionLabels = options.removeAtSessionEnd ? (await ensureSession(engine)).labels : {};
+  const labels = { ...(options.labels ?? {}), ...sessionLabels, ...(options.removeAtSessionEnd ? { [Labels.removeImage]: 'true' } : {}) };
   const buildOptions: Record<string, unknown> = {
     t: tag,
     dockerfile,
