@@ -7,6 +7,7 @@ export default defineConfig([
       index: 'src/public/index.ts',
       postgres: 'src/public/postgres.ts',
       redis: 'src/public/redis.ts',
+      broker: 'src/public/broker.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -10,7 +10,7 @@
  *   const cache = useFreshRedis('cache')          // one logical db for the whole file: cache().url
  */
 import type { BrokerAddress, Handoff, ServiceDetailsBase } from '@berth/core';
-import { acquireLease, ConfigError, releaseLease } from '@berth/core';
+import { acquireLease, ConfigError, releaseLease } from '@berth/core/broker';
 import type { PostgresDetails } from '@berth/core/postgres';
 import type { RedisDetails } from '@berth/core/redis';
 import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
