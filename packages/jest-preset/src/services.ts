@@ -121,3 +121,8 @@ export async function freshDatabase(
   }
   return bridge.acquire(name, per);
 }
+
+/** A fresh redis logical database (flushed and given back); the same as `freshDatabase(name, 'redis')`. */
+export function freshRedis(name: string, options?: FreshDatabaseOptions): Promise<RedisDetails> {
+  return freshDatabase(name, 'redis', options);
+}

@@ -1,7 +1,5 @@
 // #region jest-fixtures
-import type { PostgresDetails } from '@berth/core/postgres';
-import type { RedisDetails } from '@berth/core/redis';
-import { freshDatabase } from '@berth/jest';
+import { freshDatabase, freshRedis, type PostgresDetails, type RedisDetails } from '@berth/jest';
 import { afterEach, beforeEach } from '@jest/globals';
 import { type App, startApp } from '../../src/app.js';
 
@@ -20,7 +18,7 @@ export function useApp(): TestContext {
   const context = {} as TestContext;
   beforeEach(async () => {
     context.db = await freshDatabase('db', 'postgres');
-    context.cache = await freshDatabase('cache', 'redis');
+    context.cache = await freshRedis('cache');
     context.app = await startApp({ databaseUrl: context.db.url, redisUrl: context.cache.url });
   });
   afterEach(async () => {
