@@ -1,0 +1,55 @@
+/**
+ * Import cost, no container: fresh node processes that load one module and exit. Shows how much of
+ * "fresh process to running" is spent loading code, and how much of berth's share is dockerode
+ * (whose top level loads gRPC/protobuf for BuildKit sessions and ssh2 for ssh:// engines).
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { runFresh } from '../lib/fresh.mjs';
+import { PEER_DIR, PEER_NODE } from '../lib/peer.mjs';
+import { addBreakdown, addSample, compare, finalise, newCase } from '../lib/results.mjs';
+import { rotation } from '../lib/stats.mjs';
+
+const FRESH_DIR = fileURLToPath(new URL('../fresh/', import.meta.url));
+const SCRIPT = `${FRESH_DIR}import-only.mjs`;
+const CORE_PKG = fileURLToPath(new URL('../../packages/core/package.json', import.meta.url));
+
+export async function importCost(ctx) {
+  const entry = newCase({
+    id: 'import',
+    suite: 'Core',
+    title: 'fresh process, import only',
+    what: 'node boot + loading one module, then exit; no engine call',
+  });
+  const dockerode = createRequire(CORE_PKG).resolve('dockerode');
+  const run = (node, args, cwd) => runFreshArgs(node, args, cwd);
+  const subjects = {
+    node: { label: 'node, nothing loaded', run: () => run(process.execPath, ['-'], FRESH_DIR) },
+    berth: { label: '@berth/core', run: () => run(process.execPath, ['@berth/core'], FRESH_DIR) },
+    dockerode: { label: 'dockerode alone', run: () => run(process.execPath, [dockerode, CORE_PKG], FRESH_DIR) },
+    ...(ctx.peer && {
+      peer: { label: 'testcontainers (Node 22)', run: () => run(PEER_NODE, ['testcontainers', `${PEER_DIR}package.json`], PEER_DIR) },
+    }),
+  };
+  for (let i = 0; i < ctx.n.imports; i++) {
+    for (const key of rotation(Object.keys(subjects), i)) {
+      try {
+        const r = await subjects[key].run();
+        addSample(entry, key, subjects[key].label, i, r.toRunningMs);
+        addBreakdown(entry, key, 'node boot', i, r.importedMs);
+        addBreakdown(entry, key, 'loading the module', i, r.startMs);
+      } catch (error) {
+        entry.errors.push(`${key} #${i}: ${error.message}`);
+      }
+    }
+    ctx.progress(`import ${i + 1}/${ctx.n.imports}`);
+  }
+  compare(entry, 'berth', 'node');
+  compare(entry, 'dockerode', 'node');
+  compare(entry, 'berth', 'peer');
+  return [finalise(entry)];
+}
+
+function runFreshArgs(node, args, cwd) {
+  return runFresh(node, [SCRIPT, ...args], { cwd, env: process.env });
+}
