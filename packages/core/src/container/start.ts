@@ -142,28 +142,32 @@ function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstD
   return async (_container: StartedContainer | undefined, signal: AbortSignal | undefined) => {
     // A restart gets a fresh budget of the same length, counted from the restart.
     const deadline = first ? firstDeadline : performance.now() + scaledTimeout(spec.startupTimeoutMs, config());
-    const info = await mustInspect(engine, spec);
-    const ports = readPorts(info, engine.portHost);
     const hub = new LogHub(spec.logConsumer);
     onHub(hub);
     // Which log lines belong to this run. On a first start: all of them (a `since` of StartedAt would
-    // drop lines printed at once, whose timestamps can precede it). After a restart: those after the
-    // previous run finished — or, when the new run has already exited too (FinishedAt is then its
+    // drop lines printed at once, whose timestamps can precede it), so the stream opens alongside the
+    // inspect (berth never allocates a TTY, so the stream is multiplexed). After a restart: those after
+    // the previous run finished — or, when the new run has already exited too (FinishedAt is then its
     // own), those from a second before its start.
-    const logsSince = first
-      ? undefined
-      : info.State.Running
+    const follow = (since: string | undefined) =>
+      engine.logs(spec.name, { follow: true, tty: false, ...(since ? { since } : {}), ...(signal ? { signal } : {}) });
+    let info: ContainerInspect;
+    if (first) {
+      const [inspected, logs] = await Promise.allSettled([mustInspect(engine, spec), follow(undefined)]);
+      // Attach first, so a failed inspect still closes the stream (the caller closes the hub).
+      if (logs.status === 'fulfilled') hub.attach(logs.value);
+      if (inspected.status === 'rejected') throw inspected.reason;
+      if (logs.status === 'rejected') throw logs.reason;
+      info = inspected.value;
+    } else {
+      info = await mustInspect(engine, spec);
+      const since = info.State.Running
         ? engineTimestamp(info.State.FinishedAt)
         : engineTimestamp(new Date(Date.parse(info.State.StartedAt) - 1000).toISOString());
+      hub.attach(await follow(since));
+    }
     first = false;
-    hub.attach(
-      await engine.logs(info.Id, {
-        follow: true,
-        tty: info.Config.Tty,
-        ...(logsSince ? { since: logsSince } : {}),
-        ...(signal ? { signal } : {}),
-      }),
-    );
+    const ports = readPorts(info, engine.portHost);
     const target = new ContainerWaitTarget(engine, info, ports, hub, image);
     const hasHealthcheck =
       Boolean((info.Config as { Healthcheck?: { Test?: string[] } }).Healthcheck?.Test?.length) &&
@@ -190,9 +194,10 @@ function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstD
       watch.abort();
     }
     hub.settle();
-    // Port mappings can change while waiting (published after start on some engines): read again.
-    const settled = (await engine.inspectContainer(info.Id, signal)) ?? info;
-    return { info: settled, ports: readPorts(settled, engine.portHost), logs: hub };
+    // Some engines publish ports only after start: read the mappings again only if one was missing.
+    const unmapped = ports.exposed.some((p) => !ports.mapped.has(`${p.port}/${p.protocol}`));
+    const settled = unmapped ? ((await engine.inspectContainer(info.Id, signal)) ?? info) : info;
+    return { info: settled, ports: unmapped ? readPorts(settled, engine.portHost) : ports, logs: hub };
   };
 }
 

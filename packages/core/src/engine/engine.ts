@@ -3,6 +3,8 @@
  * methods take plain values, honour an AbortSignal, treat "already gone" as success where that is
  * what the caller wants, and turn engine failures into berth errors.
  */
+import http from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
@@ -102,26 +104,72 @@ export function createDocker(endpoint: EngineEndpoint, timeoutMs?: number): Dock
   return new Docker({ ...dockerodeOptions(endpoint), ...(timeoutMs ? { timeout: timeoutMs } : {}) });
 }
 
-/** Ping with a short deadline; resolves with version facts. Used by discovery. */
+/**
+ * Ping with a short deadline; resolves with version facts. Used by discovery, so it is on every
+ * process's first start: `GET /_ping` answers from the daemon itself and carries the API version and
+ * server in its headers, where `GET /version` makes dockerd run `runc --version` and friends (tens of
+ * milliseconds). ssh endpoints go through dockerode.
+ */
 export async function pingEndpoint(endpoint: EngineEndpoint, timeoutMs = 3000): Promise<EngineVersion> {
-  const docker = createDocker(endpoint, timeoutMs);
-  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    // dockerode accepts options here although its types do not say so.
-    const version = docker.version as unknown as (options: object) => Promise<Docker.DockerVersion>;
-    const v = (await version.call(docker, { abortSignal: signal })) as Docker.DockerVersion & {
-      Platform?: { Name?: string };
-    };
-    return {
-      version: v.Version,
-      apiVersion: v.ApiVersion,
-      os: v.Os,
-      arch: v.Arch,
-      ...(v.Platform?.Name ? { platform: v.Platform.Name } : {}),
-    };
+    if (endpoint.protocol === 'ssh') return await versionViaDockerode(endpoint, timeoutMs);
+    return await rawPing(endpoint, timeoutMs);
   } catch (error) {
     throw new Error(describeEngineError(error));
   }
+}
+
+function rawPing(endpoint: EngineEndpoint, timeoutMs: number): Promise<EngineVersion> {
+  return new Promise((resolve, reject) => {
+    const tls = endpoint.tls;
+    const options: https.RequestOptions = {
+      method: 'GET',
+      path: '/_ping',
+      timeout: timeoutMs,
+      agent: false,
+      ...(endpoint.socketPath ? { socketPath: endpoint.socketPath } : { host: endpoint.host, port: endpoint.port }),
+      ...(endpoint.protocol === 'https' ? { ca: tls?.ca, cert: tls?.cert, key: tls?.key, rejectUnauthorized: tls?.verify ?? true } : {}),
+    };
+    const request = (endpoint.protocol === 'https' ? https.request : http.request)(options, (response) => {
+      response.resume();
+      response.on('end', () => {
+        if ((response.statusCode ?? 500) >= 400) {
+          reject(new Error(`engine answered ${response.statusCode} to a ping`));
+          return;
+        }
+        const header = (name: string) => {
+          const value = response.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        // "Docker/20.10.24+dfsg1 (linux)", "Libpod/4.3.1 (linux)"
+        const server = /^([^/]+)\/(\S+)/.exec(header('server') ?? '');
+        resolve({
+          version: server?.[2] ?? 'unknown',
+          apiVersion: header('api-version') ?? 'unknown',
+          ...(header('ostype') ? { os: header('ostype') as string } : {}),
+          ...(server?.[1] ? { platform: server[1] } : {}),
+        });
+      });
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('no answer in time'), { name: 'TimeoutError' })));
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function versionViaDockerode(endpoint: EngineEndpoint, timeoutMs: number): Promise<EngineVersion> {
+  const docker = createDocker(endpoint, timeoutMs);
+  const signal = AbortSignal.timeout(timeoutMs);
+  // dockerode accepts options here although its types do not say so.
+  const version = docker.version as unknown as (options: object) => Promise<Docker.DockerVersion>;
+  const v = (await version.call(docker, { abortSignal: signal })) as Docker.DockerVersion & { Platform?: { Name?: string } };
+  return {
+    version: v.Version,
+    apiVersion: v.ApiVersion,
+    os: v.Os,
+    arch: v.Arch,
+    ...(v.Platform?.Name ? { platform: v.Platform.Name } : {}),
+  };
 }
 
 export function describeEngineError(error: unknown): string {

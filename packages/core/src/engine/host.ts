@@ -7,11 +7,16 @@ import { lookup } from 'node:dns/promises';
 import type { BerthConfig } from '../config.js';
 import type { EngineEndpoint } from './endpoint.js';
 
-export async function resolvePortHost(cfg: BerthConfig, endpoint: EngineEndpoint): Promise<string> {
+export async function resolvePortHost(cfg: BerthConfig, endpoint: EngineEndpoint, localhost = resolveLocalhost()): Promise<string> {
   if (cfg.hostOverride) return cfg.hostOverride;
   if ((endpoint.protocol === 'http' || endpoint.protocol === 'https' || endpoint.protocol === 'ssh') && endpoint.host) {
     return endpoint.host;
   }
+  return localhost;
+}
+
+/** `localhost` as an IPv4 address; started early so the lookup overlaps discovery. */
+export async function resolveLocalhost(): Promise<string> {
   try {
     const { address } = await lookup('localhost', { family: 4 });
     return address;

@@ -8,7 +8,7 @@ import { debug } from '../log.js';
 import { type DiscoveryIO, discover, formatAttempt } from './discovery.js';
 import type { EngineEndpoint } from './endpoint.js';
 import { createDocker, Engine, pingEndpoint } from './engine.js';
-import { resolvePortHost } from './host.js';
+import { resolveLocalhost, resolvePortHost } from './host.js';
 
 const log = debug('engine');
 
@@ -44,8 +44,9 @@ export function getEngine(options: EngineOptions = {}): Promise<Engine> {
 
 export async function connect(cfg: BerthConfig, explicit?: string | EngineEndpoint, io: DiscoveryIO = realDiscoveryIO): Promise<Engine> {
   const started = performance.now();
+  const localhost = resolveLocalhost();
   const result = await discover(cfg, io, explicit);
-  const portHost = await resolvePortHost(cfg, result.endpoint);
+  const portHost = await resolvePortHost(cfg, result.endpoint, localhost);
   log(
     'using %s via %s (engine %s, API %s) in %d ms; ports on %s',
     result.endpoint.display,

@@ -25,6 +25,7 @@ import { sweepDeadSessions } from './sweep.js';
 
 const log = debug('session');
 const SIGNAL_CLEANUP_TIMEOUT_MS = 10_000;
+const SWEEP_DELAY_MS = 1_000;
 
 export interface Session {
   /** The run's id, shared with worker processes through BERTH_SESSION_ID. */
@@ -171,8 +172,12 @@ function own(engine: Engine): Active {
   log('created session %s (owner pid %d, reaper %s)', id, process.pid, reaper?.pid ?? 'none');
   if (!swept) {
     swept = true;
-    // In the background: only dead sessions' resources are touched, nothing of ours waits for it.
-    sweepDeadSessions(engine).catch((error: unknown) => log('sweep failed: %s', (error as Error).message));
+    // In the background and a moment later: only dead sessions' resources are touched, nothing of
+    // ours waits for it, and its list calls stay out of the way of the run's first container start.
+    // Unref'd: a process that ends sooner leaves the sweep to the next session.
+    setTimeout(() => {
+      sweepDeadSessions(engine).catch((error: unknown) => log('sweep failed: %s', (error as Error).message));
+    }, SWEEP_DELAY_MS).unref();
   }
   return active;
 }
