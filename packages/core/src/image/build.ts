@@ -72,7 +72,7 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
   );
 
   // An image removed at session end must belong to the session: the cleanup finds it by both labels.
-  const sessionLabels = options.removeAtSessionEnd ? (await ensureSession(engine)).labels : {};
+  const sessionLabels = options.removeAtSessionEnd && !options.labels?.[Labels.session] ? (await ensureSession(engine)).labels : {};
   const labels = { ...(options.labels ?? {}), ...sessionLabels, ...(options.removeAtSessionEnd ? { [Labels.removeImage]: 'true' } : {}) };
   const buildOptions: Record<string, unknown> = {
     t: tag,
