@@ -197,7 +197,8 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     const target = project('watch', version);
     const child = spawnChild(process.execPath, [target.cli, '--watchAll'], {
       cwd: target.dir,
-      env: { BERTH_FIXTURE_MARKS: target.marksFile },
+      // CI unset: jest is never interactive (and ignores `q`) when it thinks it is on CI.
+      env: { BERTH_FIXTURE_MARKS: target.marksFile, CI: undefined },
     });
     children.add(child);
     runners.push(child.pid);
@@ -226,7 +227,8 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     const command = `exec ${process.execPath} ${target.cli} --watchAll --rootDir=${target.dir}`;
     const child = spawnChild('script', ['-qfec', command, '/dev/null'], {
       cwd: target.dir,
-      env: { BERTH_FIXTURE_MARKS: target.marksFile },
+      // CI unset: jest is never interactive (and ignores `q`) when it thinks it is on CI.
+      env: { BERTH_FIXTURE_MARKS: target.marksFile, CI: undefined },
     });
     children.add(child);
     await child.waitFor(/Press.*q.*to quit watch mode/, RUN_TIMEOUT_MS);

@@ -91,7 +91,8 @@ function spawnRunner(runner: Runner, project: string, args: string[]): Child {
  */
 function spawnAtTerminal(runner: Runner, project: string): Child {
   const command = [runner.node, runner.cli, '--watch'].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
-  const child = spawnChild('script', ['-qefc', command, '/dev/null'], { cwd: join(suites, project) });
+  // CI unset: a runner that thinks it is on CI turns its keyboard shortcuts off.
+  const child = spawnChild('script', ['-qefc', command, '/dev/null'], { cwd: join(suites, project), env: { CI: undefined } });
   children.add(child);
   return child;
 }
