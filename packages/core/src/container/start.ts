@@ -7,7 +7,7 @@ import getPort from 'get-port';
 import { config, scaledTimeout } from '../config.js';
 import { type ContainerInspect, type Engine, engineMessage, statusOf } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
-import { AbortError, BerthError, ContainerStartError, type ErrorDetails, type StartPhase, throwIfAborted, withDetails } from '../errors.js';
+import { AbortError, ContainerStartError, type ErrorDetails, type StartPhase, throwIfAborted, withDetails } from '../errors.js';
 import { ensureImage, resolveImage } from '../image/pull.js';
 import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
@@ -244,4 +244,3 @@ function hintFor(phase: StartPhase, message: string): string {
   return 'run with DEBUG=berth:* for the engine conversation';
 }
 
-export { BerthError };
