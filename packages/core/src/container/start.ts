@@ -243,4 +243,3 @@ function hintFor(phase: StartPhase, message: string): string {
   if (phase === 'wait') return 'the container started but never became ready; the log lines above usually say why';
   return 'run with DEBUG=berth:* for the engine conversation';
 }
-
