@@ -4,7 +4,7 @@
  * volumes; `await using` calls it.
  */
 import type { ContainerInspect, Engine, ExecResult, SplitLogs } from '../engine/engine.js';
-import { ContainerNotRunningError, throwIfAborted } from '../errors.js';
+import { ContainerNotRunningError, InvalidSpecError, throwIfAborted } from '../errors.js';
 import { containerLog } from '../log.js';
 import type { ExposedPort, Protocol } from '../wait/target.js';
 import { type ArchiveEntry, packCopies, readArchive, writeEntries } from './copy.js';
@@ -131,7 +131,11 @@ export class StartedContainer implements AsyncDisposable {
   /** Contents of one file inside the container. */
   async readFile(path: string, signal?: AbortSignal): Promise<Buffer> {
     const [entry] = (await this.copyFrom(path, signal)).filter((e) => e.type === 'file');
-    if (!entry?.content) throw new ContainerNotRunningError(`${path} is not a regular file in container ${this.name}`);
+    if (!entry?.content) {
+      throw new InvalidSpecError(`expected \`${path}\` to be a regular file in container ${this.name}`, {
+        hint: 'copyFrom() returns every entry of a directory; copyOut() writes a directory to the host',
+      });
+    }
     return entry.content;
   }
 
