@@ -3,7 +3,12 @@
  * on, a one-line `message`, a `hint` that says what to do next, and the original error as `cause`.
  * Context that helps debugging (image, container id, phase, elapsed time, log tail) travels in
  * `details` and is appended to the message so it shows up in test runner output.
+ *
+ * Secrets (see secrets.ts) are redacted in the base class, so every subclass prints safely; a cause
+ * that carries a secret is attached as a redacted copy of the same class.
  */
+
+import { redact, redactError, redactValue } from './secrets.js';
 
 export type StartPhase = 'validate' | 'discover' | 'pull' | 'build' | 'create' | 'copy' | 'start' | 'wait';
 
@@ -35,11 +40,17 @@ export class BerthError extends Error {
   readonly summary: string;
 
   constructor(message: string, options: BerthErrorOptions = {}) {
-    super(formatMessage(message, options), options.cause === undefined ? undefined : { cause: options.cause });
+    // Everything an error prints is redacted here, once, for every subclass: registered secrets, URL
+    // passwords and registry credentials never reach a message, hint, detail, stack or cause.
+    const summary = redact(message);
+    const redacted: BerthErrorOptions = { details: redactValue(options.details ?? {}) };
+    if (options.hint !== undefined) redacted.hint = redact(options.hint);
+    const cause = options.cause === undefined ? undefined : redactError(options.cause);
+    super(formatMessage(summary, redacted), cause === undefined ? undefined : { cause });
     this.name = new.target.name;
-    this.summary = message;
-    this.hint = options.hint;
-    this.details = options.details ?? {};
+    this.summary = summary;
+    this.hint = redacted.hint;
+    this.details = redacted.details ?? {};
   }
 }
 

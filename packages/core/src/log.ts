@@ -1,25 +1,15 @@
 /**
  * Logging through `debug` namespaces under `berth:` (enable with DEBUG=berth:*). Everything that is
- * logged passes through `redact`, so credentials handed to berth never reach a log line.
+ * logged passes through `redact` (secrets.ts), so credentials handed to berth never reach a log line.
  */
 import { format } from 'node:util';
 import createDebug from 'debug';
+import { redact, registerSecret } from './secrets.js';
 
 export type Logger = (format: string, ...args: unknown[]) => void;
 
-const secrets = new Set<string>();
-
-/** Registers a value (password, token) that must never appear in a log line. */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 3) secrets.add(value);
-}
-
-export function redact(text: string): string {
-  let result = text;
-  for (const secret of secrets) result = result.split(secret).join('***');
-  // Credentials inside URLs (postgres://user:pass@host, https://user:pass@registry).
-  return result.replace(/(\w+:\/\/[^:/\s@]+:)[^@\s/]+@/g, '$1***@');
-}
+// The registry lives in secrets.ts, shared with the error classes; these names stay for callers.
+export { redact, registerSecret };
 
 export function debug(namespace: string): Logger {
   const d = createDebug(`berth:${namespace}`);
