@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { BerthConfig, Env } from '../config.js';
 import { config as processConfig } from '../config.js';
 import { debug, registerSecret } from '../log.js';
+import { registerCredentials } from '../secrets.js';
 import { DOCKER_HUB } from './reference.js';
 
 const log = debug('image:auth');
@@ -152,6 +153,7 @@ function fromAuthEntry(
     return { username: decoded.slice(0, colon), password, serveraddress: serverAddress };
   }
   if (entry.username && entry.password !== undefined) {
+    registerCredentials(entry.username, entry.password);
     return { username: entry.username, password: entry.password, serveraddress: serverAddress };
   }
   return undefined;

@@ -35,6 +35,8 @@ export * from '../image/index.js';
 // session, network, volume (owned by the session layer)
 export type { Network, NetworkOptions } from '../network/index.js';
 export { createNetwork } from '../network/index.js';
+// secrets: values never printed in errors or logs (berth registers the ones it is handed)
+export { redact, registerSecret } from '../secrets.js';
 // services: what runner adapters (vitest, jest) start once per run and hand to workers
 export type { Broker, BrokerAddress } from '../services/broker.js';
 export { acquireLease, BrokerError, releaseLease, startBroker } from '../services/broker.js';
