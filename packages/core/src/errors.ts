@@ -158,7 +158,7 @@ export class CleanupError extends BerthError {
   readonly errors: unknown[];
   constructor(message: string, errors: unknown[], options: BerthErrorOptions = {}) {
     super(message, options);
-    this.errors = errors;
+    this.errors = errors.map((error) => redactError(error));
   }
 }
 

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BerthError, ModuleError, withDetails } from './errors.js';
+import { BerthError, CleanupError, ModuleError, withDetails } from './errors.js';
 import { clearSecretsForTests, redact, redactError, registerCredentials, registerSecret } from './secrets.js';
 import { acquireLease, startBroker } from './services/broker.js';
 import type { RunningService } from './services/definition.js';
@@ -132,5 +132,14 @@ describe('broker errors that travel to workers', () => {
     } finally {
       await broker.close();
     }
+  });
+});
+
+describe('CleanupError', () => {
+  it('holds redacted copies of the failures it collected', () => {
+    registerSecret(SECRET);
+    const error = new CleanupError('2 steps failed', [new Error(`drop on postgres://u:${SECRET}@h/x failed`), 'plain']);
+    expect(printed(error)).not.toContain(SECRET);
+    expect(error.errors[1]).toBe('plain');
   });
 });
