@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
+import { checker } from '../../spec/check.js';
+import { POSTGRES_OPTION_KEYS } from './option-keys.js';
 
 export interface PostgresSetupContext {
   /** Fires when the start is cancelled; pass it on to long-running work. */
@@ -98,6 +100,7 @@ const SETTING_KEY = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedPostgresOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  checker().keys(options as Record<string, unknown>, POSTGRES_OPTION_KEYS, 'postgres() options');
   const database = identifier(options.database ?? 'test', 'database');
   const templateDatabase = identifier(options.templateDatabase ?? 'berth_template', 'templateDatabase');
   if (templateDatabase === database) fail('templateDatabase', `a name other than the main database ${show(database)}`, templateDatabase);

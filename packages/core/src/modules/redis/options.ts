@@ -4,6 +4,8 @@
  */
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
+import { checker } from '../../spec/check.js';
+import { REDIS_OPTION_KEYS } from './option-keys.js';
 
 export interface RedisOptions {
   /** Image to run: any tag of the official image, or a compatible one. Default `redis:7`. */
@@ -35,6 +37,7 @@ export interface ResolvedRedisOptions {
 
 export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  checker().keys(options as Record<string, unknown>, REDIS_OPTION_KEYS, 'redis() options');
   const { password, args = [], spec } = options;
   if (password !== undefined && (typeof password !== 'string' || password === '' || /\s/.test(password))) {
     fail('password', 'a non-empty string without spaces', password);
