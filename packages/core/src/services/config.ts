@@ -3,6 +3,7 @@
  * the same object is passed inline to the vitest plugin or the jest preset.
  */
 import { ConfigError } from '../errors.js';
+import { checker, type KnownKeys } from '../spec/check.js';
 import type { ServiceDefinition, ServicesDetails } from './definition.js';
 
 export interface BerthRunConfig<S extends Record<string, ServiceDefinition> = Record<string, ServiceDefinition>> {
@@ -13,6 +14,8 @@ export interface BerthRunConfig<S extends Record<string, ServiceDefinition> = Re
    */
   env?: Record<string, (services: ServicesDetails<S>) => string>;
 }
+
+const RUN_CONFIG_KEYS: KnownKeys<BerthRunConfig> = { services: true, env: true };
 
 /** Identity function that gives a config file its types. */
 export function defineConfig<S extends Record<string, ServiceDefinition>>(config: BerthRunConfig<S>): BerthRunConfig<S> {
@@ -27,6 +30,7 @@ export function validateRunConfig(value: unknown, source: string): BerthRunConfi
       hint: "export default defineConfig({ services: { db: postgres() } }) from '@berth/core'",
     });
   }
+  checker().keys(config as Record<string, unknown>, RUN_CONFIG_KEYS, source);
   const services = (config as { services?: unknown }).services;
   if (typeof services !== 'object' || services === null || Array.isArray(services)) {
     throw new ConfigError(`expected \`services\` in ${source} to be an object of service definitions`, {
