@@ -135,6 +135,13 @@ describe('broker errors that travel to workers', () => {
   });
 });
 
+describe('credential fields', () => {
+  it('hides a field named like a credential even when its value was never registered', () => {
+    const error = new BerthError('x', { details: { password: 'never-registered', user: 'test', nested: { authToken: 'abc' } } });
+    expect(error.details).toEqual({ password: '***', user: 'test', nested: { authToken: '***' } });
+  });
+});
+
 describe('CleanupError', () => {
   it('holds redacted copies of the failures it collected', () => {
     registerSecret(SECRET);

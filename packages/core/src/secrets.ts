@@ -58,6 +58,9 @@ const AUTH_HEADER = /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:basic|bea
 const REGISTRY_AUTH_HEADER = /\b(x-registry-(?:auth|config)["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/=-]+/gi;
 const CREDENTIAL_FIELD = /(["']?\b(?:auth|password|identitytoken|registrytoken|secret|token)["']?\s*[:=]\s*["'])[^"']+(["'])/gi;
 
+/** Object keys whose string values are credentials: `password`, `authToken`, `identitytoken`, ... */
+const SECRET_KEY = /pass(word)?$|secret|token|^auth$|credential|apikey|api_key/i;
+
 /** Returns `text` with every registered secret and every recognisable credential replaced by ***. */
 export function redact(text: string): string {
   let result = text;
@@ -92,7 +95,8 @@ export function redactValue<T>(value: T, seen = new WeakMap<object, unknown>()):
   let changed = false;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = redactValue(item, seen);
+    // A field named like a credential is hidden whatever it holds (a password nobody registered).
+    copy[key] = typeof item === 'string' && item !== '' && SECRET_KEY.test(key) ? REDACTED : redactValue(item, seen);
     if (copy[key] !== item) changed = true;
   }
   return (changed ? copy : value) as T;
