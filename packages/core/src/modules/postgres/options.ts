@@ -4,6 +4,7 @@
  * quoting the option and the bad value. Nothing here touches the engine or the file system.
  */
 import { resolve } from 'node:path';
+import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker } from '../../spec/check.js';
@@ -130,7 +131,8 @@ export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedP
     templateDatabase,
     cloneStrategy: oneOf(options.cloneStrategy ?? 'file_copy', 'cloneStrategy', ['file_copy', 'wal_log'] as const),
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
-    connectTimeoutMs: integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
+    // berth's own connections: scaled here, once (startupTimeoutMs is scaled by start()).
+    connectTimeoutMs: scaledTimeout(integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER)),
     spec,
   };
 }

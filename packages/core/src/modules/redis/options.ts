@@ -2,6 +2,8 @@
  * What a test author can say about a redis service, checked in one place: `resolveRedisOptions`
  * fills every default or throws an InvalidSpecError quoting the option and the bad value.
  */
+
+import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker } from '../../spec/check.js';
@@ -53,7 +55,8 @@ export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOp
     password,
     args: [...args],
     startupTimeoutMs: positive(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs'),
-    connectTimeoutMs: positive(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs'),
+    // berth's own connections: scaled here, once (startupTimeoutMs is scaled by start()).
+    connectTimeoutMs: scaledTimeout(positive(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs')),
     spec,
   };
 }
