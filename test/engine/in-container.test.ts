@@ -31,8 +31,8 @@ it('the quick-start suite passes from inside a container with the engine socket 
       { source: workspace, target: workspace },
     ],
     workingDir: example,
-    // DEBUG=berth:session prints the inner run's session id, for the leak check below.
-    env: { DEBUG: 'berth:session', CI: '1', NO_COLOR: '1' },
+    // DEBUG prints the inner run's port host and session id, for the checks below.
+    env: { DEBUG: 'berth:engine,berth:session', CI: '1', NO_COLOR: '1' },
     command: ['node', 'node_modules/vitest/vitest.mjs', 'run'],
     wait: wait.exit(0),
     startupTimeoutMs: 240_000,
@@ -44,6 +44,9 @@ it('the quick-start suite passes from inside a container with the engine socket 
 
   expect(output).toMatch(/Tests\s+2 passed/);
   // The inner berth used the job container's gateway, not its own localhost, to reach postgres.
+  const portHost = /ports on (\S+)/.exec(output)?.[1];
+  expect(portHost, output).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  expect(portHost).not.toBe('127.0.0.1');
   const innerSession = /created session ([0-9a-f]{12})/.exec(output)?.[1];
   expect(innerSession, output).toBeDefined();
   const left = await labelled(`dev.berth.session=${innerSession}`);
