@@ -40,7 +40,8 @@ function classify(error: unknown): unknown {
       hint: 'the server does not accept the credentials berth was given: pass the same `auth` to nats() as the server uses (a `spec` or `args` override may have changed it)',
     });
   }
-  if (error instanceof NatsClosedError || error instanceof WaitAttemptError) return error;
+  if (error instanceof WaitAttemptError) return error;
+  if (error instanceof NatsClosedError) return new WaitAttemptError(error.summary, { cause: error });
   if (error instanceof ModuleError) {
     return new WaitFailedError(`port ${CLIENT_PORT} does not speak the NATS protocol: ${error.summary}`, {
       cause: error,

@@ -52,7 +52,8 @@ function classify(error: unknown, credentials: Credentials): unknown {
         : `the user has no access to vhost ${JSON.stringify(credentials.vhost)}: create it in the definitions, or leave \`vhost\` at its default`;
     return new WaitFailedError(error.summary, { cause: error, hint });
   }
-  if (error instanceof AmqpClosedError || error instanceof WaitAttemptError) return error;
+  if (error instanceof WaitAttemptError) return error;
+  if (error instanceof AmqpClosedError) return new WaitAttemptError(error.summary, { cause: error });
   if (error instanceof Error && 'code' in error && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
     return new WaitAttemptError(describeError(error), { cause: error });
   }

@@ -114,7 +114,19 @@ export async function startResolved(options: ResolvedRabbitmqOptions, { signal, 
     } else {
       admin = ctlAdmin(container, options.requestTimeoutMs);
     }
-    if (options.setup) await options.setup(details, signal);
+    if (options.setup) {
+      const hook = options.setup;
+      await Promise.resolve()
+        .then(() => hook(details, signal))
+        .catch((error: unknown) => {
+          const name = hook.name ? ` (${hook.name})` : '';
+          throw new ModuleError(`rabbitmq \`setup\` hook${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+            details: { hook: 'setup' },
+            hint: 'the error comes from your setup hook; the container has been removed',
+          });
+        });
+    }
     const vhostAdmin = admin;
     const pool = new SlotPool(
       { create: (name) => createVhost(vhostAdmin, name, user), drop: (name) => dropVhost(vhostAdmin, name) },
@@ -135,11 +147,6 @@ export async function startResolved(options: ResolvedRabbitmqOptions, { signal, 
     if (signal?.aborted && !(error instanceof BerthError)) {
       throw new AbortError(`start of rabbitmq ${container.name} was aborted`, { cause: signal.reason, details: context });
     }
-    throw withDetails(
-      error,
-      context,
-      (message, opts) =>
-        new ModuleError(`rabbitmq setup failed: ${message}`, { ...opts, hint: 'the error above comes from your setup hook' }),
-    );
+    throw withDetails(error, context, (message, opts) => new ModuleError(`starting rabbitmq failed: ${message}`, opts));
   }
 }
