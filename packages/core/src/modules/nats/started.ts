@@ -8,6 +8,7 @@ import type { ContainerSpec } from '../../container/spec.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import { explainTimeout } from '../explain-timeout.js';
 import { AccountPool } from './account-pool.js';
 import { CLIENT_PORT, CONFIG_PATH, type LeaseAccount, leaseAccounts, MONITOR_PORT, natsConfig, newPassword } from './config-file.js';
 import { type NatsDetails, natsUrl } from './details.js';
@@ -107,6 +108,11 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
   const container = await start(natsSpec(options, render(), credentials), {
     ...(signal ? { signal } : {}),
     ...(service ? { service } : {}),
+  }).catch((error: unknown) => {
+    throw explainTimeout(
+      error,
+      `is ${options.image} a NATS server image? berth waits until it accepts a client connection on 4222; the log lines above show what the container did`,
+    );
   });
   try {
     const port = container.mappedPort(CLIENT_PORT);

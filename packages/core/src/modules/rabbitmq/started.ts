@@ -6,6 +6,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { AbortError, BerthError, CleanupError, ContainerNotRunningError, ModuleError, withDetails } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import { explainTimeout } from '../explain-timeout.js';
 import { rabbitmqSpec } from './container-spec.js';
 import { amqpUrl, type RabbitmqDetails, withVhost } from './details.js';
 import { DEFAULT_CREDENTIAL, type RabbitmqOptions, type ResolvedRabbitmqOptions, resolveRabbitmqOptions } from './options.js';
@@ -85,7 +86,14 @@ export function startRabbitmq(options: RabbitmqOptions = {}, startOptions: Start
 
 export async function startResolved(options: ResolvedRabbitmqOptions, { signal, service }: StartRabbitmqOptions): Promise<StartedRabbitmq> {
   if (options.password !== DEFAULT_CREDENTIAL) registerSecret(options.password);
-  const container = await start(rabbitmqSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
+  const container = await start(rabbitmqSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) }).catch(
+    (error: unknown) => {
+      throw explainTimeout(
+        error,
+        `is ${options.image} a RabbitMQ image? berth waits until the broker accepts an AMQP connection on 5672 with the configured user; the log lines above show what the container did`,
+      );
+    },
+  );
   let admin: VhostAdmin | undefined;
   try {
     const port = container.mappedPort(AMQP_PORT);
