@@ -117,7 +117,7 @@ export async function startResolved(options: ResolvedRabbitmqOptions, { signal, 
         user,
         password,
         timeoutMs: options.requestTimeoutMs,
-        connections: options.poolConcurrency + 1,
+        connections: options.poolConcurrency + 2,
       });
     } else {
       admin = ctlAdmin(container, options.requestTimeoutMs);
