@@ -34,7 +34,8 @@ export function managementAdmin(options: {
 }): VhostAdmin {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const auth = `${options.user}:${options.password}`;
-  const call = (method: string, path: string, body?: unknown): Promise<void> =>
+  /** `gone` = a 404 counts as done (deleting what is already deleted). */
+  const call = (method: string, path: string, body?: unknown, gone = false): Promise<void> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request(
@@ -53,7 +54,7 @@ export function managementAdmin(options: {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve();
+            if ((status >= 200 && status < 300) || (gone && status === 404)) return resolve();
             const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
             reject(new ModuleError(`management API ${method} ${decodeURIComponent(path)} answered ${status}: ${text}`));
           });
@@ -70,7 +71,7 @@ export function managementAdmin(options: {
       await call('PUT', `/api/permissions/${vhost}/${encodeURIComponent(user)}`, { configure: '.*', write: '.*', read: '.*' });
     },
     async deleteVhost(name) {
-      await call('DELETE', `/api/vhosts/${encodeURIComponent(name)}`);
+      await call('DELETE', `/api/vhosts/${encodeURIComponent(name)}`, undefined, true);
     },
     close() {
       agent.destroy();
@@ -80,9 +81,9 @@ export function managementAdmin(options: {
 
 /** Through `rabbitmqctl` in the container (images without the management plugin). */
 export function ctlAdmin(container: StartedContainer, timeoutMs: number): VhostAdmin {
-  const ctl = async (argv: string[]): Promise<void> => {
+  const ctl = async (argv: string[], gone?: RegExp): Promise<void> => {
     const result = await container.exec(argv, { signal: AbortSignal.timeout(timeoutMs) });
-    if (result.exitCode !== 0) {
+    if (result.exitCode !== 0 && !gone?.test(`${result.stderr}${result.stdout}`)) {
       const output = `${result.stderr}${result.stdout}`.trim().split('\n').slice(-3).join(' / ');
       throw new ModuleError(`\`${argv.join(' ')}\` exited with code ${result.exitCode}: ${output}`);
     }
@@ -93,7 +94,7 @@ export function ctlAdmin(container: StartedContainer, timeoutMs: number): VhostA
       await ctl(['rabbitmqctl', '--quiet', 'set_permissions', '-p', name, user, '.*', '.*', '.*']);
     },
     async deleteVhost(name) {
-      await ctl(['rabbitmqctl', '--quiet', 'delete_vhost', name]);
+      await ctl(['rabbitmqctl', '--quiet', 'delete_vhost', name], /does not exist/);
     },
     close() {},
   };
