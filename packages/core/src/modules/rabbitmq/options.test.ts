@@ -11,7 +11,8 @@ describe('resolveRabbitmqOptions', () => {
       vhost: '/',
       management: true,
     });
-    expect(resolveRabbitmqOptions({ image: 'rabbitmq:3.13' }).management).toBe(false);
+    expect(resolveRabbitmqOptions({ image: 'rabbitmq:3.13' })).toMatchObject({ management: false, poolSize: 2, poolConcurrency: 1 });
+    expect(resolveRabbitmqOptions()).toMatchObject({ poolSize: 8, poolConcurrency: 4 });
     expect(resolveRabbitmqOptions({ image: 'registry:5000/rabbitmq:3-management-alpine' }).management).toBe(true);
     expect(resolveRabbitmqOptions({ image: 'localhost:5000/management/rabbitmq' }).management).toBe(false);
     expect(resolveRabbitmqOptions({ image: 'rabbitmq:3', management: true }).management).toBe(true);

@@ -30,9 +30,9 @@ export interface RabbitmqOptions {
   config?: string;
   /** Runs once, after the broker accepts connections; a failure stops the container. */
   setup?: (details: RabbitmqDetails, signal: AbortSignal | undefined) => Promise<void> | void;
-  /** Fresh vhosts kept ready. Default 8. */
+  /** Fresh vhosts kept ready. Default 8 with the management API, 2 without (each `rabbitmqctl` run boots an Erlang VM). */
   poolSize?: number;
-  /** Vhosts made at once when filling the pool. Default 4 (the broker makes them faster side by side). */
+  /** Vhosts made at once when filling the pool. Default 4 with the management API (the broker makes them faster side by side), 1 without. */
   poolConcurrency?: number;
   /** Time allowed for pull, create, start and readiness. Default 90 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
@@ -90,8 +90,8 @@ export function resolveRabbitmqOptions(options: RabbitmqOptions = {}): ResolvedR
     definitions: definitionsText(options.definitions),
     config: options.config,
     setup: options.setup,
-    poolSize: whole(options.poolSize ?? 8, 'poolSize', 0),
-    poolConcurrency: whole(options.poolConcurrency ?? 4, 'poolConcurrency', 1),
+    poolSize: whole(options.poolSize ?? (management ? 8 : 2), 'poolSize', 0),
+    poolConcurrency: whole(options.poolConcurrency ?? (management ? 4 : 1), 'poolConcurrency', 1),
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 90_000, 'startupTimeoutMs', 1),
     requestTimeoutMs: whole(options.requestTimeoutMs ?? 15_000, 'requestTimeoutMs', 1),
     spec,
