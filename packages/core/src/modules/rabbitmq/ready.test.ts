@@ -15,7 +15,7 @@ afterEach(() => {
 /** A scripted AMQP 0-9-1 server: enough of a broker to say yes or no to a connection. */
 async function fakeBroker(script: Script, seen: { user?: string; vhost?: string } = {}): Promise<FakeTarget> {
   const server = createServer((socket: Socket) => {
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let headerDone = false;
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
