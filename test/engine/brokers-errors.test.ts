@@ -78,6 +78,16 @@ describe('rabbitmq bad input', () => {
     expect(await gone(timeout.details.containerId)).toBe(true);
   });
 
+  it('management asked of an image without the plugin: fails soon after AMQP is up, naming the plugin', async () => {
+    const began = performance.now();
+    const error = await startRabbitmq({ image: 'rabbitmq:3', management: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitFailedError);
+    expect((error as WaitFailedError).summary).toContain('management API on port 15672 did not answer');
+    expect((error as WaitFailedError).hint).toContain('management: false');
+    expect(performance.now() - began).toBeLessThan(45_000); // boot + a 10 s grace, not the 90 s start timeout
+    expect(await gone((error as WaitFailedError).details.containerId)).toBe(true);
+  });
+
   it('a setup hook that throws: ModuleError naming the hook, its error as cause, no container left', async () => {
     const boom = new Error('cannot declare exchange');
     const error = await rabbitmq({

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WaitFailedError, WaitTimeoutError } from '../../errors.js';
 import { FakeTarget, tcpServer, waitFor } from '../../wait/fake-target.js';
 import { ArgReader, ArgWriter, decodeFrames, encodeMethod } from './amqp-codec.js';
-import { amqpAccepts } from './ready.js';
+import { amqpAccepts, rabbitmqReady } from './ready.js';
 
 type Script = 'accept' | 'refuse-login' | 'refuse-vhost' | 'http';
 const servers: Server[] = [];
@@ -93,6 +93,29 @@ describe('amqpAccepts', () => {
       expect(String((error as WaitTimeoutError).cause)).toContain('closed the connection during the handshake');
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('rabbitmqReady with management', () => {
+  it('a broker that accepts AMQP but has no management API: fails after the grace period, naming the plugin', async () => {
+    const broker = await fakeBroker('accept');
+    const closed = await tcpServer('proxy-only');
+    try {
+      const target = new FakeTarget({
+        ports: [
+          { port: 5672, hostPort: broker.mappedPort(5672) },
+          { port: 15672, hostPort: closed.port },
+        ],
+      });
+      const began = performance.now();
+      const error = await waitFor(rabbitmqReady(credentials, true, 300), target, { timeoutMs: 20_000 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WaitFailedError);
+      expect((error as WaitFailedError).summary).toContain('management API on port 15672 did not answer within 0.3 s');
+      expect((error as WaitFailedError).hint).toContain('management: false');
+      expect(performance.now() - began).toBeLessThan(5_000);
+    } finally {
+      await closed.close();
     }
   });
 });

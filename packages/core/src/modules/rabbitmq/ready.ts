@@ -11,7 +11,6 @@
  */
 import { ModuleError, WaitAttemptError, WaitFailedError } from '../../errors.js';
 import { describeError, poll, withTimeLimit } from '../../wait/backoff.js';
-import { all } from '../../wait/composite.js';
 import { http } from '../../wait/http.js';
 import type { WaitStrategy } from '../../wait/strategy.js';
 import { AmqpClosedError, AmqpRefusedError, probeAmqp } from './amqp-probe.js';
@@ -66,11 +65,44 @@ function classify(error: unknown, credentials: Credentials): unknown {
   return error;
 }
 
-export function rabbitmqReady(credentials: Credentials, management: boolean): WaitStrategy {
+/**
+ * AMQP first, then the management API. RabbitMQ starts its plugins (the management listener among
+ * them) before it opens the AMQP listeners, so once AMQP is accepted the API should answer almost
+ * at once; if it does not within a grace period, the image most likely has no management plugin,
+ * and waiting for the whole start timeout would only hide that.
+ */
+/** `graceMs`: how long the management API may take to answer once AMQP is accepted. */
+export function rabbitmqReady(credentials: Credentials, management: boolean, graceMs = 10_000): WaitStrategy {
   const amqp = amqpAccepts(credentials);
   if (!management) return amqp;
-  return all([
-    amqp,
-    http('/api/overview', { port: MANAGEMENT_PORT, basicAuth: { username: credentials.user, password: credentials.password } }),
-  ]);
+  const api = http('/api/overview', { port: MANAGEMENT_PORT, basicAuth: { username: credentials.user, password: credentials.password } });
+  return {
+    description: `${amqp.description}, then ${api.description}`,
+    async wait(target, context) {
+      await amqp.wait(target, context);
+      const grace = AbortSignal.timeout(graceMs);
+      const signal = AbortSignal.any([context.signal, grace]);
+      const deadline = Math.min(context.deadline, performance.now() + graceMs);
+      let last: unknown;
+      try {
+        await api.wait(target, {
+          signal,
+          deadline,
+          attempt: (error) => {
+            if (error !== undefined) last = error;
+            context.attempt(error);
+          },
+        });
+      } catch (error) {
+        if (context.signal.aborted || !grace.aborted) throw error;
+        throw new WaitFailedError(
+          `the broker accepts AMQP but its management API on port ${MANAGEMENT_PORT} did not answer within ${graceMs / 1000} s (last: ${describeError(last)})`,
+          {
+            cause: last,
+            hint: 'does the image have the management plugin? Use a -management tag, or pass `management: false` to rabbitmq() (fresh vhosts then go through rabbitmqctl)',
+          },
+        );
+      }
+    },
+  };
 }
