@@ -113,3 +113,44 @@ describe('rabbitmq() without the management plugin', () => {
     }
   });
 });
+
+describe('rabbitmq() definitions, config and setup', () => {
+  it('loads definitions at boot, applies extra config, runs setup once before the first lease', async () => {
+    const seen: string[] = [];
+    const running = await rabbitmq({
+      image: 'rabbitmq:3',
+      user: 'me',
+      password: 'pw',
+      poolSize: 0,
+      definitions: {
+        users: [{ name: 'me', password: 'pw', tags: 'administrator' }],
+        vhosts: [{ name: '/' }],
+        permissions: [{ user: 'me', vhost: '/', configure: '.*', write: '.*', read: '.*' }],
+        queues: [{ name: 'preloaded', vhost: '/', durable: true, auto_delete: false, arguments: {} }],
+      },
+      config: 'channel_max = 16',
+      setup: async (details) => {
+        seen.push(details.url);
+        const connection = await amqp.connect(details.url);
+        const channel = await connection.createChannel();
+        await channel.assertExchange('events', 'topic');
+        await connection.close();
+      },
+    }).start({ name: 'mq' });
+    try {
+      expect(seen).toEqual([running.details.url]);
+      const connection = await amqp.connect(running.details.url);
+      try {
+        // Negotiated down to the server's limit from the config file.
+        expect((connection as unknown as { connection: { channelMax: number } }).connection.channelMax).toBe(16);
+        const channel = await connection.createChannel();
+        await expect(channel.checkQueue('preloaded')).resolves.toMatchObject({ queue: 'preloaded' });
+        await expect(channel.checkExchange('events')).resolves.toBeDefined();
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+});
