@@ -15,7 +15,7 @@ import { type NatsDetails, natsUrl } from './details.js';
 import { type NatsOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.js';
 import { NatsConnection, type NatsCredentials } from './protocol.js';
 import { natsReady } from './ready.js';
-import { ConfigReloader } from './reload.js';
+import { ConfigReloader, ReloadWatch } from './reload.js';
 
 export interface StartNatsOptions {
   signal?: AbortSignal;
@@ -105,7 +105,8 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
     registerSecret(secret);
   }
   const render = () => natsConfig(options, accounts, anonymousPassword);
-  const container = await start(natsSpec(options, render(), credentials), {
+  const watch = new ReloadWatch();
+  const container = await start(natsSpec(options, render(), credentials, watch), {
     ...(signal ? { signal } : {}),
     ...(service ? { service } : {}),
   }).catch((error: unknown) => {
@@ -127,12 +128,12 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
       jetstream: options.jetstream,
       containerName: container.name,
     };
-    const reloader = new ConfigReloader(container, render, options.requestTimeoutMs);
+    const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs);
     const recycle = async (index: number): Promise<void> => {
       const account = accounts[index] as LeaseAccount;
       account.password = newPassword();
       registerSecret(account.password);
-      await reloader.reload();
+      await reloader.reload(); // done: the old password is refused, its clients are disconnected
       if (options.jetstream) await deleteStreams(details, account, options.requestTimeoutMs);
     };
     const pool = new AccountPool(accounts.length, recycle, `nats container ${container.name}`);
@@ -143,7 +144,7 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
   }
 }
 
-function natsSpec(options: ResolvedNatsOptions, config: string, credentials: NatsCredentials): ContainerSpec {
+function natsSpec(options: ResolvedNatsOptions, config: string, credentials: NatsCredentials, watch: ReloadWatch): ContainerSpec {
   const generated: ContainerSpec = {
     image: options.image,
     command: ['--config', CONFIG_PATH, ...options.args],
@@ -153,37 +154,54 @@ function natsSpec(options: ResolvedNatsOptions, config: string, credentials: Nat
     startupTimeoutMs: options.startupTimeoutMs,
   };
   const override = options.spec;
-  if (typeof override === 'function') return override(generated);
-  if (override === undefined) return generated;
-  return { ...generated, ...override, env: { ...generated.env, ...override.env } };
+  const spec =
+    typeof override === 'function'
+      ? override(generated)
+      : override === undefined
+        ? generated
+        : { ...generated, ...override, env: { ...generated.env, ...override.env } };
+  // Reloads are confirmed from the log, so the watch sees every line whatever the override says.
+  const theirs = spec.logConsumer;
+  return {
+    ...spec,
+    logConsumer: (line) => {
+      watch.consume(line);
+      theirs?.(line);
+    },
+  };
 }
 
 /** Deletes every JetStream stream (KV buckets and object stores are streams too) of an account. */
 async function deleteStreams(details: NatsDetails, account: LeaseAccount, timeoutMs: number): Promise<void> {
+  const { host, port } = details;
   const connection = await NatsConnection.open({
-    host: details.host,
-    port: details.port,
+    host,
+    port,
     user: account.user,
     password: account.password,
     signal: AbortSignal.timeout(timeoutMs),
   });
   try {
-    for (;;) {
-      const answer = JSON.parse(await connection.request('$JS.API.STREAM.NAMES', '{}', timeoutMs)) as {
-        streams?: string[] | null;
-        error?: { description?: string };
-      };
-      if (answer.error) throw new ModuleError(`listing the streams of ${account.name} failed: ${answer.error.description}`);
-      const streams = answer.streams ?? [];
-      if (streams.length === 0) return;
-      for (const stream of streams) {
-        const deleted = JSON.parse(await connection.request(`$JS.API.STREAM.DELETE.${stream}`, '', timeoutMs)) as {
-          error?: { description?: string };
-        };
-        if (deleted.error) throw new ModuleError(`deleting stream ${stream} of ${account.name} failed: ${deleted.error.description}`);
-      }
-    }
+    await deleteEach(connection, account, timeoutMs);
   } finally {
     connection.close();
+  }
+}
+
+async function deleteEach(connection: NatsConnection, account: LeaseAccount, timeoutMs: number): Promise<void> {
+  for (;;) {
+    const answer = JSON.parse(await connection.request('$JS.API.STREAM.NAMES', '{}', timeoutMs)) as {
+      streams?: string[] | null;
+      error?: { description?: string };
+    };
+    if (answer.error) throw new ModuleError(`listing the streams of ${account.name} failed: ${answer.error.description}`);
+    const streams = answer.streams ?? [];
+    if (streams.length === 0) return;
+    for (const stream of streams) {
+      const deleted = JSON.parse(await connection.request(`$JS.API.STREAM.DELETE.${stream}`, '', timeoutMs)) as {
+        error?: { description?: string };
+      };
+      if (deleted.error) throw new ModuleError(`deleting stream ${stream} of ${account.name} failed: ${deleted.error.description}`);
+    }
   }
 }
