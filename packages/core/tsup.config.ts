@@ -8,6 +8,8 @@ export default defineConfig([
       postgres: 'src/public/postgres.ts',
       redis: 'src/public/redis.ts',
       broker: 'src/public/broker.ts',
+      rabbitmq: 'src/public/rabbitmq.ts',
+      nats: 'src/public/nats.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

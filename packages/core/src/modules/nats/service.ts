@@ -1,0 +1,36 @@
+/**
+ * `nats()`: the service definition runner adapters start (`services: { bus: nats() }`). Its
+ * isolation hands each lease a NATS account of its own, recycled on release.
+ */
+import type { Isolation, Lease, RunningService, ServiceDefinition } from '../../services/definition.js';
+import type { NatsDetails } from './details.js';
+import { type NatsOptions, resolveNatsOptions } from './options.js';
+import { type FreshNatsAccount, startResolved } from './started.js';
+
+export function nats(options: NatsOptions = {}): ServiceDefinition<NatsDetails> {
+  const resolved = resolveNatsOptions(options);
+  return {
+    kind: 'nats',
+    image: resolved.image,
+    async start({ name, signal }): Promise<RunningService<NatsDetails>> {
+      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}) });
+      const leased = new Map<string, FreshNatsAccount>();
+      const running: RunningService<NatsDetails> = { details: started.details, stop: () => started.stop() };
+      if (resolved.accounts === 0) return running;
+      const isolation: Isolation<NatsDetails> = {
+        async acquire(signal?: AbortSignal): Promise<Lease<NatsDetails>> {
+          const fresh = await started.freshAccount(signal ? { signal } : {});
+          leased.set(fresh.account, fresh);
+          return { id: fresh.account, details: fresh.details };
+        },
+        async release(id: string): Promise<void> {
+          const fresh = leased.get(id);
+          if (!fresh) return;
+          leased.delete(id);
+          await fresh.release();
+        },
+      };
+      return { ...running, isolation };
+    },
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * `startNats()`: a nats container for core-only users, with its connection details and, per
+ * request, an account of its own (see config-file.ts for why accounts). The service definition
+ * (service.ts) is built on it.
+ */
+import type { StartedContainer } from '../../container/handle.js';
+import type { ContainerSpec } from '../../container/spec.js';
+import { start } from '../../container/start.js';
+import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
+import { registerSecret } from '../../log.js';
+import { explainTimeout } from '../explain-timeout.js';
+import { AccountPool } from './account-pool.js';
+import { CLIENT_PORT, CONFIG_PATH, type LeaseAccount, leaseAccounts, MONITOR_PORT, natsConfig, newPassword } from './config-file.js';
+import { type NatsDetails, natsUrl } from './details.js';
+import { type NatsOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.js';
+import { NatsConnection, type NatsCredentials } from './protocol.js';
+import { natsReady } from './ready.js';
+import { ConfigReloader, ReloadWatch } from './reload.js';
+
+export interface StartNatsOptions {
+  signal?: AbortSignal;
+  /** Name used in errors and logs (adapters pass the service's name). */
+  service?: string;
+}
+
+/** An account of your own until released: subjects and streams no other lease sees. */
+export interface FreshNatsAccount extends AsyncDisposable {
+  readonly account: string;
+  readonly details: NatsDetails;
+  readonly url: string;
+  /** Disconnects the account's clients (new password), deletes its streams, gives it back. Idempotent. */
+  release(): Promise<void>;
+}
+
+export class StartedNats implements AsyncDisposable {
+  readonly container: StartedContainer;
+  readonly details: NatsDetails;
+  readonly #accounts: readonly LeaseAccount[];
+  readonly #pool: AccountPool;
+  #stopped: Promise<void> | undefined;
+
+  /** @internal Use startNats(). */
+  constructor(container: StartedContainer, details: NatsDetails, accounts: readonly LeaseAccount[], pool: AccountPool) {
+    this.container = container;
+    this.details = details;
+    this.#accounts = accounts;
+    this.#pool = pool;
+  }
+
+  get url(): string {
+    return this.details.url;
+  }
+
+  /** An account nobody else holds; waits when all are out. */
+  async freshAccount(options: { signal?: AbortSignal } = {}): Promise<FreshNatsAccount> {
+    if (this.#stopped) {
+      throw new ContainerNotRunningError(`cannot get a nats account: nats container ${this.container.name} was stopped`, {
+        details: { containerName: this.container.name, image: this.container.image },
+      });
+    }
+    if (this.#accounts.length === 0) {
+      throw new ModuleError('this nats service has no lease accounts (`accounts: 0`)', {
+        hint: 'leave `accounts` at its default (16), and use `auth: { user, password }` rather than a token',
+      });
+    }
+    const index = await this.#pool.acquire(options.signal);
+    const account = this.#accounts[index] as LeaseAccount;
+    const details: NatsDetails = {
+      ...this.details,
+      user: account.user,
+      password: account.password,
+      account: account.name,
+      url: natsUrl({ host: this.details.host, port: this.details.port, user: account.user, password: account.password }),
+    };
+    delete details.token;
+    const release = () => this.#pool.release(index);
+    return { account: account.name, details, url: details.url, release, [Symbol.asyncDispose]: release };
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const errors: unknown[] = [];
+      await this.#pool.close().catch((error: unknown) => errors.push(error));
+      await this.container.stop().catch((error: unknown) => errors.push(error));
+      if (errors.length > 0) throw new CleanupError(`stopping nats ${this.container.name} failed`, errors);
+    })();
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+export function startNats(options: NatsOptions = {}, startOptions: StartNatsOptions = {}): Promise<StartedNats> {
+  return startResolved(resolveNatsOptions(options), startOptions);
+}
+
+export async function startResolved(options: ResolvedNatsOptions, { signal, service }: StartNatsOptions): Promise<StartedNats> {
+  const accounts = leaseAccounts(options.accounts);
+  const anonymousPassword = newPassword();
+  const auth = options.auth;
+  const credentials: NatsCredentials = auth === undefined ? {} : 'token' in auth ? { token: auth.token } : { ...auth };
+  for (const secret of [auth && 'token' in auth ? auth.token : auth?.password, anonymousPassword, ...accounts.map((a) => a.password)]) {
+    registerSecret(secret);
+  }
+  const render = () => natsConfig(options, accounts, anonymousPassword);
+  const watch = new ReloadWatch();
+  const container = await start(natsSpec(options, render(), credentials, watch), {
+    ...(signal ? { signal } : {}),
+    ...(service ? { service } : {}),
+  }).catch((error: unknown) => {
+    throw explainTimeout(
+      error,
+      `is ${options.image} a NATS server image? berth waits until it accepts a client connection on 4222; the log lines above show what the container did`,
+    );
+  });
+  try {
+    const port = container.mappedPort(CLIENT_PORT);
+    const details: NatsDetails = {
+      kind: 'nats',
+      host: container.host,
+      port,
+      url: natsUrl({ host: container.host, port, ...credentials }),
+      ...(credentials.user === undefined ? {} : { user: credentials.user, password: credentials.password as string }),
+      ...(credentials.token === undefined ? {} : { token: credentials.token }),
+      ...(options.monitoring ? { monitorUrl: `http://${container.address(MONITOR_PORT)}` } : {}),
+      jetstream: options.jetstream,
+      containerName: container.name,
+    };
+    const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs);
+    const recycle = async (index: number): Promise<void> => {
+      const account = accounts[index] as LeaseAccount;
+      account.password = newPassword();
+      registerSecret(account.password);
+      await reloader.reload(); // done: the old password is refused, its clients are disconnected
+      if (options.jetstream) await deleteStreams(details, account, options.requestTimeoutMs);
+    };
+    const pool = new AccountPool(accounts.length, recycle, `nats container ${container.name}`);
+    return new StartedNats(container, details, accounts, pool);
+  } catch (error) {
+    await container.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+function natsSpec(options: ResolvedNatsOptions, config: string, credentials: NatsCredentials, watch: ReloadWatch): ContainerSpec {
+  const generated: ContainerSpec = {
+    image: options.image,
+    command: ['--config', CONFIG_PATH, ...options.args],
+    copy: [{ content: config, target: CONFIG_PATH, mode: 0o644 }],
+    ports: options.monitoring ? [CLIENT_PORT, MONITOR_PORT] : [CLIENT_PORT],
+    wait: natsReady(credentials, options.monitoring),
+    startupTimeoutMs: options.startupTimeoutMs,
+  };
+  const override = options.spec;
+  const spec =
+    typeof override === 'function'
+      ? override(generated)
+      : override === undefined
+        ? generated
+        : { ...generated, ...override, env: { ...generated.env, ...override.env } };
+  // Reloads are confirmed from the log, so the watch sees every line whatever the override says.
+  const theirs = spec.logConsumer;
+  return {
+    ...spec,
+    logConsumer: (line) => {
+      watch.consume(line);
+      theirs?.(line);
+    },
+  };
+}
+
+/** Deletes every JetStream stream (KV buckets and object stores are streams too) of an account. */
+async function deleteStreams(details: NatsDetails, account: LeaseAccount, timeoutMs: number): Promise<void> {
+  const { host, port } = details;
+  const connection = await NatsConnection.open({
+    host,
+    port,
+    user: account.user,
+    password: account.password,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  try {
+    await deleteEach(connection, account, timeoutMs);
+  } finally {
+    connection.close();
+  }
+}
+
+async function deleteEach(connection: NatsConnection, account: LeaseAccount, timeoutMs: number): Promise<void> {
+  for (;;) {
+    const answer = JSON.parse(await connection.request('$JS.API.STREAM.NAMES', '{}', timeoutMs)) as {
+      streams?: string[] | null;
+      error?: { description?: string };
+    };
+    if (answer.error) throw new ModuleError(`listing the streams of ${account.name} failed: ${answer.error.description}`);
+    const streams = answer.streams ?? [];
+    if (streams.length === 0) return;
+    for (const stream of streams) {
+      const deleted = JSON.parse(await connection.request(`$JS.API.STREAM.DELETE.${stream}`, '', timeoutMs)) as {
+        error?: { description?: string };
+      };
+      if (deleted.error) throw new ModuleError(`deleting stream ${stream} of ${account.name} failed: ${deleted.error.description}`);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `startRabbitmq()`: a rabbitmq container for core-only users, with its connection details and a
+ * fresh vhost per request from a warm pool. The service definition (service.ts) is built on it.
+ */
+import type { StartedContainer } from '../../container/handle.js';
+import { start } from '../../container/start.js';
+import { AbortError, BerthError, CleanupError, ContainerNotRunningError, ModuleError, withDetails } from '../../errors.js';
+import { registerSecret } from '../../log.js';
+import { explainTimeout } from '../explain-timeout.js';
+import { rabbitmqSpec } from './container-spec.js';
+import { amqpUrl, type RabbitmqDetails, withVhost } from './details.js';
+import { DEFAULT_CREDENTIAL, type RabbitmqOptions, type ResolvedRabbitmqOptions, resolveRabbitmqOptions } from './options.js';
+import { AMQP_PORT, MANAGEMENT_PORT } from './ready.js';
+import { SlotPool } from './slot-pool.js';
+import { createVhost, ctlAdmin, dropVhost, managementAdmin, type VhostAdmin } from './vhosts.js';
+
+export interface StartRabbitmqOptions {
+  signal?: AbortSignal;
+  /** Name used in errors and logs (adapters pass the service's name). */
+  service?: string;
+}
+
+/** A vhost of your own, with every permission for the service's user. Deleted by `release()`. */
+export interface FreshVhost extends AsyncDisposable {
+  readonly vhost: string;
+  readonly details: RabbitmqDetails;
+  readonly url: string;
+  /** Deletes the vhost with its queues and exchanges; its connections are closed. Idempotent. */
+  release(): Promise<void>;
+}
+
+export class StartedRabbitmq implements AsyncDisposable {
+  readonly container: StartedContainer;
+  readonly details: RabbitmqDetails;
+  readonly #pool: SlotPool;
+  readonly #admin: VhostAdmin;
+  #stopped: Promise<void> | undefined;
+
+  /** @internal Use startRabbitmq(). */
+  constructor(container: StartedContainer, details: RabbitmqDetails, pool: SlotPool, admin: VhostAdmin) {
+    this.container = container;
+    this.details = details;
+    this.#pool = pool;
+    this.#admin = admin;
+  }
+
+  /** AMQP URL of the service's own vhost. */
+  get url(): string {
+    return this.details.url;
+  }
+
+  /** A new, empty vhost nobody else uses, usually taken from the warm pool. */
+  async freshVhost(options: { signal?: AbortSignal } = {}): Promise<FreshVhost> {
+    if (this.#stopped) {
+      throw new ContainerNotRunningError(`cannot get a fresh vhost: rabbitmq container ${this.container.name} was stopped`, {
+        details: { containerName: this.container.name, image: this.container.image },
+        hint: 'fresh vhosts are available between start and stop of the service; ask before stop() or dispose',
+      });
+    }
+    const vhost = await this.#pool.acquire(options.signal);
+    const details = withVhost(this.details, vhost);
+    const release = () => this.#pool.release(vhost);
+    return { vhost, details, url: details.url, release, [Symbol.asyncDispose]: release };
+  }
+
+  /** Idempotent: fails pending requests, deletes leased vhosts' pool state, removes the container. */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      const errors: unknown[] = [];
+      await this.#pool.close().catch((error: unknown) => errors.push(error));
+      this.#admin.close();
+      await this.container.stop().catch((error: unknown) => errors.push(error));
+      if (errors.length > 0) throw new CleanupError(`stopping rabbitmq ${this.container.name} failed`, errors);
+    })();
+    return this.#stopped;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+export function startRabbitmq(options: RabbitmqOptions = {}, startOptions: StartRabbitmqOptions = {}): Promise<StartedRabbitmq> {
+  return startResolved(resolveRabbitmqOptions(options), startOptions);
+}
+
+export async function startResolved(options: ResolvedRabbitmqOptions, { signal, service }: StartRabbitmqOptions): Promise<StartedRabbitmq> {
+  if (options.password !== DEFAULT_CREDENTIAL) registerSecret(options.password);
+  const container = await start(rabbitmqSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) }).catch(
+    (error: unknown) => {
+      throw explainTimeout(
+        error,
+        `is ${options.image} a RabbitMQ image? berth waits until the broker accepts an AMQP connection on 5672 with the configured user; the log lines above show what the container did`,
+      );
+    },
+  );
+  let admin: VhostAdmin | undefined;
+  try {
+    const port = container.mappedPort(AMQP_PORT);
+    const { user, password, vhost } = options;
+    const details: RabbitmqDetails = {
+      kind: 'rabbitmq',
+      host: container.host,
+      port,
+      user,
+      password,
+      vhost,
+      url: amqpUrl({ host: container.host, port, user, password, vhost }),
+      containerName: container.name,
+    };
+    if (options.management) {
+      details.managementPort = container.mappedPort(MANAGEMENT_PORT);
+      details.managementUrl = `http://${container.address(MANAGEMENT_PORT)}`;
+      admin = managementAdmin({
+        host: container.host,
+        port: details.managementPort,
+        user,
+        password,
+        timeoutMs: options.requestTimeoutMs,
+        connections: options.poolConcurrency + 2,
+      });
+    } else {
+      admin = ctlAdmin(container, options.requestTimeoutMs);
+    }
+    if (options.setup) {
+      const hook = options.setup;
+      await Promise.resolve()
+        .then(() => hook(details, signal))
+        .catch((error: unknown) => {
+          const name = hook.name ? ` (${hook.name})` : '';
+          throw new ModuleError(`rabbitmq \`setup\` hook${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+            details: { hook: 'setup' },
+            hint: 'the error comes from your setup hook; the container has been removed',
+          });
+        });
+    }
+    const vhostAdmin = admin;
+    const pool = new SlotPool(
+      { create: (name) => createVhost(vhostAdmin, name, user), drop: (name) => dropVhost(vhostAdmin, name) },
+      {
+        size: options.poolSize,
+        concurrency: options.poolConcurrency,
+        prefix: 'berth_vhost_',
+        noun: 'vhost',
+        owner: `rabbitmq container ${container.name}`,
+      },
+    );
+    pool.warm();
+    return new StartedRabbitmq(container, details, pool, vhostAdmin);
+  } catch (error) {
+    admin?.close();
+    await container.stop().catch(() => undefined);
+    const context = { image: container.image, containerId: container.id, containerName: container.name, ...(service ? { service } : {}) };
+    if (signal?.aborted && !(error instanceof BerthError)) {
+      throw new AbortError(`start of rabbitmq ${container.name} was aborted`, { cause: signal.reason, details: context });
+    }
+    throw withDetails(error, context, (message, opts) => new ModuleError(`starting rabbitmq failed: ${message}`, opts));
+  }
+}

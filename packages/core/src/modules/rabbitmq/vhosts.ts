@@ -1,0 +1,101 @@
+/**
+ * The slot operations of rabbitmq isolation as plain functions: make a vhost and give the service's
+ * user every permission on it; delete a vhost (with its queues, exchanges and connections). Two
+ * ways to reach the broker: the management HTTP API (tens of milliseconds a call) when the image
+ * has it, else `rabbitmqctl` in the container (an Erlang VM start per call, about half a second).
+ */
+import { Agent, request } from 'node:http';
+import type { StartedContainer } from '../../container/handle.js';
+import { ModuleError } from '../../errors.js';
+
+/** How berth administers vhosts on one broker. */
+export interface VhostAdmin {
+  createVhost(name: string, user: string): Promise<void>;
+  deleteVhost(name: string): Promise<void>;
+  close(): void;
+}
+
+export function createVhost(admin: VhostAdmin, name: string, user: string): Promise<void> {
+  return admin.createVhost(name, user);
+}
+
+export function dropVhost(admin: VhostAdmin, name: string): Promise<void> {
+  return admin.deleteVhost(name);
+}
+
+/** Through the management API, over kept-alive connections. */
+export function managementAdmin(options: {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  timeoutMs: number;
+  connections: number;
+}): VhostAdmin {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const auth = `${options.user}:${options.password}`;
+  /** `gone` = a 404 counts as done (deleting what is already deleted). */
+  const call = (method: string, path: string, body?: unknown, gone = false): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = request(
+        {
+          host: options.host,
+          port: options.port,
+          method,
+          path,
+          agent,
+          auth,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+          signal: AbortSignal.timeout(options.timeoutMs),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if ((status >= 200 && status < 300) || (gone && status === 404)) return resolve();
+            const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
+            reject(new ModuleError(`management API ${method} ${decodeURIComponent(path)} answered ${status}: ${text}`));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return {
+    async createVhost(name, user) {
+      const vhost = encodeURIComponent(name);
+      await call('PUT', `/api/vhosts/${vhost}`, { description: 'berth fresh vhost' });
+      await call('PUT', `/api/permissions/${vhost}/${encodeURIComponent(user)}`, { configure: '.*', write: '.*', read: '.*' });
+    },
+    async deleteVhost(name) {
+      await call('DELETE', `/api/vhosts/${encodeURIComponent(name)}`, undefined, true);
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+/** Through `rabbitmqctl` in the container (images without the management plugin). */
+export function ctlAdmin(container: StartedContainer, timeoutMs: number): VhostAdmin {
+  const ctl = async (argv: string[], gone?: RegExp): Promise<void> => {
+    const result = await container.exec(argv, { signal: AbortSignal.timeout(timeoutMs) });
+    if (result.exitCode !== 0 && !gone?.test(`${result.stderr}${result.stdout}`)) {
+      const output = `${result.stderr}${result.stdout}`.trim().split('\n').slice(-3).join(' / ');
+      throw new ModuleError(`\`${argv.join(' ')}\` exited with code ${result.exitCode}: ${output}`);
+    }
+  };
+  return {
+    async createVhost(name, user) {
+      await ctl(['rabbitmqctl', '--quiet', 'add_vhost', name]);
+      await ctl(['rabbitmqctl', '--quiet', 'set_permissions', '-p', name, user, '.*', '.*', '.*']);
+    },
+    async deleteVhost(name) {
+      await ctl(['rabbitmqctl', '--quiet', 'delete_vhost', name], /does not exist/);
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Every service kind berth knows, by its `kind`, with the details a test receives. Helpers shared by
+ * the runner adapters are typed through it (`service('db', 'postgres')` → PostgresDetails).
+ */
+import type { NatsDetails } from '../modules/nats/details.js';
+import type { PostgresDetails } from '../modules/postgres/details.js';
+import type { RabbitmqDetails } from '../modules/rabbitmq/details.js';
+import type { RedisDetails } from '../modules/redis/details.js';
+
+export interface ServiceKinds {
+  postgres: PostgresDetails;
+  redis: RedisDetails;
+  rabbitmq: RabbitmqDetails;
+  nats: NatsDetails;
+}
