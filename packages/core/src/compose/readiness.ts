@@ -1,0 +1,88 @@
+/**
+ * What "ready" means per service, and the watch that fails a compose start when a service that was
+ * already ready exits or turns unhealthy before the whole project is up.
+ *
+ * A service is ready by the caller's wait override; else, when a dependent asks for
+ * `service_completed_successfully`, by exiting with 0; else, when a dependent asks for
+ * `service_healthy`, by its health check; else by berth's default (health check, published ports,
+ * running).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StartedContainer } from '../container/handle.js';
+import type { Engine } from '../engine/engine.js';
+import { ComposeStartError } from '../errors.js';
+import { exit } from '../wait/exit.js';
+import { healthy } from '../wait/healthy.js';
+import type { WaitStrategy } from '../wait/strategy.js';
+import type { ComposeService } from './model.js';
+
+export function readinessFor(order: ComposeService[], overrides: Record<string, WaitStrategy>): Map<string, WaitStrategy | undefined> {
+  const needs = new Map<string, Set<string>>();
+  for (const service of order) {
+    for (const [dep, condition] of Object.entries(service.dependsOn)) {
+      needs.set(dep, (needs.get(dep) ?? new Set()).add(condition));
+    }
+  }
+  const out = new Map<string, WaitStrategy | undefined>();
+  for (const service of order) {
+    const conditions = needs.get(service.name) ?? new Set();
+    out.set(
+      service.name,
+      overrides[service.name] ??
+        (conditions.has('service_completed_successfully') ? exit(0) : conditions.has('service_healthy') ? healthy() : undefined),
+    );
+  }
+  return out;
+}
+
+const POLL_MS = 500;
+const TAIL = 20;
+
+/** Until `signal` fires (the whole project is up, or the start failed), report an exit or an unhealthy turn. */
+export function watchExits(
+  engine: Engine,
+  service: ComposeService,
+  replicas: StartedContainer[],
+  strategy: WaitStrategy | undefined,
+  signal: AbortSignal,
+  fail: (error: unknown) => void,
+): void {
+  if (strategy?.expectsExit || signal.aborted) return;
+  for (const container of replicas) {
+    void (async () => {
+      try {
+        while (!signal.aborted) {
+          const info = await engine.inspectContainer(container.id, signal);
+          if (signal.aborted) return;
+          const state = info?.State as { Running?: boolean; ExitCode?: number; Health?: { Status?: string } } | undefined;
+          if (!state?.Running || state.Health?.Status === 'unhealthy') {
+            const what = !state ? 'disappeared' : !state.Running ? `exited with code ${state.ExitCode}` : 'turned unhealthy';
+            const tail = await container.logs({ tail: TAIL }).then(
+              (logs) =>
+                `${logs.stdout}${logs.stderr}`
+                  .split('\n')
+                  .filter((l) => l !== '')
+                  .slice(-TAIL),
+              () => [],
+            );
+            fail(
+              new ComposeStartError(`service ${service.name} ${what} while the project was starting`, {
+                details: {
+                  service: service.name,
+                  containerId: container.id,
+                  ...(state?.Running === false ? { exitCode: state.ExitCode } : {}),
+                  logTail: tail,
+                },
+                hint: `the services that depend on ${service.name} were not started; its log lines are above`,
+              }),
+            );
+            return;
+          }
+          await sleep(POLL_MS, undefined, { signal });
+        }
+      } catch {
+        // Aborted (the start finished or failed): nothing to report.
+      }
+    })();
+  }
+}
