@@ -67,7 +67,7 @@ export function parseSource(path: string, text: string): SourceFile {
   const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true });
   const [problem] = doc.errors;
   if (problem) {
-    const pos = problem.linePos?.[0] ?? { line: 1, col: 1 };
+    const pos = problem.linePos?.[0] ?? lines.linePos(problem.pos[0]);
     throw new ComposeFileError(
       `${path}:${pos.line}:${pos.col}: invalid YAML: ${firstLine(problem.message)}\n${codeFrame(text, pos.line, pos.col)}`,
       {
