@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose substitutions are written ${VAR}, in plain strings
 import { describe, expect, it } from 'vitest';
 import { interpolate } from './interpolate.js';
 
