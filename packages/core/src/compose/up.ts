@@ -76,6 +76,8 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
   const images = await buildImages(engine, order, project, signal);
   const owned: Owned[] = [];
   const started = new Map<string, StartedContainer[]>();
+  // Every container as soon as it is ready, for the cleanup after a failure (replicas of a failed service too).
+  const created = new Map<string, StartedContainer[]>();
   const abort = new AbortController();
   const onAbort = () => abort.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -107,11 +109,12 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
             startupTimeoutMs: options.startupTimeoutMs,
           });
           return start(spec, { signal: abort.signal, service: service.name }).then((c) => {
-            started.set(service.name, [...(started.get(service.name) ?? []), c]);
+            created.set(service.name, [...(created.get(service.name) ?? []), c]);
             return c;
           });
         }),
       );
+      started.set(service.name, replicas);
       watchExits(engine, service, replicas, dependents.get(service.name), stopWatching.signal, fail);
       log('[%s] %s ready (%d replica(s))', project, service.name, replicas.length);
     };
@@ -128,7 +131,7 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
     return new ComposeEnvironment(project, startedOrder, started, owned);
   } catch (error) {
     stopWatching.abort();
-    const levels = [...order].reverse().map((s) => started.get(s.name) ?? []);
+    const levels = [...order].reverse().map((s) => created.get(s.name) ?? []);
     await teardown(project, levels, owned).catch((cleanup) => log('[%s] cleanup after a failed start: %s', project, String(cleanup)));
     throw asComposeError(error, project, signal);
   } finally {
