@@ -199,7 +199,11 @@ describe('bad input fails before anything starts', () => {
       { 'compose.yaml': 'services:\n  a:\n    build: { context: ./app }\n' },
       /compose\.yaml:3: `services\.a\.build\.context`: build context/,
     ],
-    ['a YAML syntax error', { 'compose.yaml': 'services:\n  a:\n    image: "busybox\n' }, /compose\.yaml:\d+:\d+: invalid YAML: Missing closing "quote/],
+    [
+      'a YAML syntax error',
+      { 'compose.yaml': 'services:\n  a:\n    image: "busybox\n' },
+      /compose\.yaml:\d+:\d+: invalid YAML: Missing closing "quote/,
+    ],
     [
       'a missing external network',
       {
