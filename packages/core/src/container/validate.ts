@@ -280,6 +280,7 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
     capAdd: stringArray(spec.capAdd, 'capAdd') ?? [],
     capDrop: stringArray(spec.capDrop, 'capDrop') ?? [],
     privileged: spec.privileged ?? false,
+    init: spec.init ?? false,
     healthcheck: spec.healthcheck === undefined ? undefined : { ...spec.healthcheck },
     stopSignal: spec.stopSignal,
     stopTimeoutSeconds: spec.stopTimeoutSeconds,
