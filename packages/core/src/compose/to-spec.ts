@@ -103,6 +103,7 @@ export function toContainerSpec(service: ComposeService, number: number, ctx: Sp
       ...(service.limits.cpus === undefined ? {} : { cpus: service.limits.cpus }),
     };
   }
+  if (service.init !== undefined) spec.init = service.init;
   if (service.stopGracePeriodMs !== undefined) spec.stopTimeoutSeconds = Math.ceil(service.stopGracePeriodMs / 1000);
   if (ctx.wait) spec.wait = ctx.wait;
   if (ctx.startupTimeoutMs !== undefined) spec.startupTimeoutMs = ctx.startupTimeoutMs;

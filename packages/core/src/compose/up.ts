@@ -226,7 +226,10 @@ async function createResources(model: ComposeModel, order: ComposeService[], pro
     for (let number = 1; number <= service.replicas; number++) {
       for (const mount of service.mounts) {
         if (mount.type !== 'volume' || mount.source !== undefined) continue;
-        const volume = await createVolume({ labels: { [ComposeLabels.project]: project, [ComposeLabels.volume]: '' } });
+        const volume = await createVolume({
+          name: randomName(`${project}_anon`),
+          labels: { [ComposeLabels.project]: project, [ComposeLabels.volume]: '' },
+        });
         owned.unshift({ what: `volume ${volume.name}`, remove: () => volume.remove() });
         anonymousNames.set(`${service.name}/${number}/${mount.target}`, volume.name);
       }
