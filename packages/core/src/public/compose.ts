@@ -2,6 +2,9 @@
  * @berth/core/compose — a docker-compose file started as a test environment by berth itself (no
  * compose CLI): typed errors naming file, line and key; berth's waits and session cleanup.
  */
+
+export type { ComposeDefinition, ComposeDetails, ComposeServiceOptions } from '../compose/definition.js';
+export { compose } from '../compose/definition.js';
 export type { ComposeServiceDetails } from '../compose/environment.js';
 export { ComposeEnvironment } from '../compose/environment.js';
 export type { LoadOptions } from '../compose/load.js';
@@ -20,3 +23,5 @@ export type {
 export type { ComposeOptions } from '../compose/up.js';
 export { startCompose } from '../compose/up.js';
 export { ComposeFileError, ComposeStartError } from '../errors.js';
+export type { AdoptPostgresOptions } from '../modules/postgres/adopt.js';
+export type { AdoptRedisOptions } from '../modules/redis/adopt.js';
