@@ -4,8 +4,9 @@
  *
  * A service is ready by the caller's wait override; else, when a dependent asks for
  * `service_completed_successfully`, by exiting with 0; else, when a dependent asks for
- * `service_healthy`, by its health check; else by berth's default (health check, published ports,
- * running).
+ * `service_healthy`, by its health check; else by the service's own: its health check (the file's or
+ * the image's), else listeners on the ports the file declares (`ports`, `expose` — not every port the
+ * image EXPOSEs, which a compose service often does not use), else running.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedContainer } from '../container/handle.js';
@@ -13,26 +14,52 @@ import type { Engine } from '../engine/engine.js';
 import { ComposeStartError } from '../errors.js';
 import { exit } from '../wait/exit.js';
 import { healthy } from '../wait/healthy.js';
+import { ports } from '../wait/ports.js';
+import { running } from '../wait/running.js';
 import type { WaitStrategy } from '../wait/strategy.js';
 import type { ComposeService } from './model.js';
 
-export function readinessFor(order: ComposeService[], overrides: Record<string, WaitStrategy>): Map<string, WaitStrategy | undefined> {
+export function readinessFor(order: ComposeService[], overrides: Record<string, WaitStrategy>): Map<string, WaitStrategy> {
   const needs = new Map<string, Set<string>>();
   for (const service of order) {
     for (const [dep, condition] of Object.entries(service.dependsOn)) {
       needs.set(dep, (needs.get(dep) ?? new Set()).add(condition));
     }
   }
-  const out = new Map<string, WaitStrategy | undefined>();
+  const out = new Map<string, WaitStrategy>();
   for (const service of order) {
     const conditions = needs.get(service.name) ?? new Set();
     out.set(
       service.name,
       overrides[service.name] ??
-        (conditions.has('service_completed_successfully') ? exit(0) : conditions.has('service_healthy') ? healthy() : undefined),
+        (conditions.has('service_completed_successfully')
+          ? exit(0)
+          : conditions.has('service_healthy')
+            ? healthy()
+            : serviceDefault(service)),
     );
   }
   return out;
+}
+
+/** Health check when the container has one, else the file's TCP ports, else running; decided once it runs. */
+export function serviceDefault(service: ComposeService): WaitStrategy {
+  const declared = [
+    ...new Set(
+      [...service.ports, ...service.expose.map((e) => ({ target: e.port, protocol: e.protocol }))]
+        .filter((p) => p.protocol === 'tcp')
+        .map((p) => p.target),
+    ),
+  ];
+  const byPorts = declared.length > 0 ? ports({ ports: declared }) : running();
+  return {
+    description: `health check if any, else ${byPorts.description}`,
+    async wait(target, context) {
+      const state = await target.inspect(context.signal);
+      const strategy = state.health && state.health.status !== 'none' ? healthy() : byPorts;
+      await strategy.wait(target, context);
+    },
+  };
 }
 
 const POLL_MS = 500;
