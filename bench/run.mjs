@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { composeUp } from './cases/compose.mjs';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
@@ -81,6 +82,7 @@ async function main() {
     ['parallel', parallelSix],
     ['log', logLatency],
     ['postgres', postgresReadyToQuery],
+    ['compose', composeUp],
   ];
   const cases = [];
   let footprintResult;
