@@ -130,6 +130,13 @@ function finish(r: Reader, name: string, s: PartialService, model: ComposeModel,
   let healthcheck: ComposeService['healthcheck'];
   if (s.healthcheck) {
     const { disable, ...rest } = s.healthcheck;
+    if (!disable && !rest.test) {
+      r.fail(
+        at('healthcheck'),
+        "a healthcheck without `test` (timings for the image's own check) is not supported",
+        'repeat the test command here',
+      );
+    }
     healthcheck = disable ? { test: ['NONE'] } : { ...rest, test: rest.test };
   }
   if (s.pull_policy === 'build' && !s.build) r.fail(at('pull_policy'), '`pull_policy: build` needs a `build` section');
