@@ -24,7 +24,7 @@ import { rotation } from '../lib/stats.mjs';
 
 const run = promisify(execFile);
 
-const PG_HEALTH = ['CMD-SHELL', 'pg_isready -U test -d test'];
+const PG_HEALTH = ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U test -d test'];
 const REDIS_HEALTH = ['CMD', 'redis-cli', 'ping'];
 const INTERVAL = '500ms';
 const INTERVAL_NS = 500_000_000;

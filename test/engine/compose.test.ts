@@ -165,6 +165,19 @@ services:
     expect((error as ComposeStartError).message).toContain('crashing');
     expect(await projectLeftovers(name)).toEqual([]);
   });
+  it('an AbortSignal stops a start half-way and removes what it made', async () => {
+    const name = uniqueName('berth-t');
+    const controller = new AbortController();
+    const pending = startCompose({ files: path.join(fixtures, 'slow/compose.yaml'), projectName: name, signal: controller.signal });
+    // Abort once db exists (app waits for db's health check, which never passes).
+    for (let i = 0; i < 200 && (await docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${name}`])).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    controller.abort(new Error('test over'));
+    const error = await pending.catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('BERTH_ABORTED');
+    expect(await projectLeftovers(name)).toEqual([]);
+  });
 });
 
 describe('bad input fails before anything starts', () => {

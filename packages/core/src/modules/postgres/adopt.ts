@@ -7,13 +7,15 @@
  * (The part after the start duplicates started.ts on purpose, for now: that file belongs to the
  * module's pool rework; both can share one function once it lands.)
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { config, scaledTimeout } from '../../config.js';
 import type { StartedContainer } from '../../container/handle.js';
 import { CleanupError, ModuleError, withDetails } from '../../errors.js';
 import { registerSecret } from '../../log.js';
 import type { Isolation, Lease } from '../../services/definition.js';
 import { AdminConnection } from './admin.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
-import { loadPg } from './driver.js';
+import { loadPg, type PgModule } from './driver.js';
 import { FreshDatabasePool } from './fresh-pool.js';
 import { type PostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareTemplate } from './template.js';
@@ -62,6 +64,7 @@ export async function adoptPostgres(
     cloneStrategy: resolved.cloneStrategy,
   });
   try {
+    await untilAnswering(pg, details, resolved.startupTimeoutMs, signal);
     await prepareTemplate({ pg, admin, main: details, options: resolved, signal });
   } catch (error) {
     await admin.close().catch(() => undefined);
@@ -100,4 +103,36 @@ export async function adoptPostgres(
     return stopped;
   };
   return { details, isolation, stop };
+}
+
+/**
+ * A compose health check often says "ready" too early: `pg_isready` on the unix socket answers while
+ * the image's entrypoint still runs its init scripts on a temporary server, which then restarts. That
+ * temporary server does not listen on TCP, so a query over the published port only succeeds on the
+ * final one.
+ */
+async function untilAnswering(pg: PgModule, details: PostgresDetails, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = performance.now() + scaledTimeout(timeoutMs, config());
+  let last: unknown;
+  while (performance.now() < deadline) {
+    signal?.throwIfAborted();
+    const { host, port, user, password, database } = details;
+    const client = new pg.Client({ host, port, user, password, database, connectionTimeoutMillis: 2000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch (error) {
+      last = error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    await sleep(100, undefined, signal ? { signal } : {});
+  }
+  throw new ModuleError(`postgres ${details.containerName} did not answer a query over its published port in time`, {
+    cause: last,
+    hint: 'is the service really postgres, listening on 5432 (or the `port` given)?',
+    details: { containerName: details.containerName },
+  });
 }
