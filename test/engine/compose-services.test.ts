@@ -42,18 +42,22 @@ services:
     const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`]);
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(2);
 
-    const lease = await services.running.db?.isolation?.acquire();
-    expect(lease?.details.database).toMatch(/^berth_fresh_/);
-    const client = new pg.Client({ connectionString: (lease?.details as { url: string }).url });
+    const dbIsolation = services.running.db?.isolation;
+    const cacheIsolation = services.running.cache?.isolation;
+    if (!dbIsolation || !cacheIsolation) throw new Error('the adopted services offer no isolation');
+    const lease = await dbIsolation.acquire();
+    const fresh = lease.details as typeof db;
+    expect(fresh.database).toMatch(/^berth_fresh_/);
+    const client = new pg.Client({ connectionString: fresh.url });
     await client.connect();
     try {
-      expect((await client.query('select current_database() as db')).rows[0].db).toBe(lease?.details.database);
+      expect((await client.query('select current_database() as db')).rows[0].db).toBe(fresh.database);
     } finally {
       await client.end();
     }
-    await services.running.db?.isolation?.release(lease?.id as string);
-    const slot = await services.running.cache?.isolation?.acquire();
-    expect((slot?.details as { db: number }).db).toBeGreaterThan(0);
+    await dbIsolation.release(lease.id);
+    const slot = await cacheIsolation.acquire();
+    expect((slot.details as typeof cache).db).toBeGreaterThan(0);
   } finally {
     await services.stop();
   }
