@@ -182,59 +182,63 @@ async function buildImages(engine: Engine, order: ComposeService[], project: str
   return images;
 }
 
-/** The project's networks (used ones only) and named volumes, each labelled for the session and compose. */
+/**
+ * The project's networks (used ones only), named volumes and one volume per anonymous mount, each
+ * labelled for the session and compose; created in parallel, every one that was made registered for
+ * removal even when another failed.
+ */
 async function createResources(model: ComposeModel, order: ComposeService[], project: string, owned: Owned[]) {
   const networks: Record<string, string> = {};
   const volumes: Record<string, string> = {};
-  const usedNetworks = new Set(order.flatMap((s) => Object.keys(s.networks)));
-  for (const key of usedNetworks) {
+  const anonymousNames = new Map<string, string>();
+  const tasks: Promise<void>[] = [];
+  for (const key of new Set(order.flatMap((s) => Object.keys(s.networks)))) {
     const declared = model.networks[key];
     if (declared?.external) {
       networks[key] = declared.name ?? key;
       continue;
     }
     const name = declared?.name ?? `${project}_${key}`;
-    const network = await createNetwork({
-      name,
-      labels: { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.network]: key },
-      ...(declared?.driver ? { driver: declared.driver } : {}),
-      ...(declared?.internal ? { internal: true } : {}),
-    });
-    owned.push({ what: `network ${name}`, remove: () => network.remove() });
     networks[key] = name;
+    tasks.push(
+      createNetwork({
+        name,
+        labels: { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.network]: key },
+        ...(declared?.driver ? { driver: declared.driver } : {}),
+        ...(declared?.internal ? { internal: true } : {}),
+      }).then((network) => {
+        owned.push({ what: `network ${name}`, remove: () => network.remove() });
+      }),
+    );
   }
-  const usedVolumes = new Set(order.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source ? [m.source] : []))));
-  for (const key of usedVolumes) {
+  // Volumes go before networks in teardown: they are put first.
+  const volume = (name: string, labels: Record<string, string>, driver: string | undefined) =>
+    createVolume({ name, labels, ...(driver ? { driver } : {}) }).then((created) => {
+      owned.unshift({ what: `volume ${name}`, remove: () => created.remove() });
+    });
+  for (const key of new Set(order.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source ? [m.source] : []))))) {
     const declared = model.volumes[key];
     if (declared?.external) {
       volumes[key] = declared.name ?? key;
       continue;
     }
     const name = declared?.name ?? `${project}_${key}`;
-    const volume = await createVolume({
-      name,
-      labels: { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.volume]: key },
-      ...(declared?.driver ? { driver: declared.driver } : {}),
-    });
-    // Volumes go before networks in teardown: put them first.
-    owned.unshift({ what: `volume ${name}`, remove: () => volume.remove() });
     volumes[key] = name;
+    tasks.push(volume(name, { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.volume]: key }, declared?.driver));
   }
   // Anonymous mounts (`- /data`) get a session volume each (per replica), so they go with the project.
-  const anonymousNames = new Map<string, string>();
   for (const service of order) {
     for (let number = 1; number <= service.replicas; number++) {
       for (const mount of service.mounts) {
         if (mount.type !== 'volume' || mount.source !== undefined) continue;
-        const volume = await createVolume({
-          name: randomName(`${project}_anon`),
-          labels: { [ComposeLabels.project]: project, [ComposeLabels.volume]: '' },
-        });
-        owned.unshift({ what: `volume ${volume.name}`, remove: () => volume.remove() });
-        anonymousNames.set(`${service.name}/${number}/${mount.target}`, volume.name);
+        const name = randomName(`${project}_anon`);
+        anonymousNames.set(`${service.name}/${number}/${mount.target}`, name);
+        tasks.push(volume(name, { [ComposeLabels.project]: project, [ComposeLabels.volume]: '' }, undefined));
       }
     }
   }
+  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const anonymous = (service: string, number: number, target: string) => anonymousNames.get(`${service}/${number}/${target}`) as string;
   return { networks, volumes, anonymous };
 }
