@@ -61,7 +61,7 @@ async function inspectProject(project: string): Promise<Map<string, Inspect>> {
 }
 
 /** The fields compared, with the deliberate differences taken out (each commented). */
-function normalise(info: Inspect, project: string, facts: { built: boolean; expose: string[] }) {
+function normalise(info: Inspect, project: string, facts: { expose: string[] }) {
   const p = (text: string) => text.split(project).join('<project>');
   const labels = Object.entries(info.Config.Labels ?? {})
     // berth's own labels, and compose's bookkeeping labels berth does not write (config-hash, version,
@@ -80,8 +80,9 @@ function normalise(info: Inspect, project: string, facts: { built: boolean; expo
     ...info.Mounts.filter((m) => m.Type === 'tmpfs').map((m) => `${m.Destination} (mount)`),
   ].map((t) => t.replace(/ \(mount\)$| size=\d+$/, ''));
   return {
-    // A built image differs by berth's labels on it; what runs from it is compared below.
-    image: facts.built ? '<built>' : info.Image,
+    // A built image too: both build the same context from the engine's layer cache (`--build`
+    // makes docker-compose build even when the tag exists, as berth always does).
+    image: info.Image,
     env: [...(info.Config.Env ?? [])].sort(),
     cmd: info.Config.Cmd,
     entrypoint: info.Config.Entrypoint,
@@ -134,13 +135,16 @@ describe('berth and docker-compose 1.29 make the same containers', () => {
     const { model } = await loadCompose({ cwd: dir, ...(cfg.env ? { env: cfg.env } : {}) });
     const facts = (service: string) => {
       const s = model.services[service];
-      return { built: Boolean(s?.build), expose: (s?.expose ?? []).map((e) => `${e.port}/${e.protocol}`) };
+      return { expose: (s?.expose ?? []).map((e) => `${e.port}/${e.protocol}`) };
     };
 
     const reference = unique('berthdc');
     let theirs: Map<string, Inspect>;
     try {
-      await run('docker-compose', ['--compatibility', '-p', reference, ...profileFlags, 'up', '-d', '--no-color'], { cwd: dir, env });
+      await run('docker-compose', ['--compatibility', '-p', reference, ...profileFlags, 'up', '-d', '--build', '--no-color'], {
+        cwd: dir,
+        env,
+      });
       theirs = await inspectProject(reference);
     } finally {
       await run('docker-compose', ['--compatibility', '-p', reference, ...profileFlags, 'down', '-v', '-t', '0'], { cwd: dir, env }).catch(

@@ -172,7 +172,6 @@ async function buildImages(engine: Engine, order: ComposeService[], project: str
         ...(service.build.target ? { target: service.build.target } : {}),
         buildArgs: service.build.args,
         ...(service.image ? { tag: service.image } : {}),
-        labels: { [ComposeLabels.project]: project, [ComposeLabels.service]: service.name },
         ...(signal ? { signal } : {}),
       });
       log('[%s] built %s for %s', project, built.ref, service.name);
