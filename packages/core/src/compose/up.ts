@@ -10,7 +10,7 @@ import type { PullPolicy } from '../container/spec.js';
 import { start } from '../container/start.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
-import { AbortError, ComposeStartError, isBerthError, throwIfAborted } from '../errors.js';
+import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, throwIfAborted } from '../errors.js';
 import { buildImage } from '../image/build.js';
 import { debug } from '../log.js';
 import { createNetwork } from '../network/network.js';
@@ -54,8 +54,8 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
   const { signal } = options;
   throwIfAborted(signal, 'startCompose');
   if (options.projectName !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(options.projectName)) {
-    throw new ComposeStartError(
-      `expected \`projectName\` to hold lowercase letters, digits, _ and -, got ${JSON.stringify(options.projectName)}`,
+    throw new InvalidSpecError(
+      `expected \`projectName\` to hold lowercase letters, digits, _ and - (starting with a letter or digit), got ${JSON.stringify(options.projectName)}`,
     );
   }
   const { model, places } = await loadCompose({
