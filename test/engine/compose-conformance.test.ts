@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { wait } from '@berth/core';
 import { loadCompose, startCompose } from '@berth/core/compose';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -125,6 +125,11 @@ function normalise(info: Inspect, project: string, facts: { expose: string[] }) 
 const unique = (prefix: string) => `${prefix}${Math.random().toString(16).slice(2, 10)}`;
 
 describe('berth and docker-compose 1.29 make the same containers', () => {
+  beforeAll(async () => {
+    const version = await run('docker-compose', ['version', '--short']).catch(() => undefined);
+    if (!version) throw new Error("docker-compose is not installed: `bash scripts/test-deps` installs Debian's docker-compose 1.29");
+  });
+
   it.for(projects)('%s', async (name) => {
     const dir = path.join(root, name);
     const cfg: ProjectConfig = existsSync(path.join(dir, 'project.json'))
