@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: an env file keeps ${...} literally
 import { describe, expect, it } from 'vitest';
 import { parseEnvFile } from './dotenv.js';
 
