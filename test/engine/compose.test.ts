@@ -165,6 +165,28 @@ services:
     expect((error as ComposeStartError).message).toContain('crashing');
     expect(await projectLeftovers(name)).toEqual([]);
   });
+  it('fails when an already-healthy dependency turns unhealthy before the others are up', async () => {
+    const dir = project({
+      'compose.yaml': `
+services:
+  fickle:
+    image: busybox:latest
+    command: [sh, -c, 'sleep 1; echo "lost the disk"; touch /tmp/broken; sleep 3600']
+    healthcheck: { test: [CMD-SHELL, "test ! -f /tmp/broken"], interval: 200ms, retries: 1 }
+  slow:
+    image: busybox:latest
+    command: [sleep, "3600"]
+    healthcheck: { test: [CMD, "false"], interval: 200ms, retries: 1000 }
+`,
+    });
+    const name = uniqueName('berth-t');
+    const error = await startCompose({ cwd: dir, projectName: name }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposeStartError);
+    expect((error as ComposeStartError).summary).toContain('service fickle turned unhealthy');
+    expect((error as ComposeStartError).message).toContain('lost the disk');
+    expect(await projectLeftovers(name)).toEqual([]);
+  });
+
   it('an AbortSignal stops a start half-way and removes what it made', async () => {
     const name = uniqueName('berth-t');
     const controller = new AbortController();
