@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [berth()],
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/vitest/**/*.test.ts'],
     // The project starts once, before the first test file (with an image build on a cold cache).
     hookTimeout: 120_000,
     testTimeout: 30_000,

@@ -1,7 +1,7 @@
 import { freshDatabase, freshRedis } from '@berth/vitest/test';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import { redisCommand } from './resp.js';
+import { redisCommand } from '../resp.js';
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
