@@ -1,5 +1,6 @@
 // The tests' services: the compose file, and nothing else. berth starts it once per run (building
 // the app's image), and makes its postgres and redis usable for fresh databases.
+// #region compose-config
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@berth/core';
 import { compose } from '@berth/core/compose';
@@ -16,3 +17,4 @@ export default defineConfig({
     APP_URL: (s) => `http://${s.stack.services.app.host}:${s.stack.services.app.ports['8000']}`,
   },
 });
+// #endregion
