@@ -187,6 +187,19 @@ services:
     expect(await projectLeftovers(name)).toEqual([]);
   });
 
+  it('a failing build names the service and its step, before any network or container exists', async () => {
+    const dir = project({
+      'compose.yaml': 'services:\n  app:\n    build: ./app\n',
+      'app/Dockerfile': 'FROM busybox:latest\nRUN echo "missing dependency xyz" && false\n',
+    });
+    const name = uniqueName('berth-t');
+    const error = await startCompose({ cwd: dir, projectName: name }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('BERTH_BUILD_FAILED');
+    expect((error as Error).message).toContain('service: app');
+    expect((error as Error).message).toContain('missing dependency xyz');
+    expect(await projectLeftovers(name)).toEqual([]);
+  });
+
   it('an AbortSignal stops a start half-way and removes what it made', async () => {
     const name = uniqueName('berth-t');
     const controller = new AbortController();

@@ -10,7 +10,7 @@ import type { PullPolicy } from '../container/spec.js';
 import { start } from '../container/start.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
-import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, throwIfAborted } from '../errors.js';
+import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, throwIfAborted, withDetails } from '../errors.js';
 import { buildImage } from '../image/build.js';
 import { debug } from '../log.js';
 import { createNetwork } from '../network/network.js';
@@ -173,6 +173,9 @@ async function buildImages(engine: Engine, order: ComposeService[], project: str
         buildArgs: service.build.args,
         ...(service.image ? { tag: service.image } : {}),
         ...(signal ? { signal } : {}),
+      }).catch((error: unknown) => {
+        if (signal?.aborted) throw error;
+        throw withDetails(error, { service: service.name, phase: 'build' }, (message, opts) => new ComposeStartError(message, opts));
       });
       log('[%s] built %s for %s', project, built.ref, service.name);
       images.set(service.name, built.ref);
