@@ -200,6 +200,35 @@ services:
     expect(await projectLeftovers(name)).toEqual([]);
   });
 
+  it('a one-shot job nobody waits for is done when it exits with 0, and fails the start with any other code', async () => {
+    const job = (code: number) =>
+      project({
+        'compose.yaml': `
+services:
+  seed:
+    image: busybox:latest
+    command: [sh, -c, 'echo seeding; exit ${code}']
+  server:
+    image: busybox:latest
+    command: [sleep, "3600"]
+`,
+      });
+    const ok = uniqueName('berth-t');
+    const env = await startCompose({ cwd: job(0), projectName: ok });
+    try {
+      expect((await env.service('seed').inspect())?.State.ExitCode).toBe(0);
+      expect((await env.service('server').inspect())?.State.Running).toBe(true);
+    } finally {
+      await env.stop();
+    }
+    const bad = uniqueName('berth-t');
+    const error = await startCompose({ cwd: job(4), projectName: bad }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComposeStartError);
+    expect((error as Error).message).toContain('exited with code 4');
+    expect((error as Error).message).toContain('seeding');
+    expect([...(await projectLeftovers(ok)), ...(await projectLeftovers(bad))]).toEqual([]);
+  });
+
   it('an AbortSignal stops a start half-way and removes what it made', async () => {
     const name = uniqueName('berth-t');
     const controller = new AbortController();

@@ -27,7 +27,8 @@ describe('readinessFor', () => {
     expect(waits.get('db')?.description).toBe('health check healthy');
     // Only the TCP ports the file declares, not every port the image EXPOSEs.
     expect(waits.get('web')?.description).toBe('health check if any, else ports 80/tcp, 9000/tcp');
-    expect(waits.get('worker')?.description).toBe('health check if any, else container running');
+    expect(waits.get('worker')?.description).toBe('health check if any, else running (or done with exit code 0)');
+    expect(waits.get('worker')?.expectsExit).toBe(true);
   });
 
   it('lets a wait override win', () => {

@@ -11,11 +11,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StartedContainer } from '../container/handle.js';
 import type { Engine } from '../engine/engine.js';
-import { ComposeStartError } from '../errors.js';
+import { ComposeStartError, WaitAttemptError, WaitFailedError } from '../errors.js';
+import { poll } from '../wait/backoff.js';
 import { exit } from '../wait/exit.js';
 import { healthy } from '../wait/healthy.js';
 import { ports } from '../wait/ports.js';
-import { running } from '../wait/running.js';
 import type { WaitStrategy } from '../wait/strategy.js';
 import type { ComposeService } from './model.js';
 
@@ -42,7 +42,14 @@ export function readinessFor(order: ComposeService[], overrides: Record<string, 
   return out;
 }
 
-/** Health check when the container has one, else the file's TCP ports, else running; decided once it runs. */
+/** Strategies under which a service that finishes with exit code 0 is done, not failed. */
+const CLEAN_EXIT_IS_DONE = new WeakSet<WaitStrategy>();
+
+/**
+ * Health check when the container has one, else the file's TCP ports, else running — where a
+ * service without ports that finishes with exit code 0 (a seed or migration job nobody waits for)
+ * counts as done, as it does for compose. Decided once the container runs.
+ */
 export function serviceDefault(service: ComposeService): WaitStrategy {
   const declared = [
     ...new Set(
@@ -51,15 +58,35 @@ export function serviceDefault(service: ComposeService): WaitStrategy {
         .map((p) => p.target),
     ),
   ];
-  const byPorts = declared.length > 0 ? ports({ ports: declared }) : running();
-  return {
-    description: `health check if any, else ${byPorts.description}`,
+  if (declared.length > 0) {
+    const byPorts = ports({ ports: declared });
+    return {
+      description: `health check if any, else ${byPorts.description}`,
+      async wait(target, context) {
+        const state = await target.inspect(context.signal);
+        await (state.health && state.health.status !== 'none' ? healthy() : byPorts).wait(target, context);
+      },
+    };
+  }
+  const strategy: WaitStrategy = {
+    description: 'health check if any, else running (or done with exit code 0)',
+    expectsExit: true,
     async wait(target, context) {
-      const state = await target.inspect(context.signal);
-      const strategy = state.health && state.health.status !== 'none' ? healthy() : byPorts;
-      await strategy.wait(target, context);
+      const first = await target.inspect(context.signal);
+      if (first.health && first.health.status !== 'none') return healthy().wait(target, context);
+      await poll(context, async (signal) => {
+        const state = await target.inspect(signal);
+        if (state.running) return;
+        if (state.status !== 'exited' && state.status !== 'dead') throw new WaitAttemptError(`container is ${state.status}`);
+        if (state.exitCode === 0 && !state.oomKilled) return;
+        throw new WaitFailedError(`container ${state.oomKilled ? 'was OOM-killed' : `exited with code ${state.exitCode}`}`, {
+          details: { exitCode: state.exitCode, oomKilled: state.oomKilled },
+        });
+      });
     },
   };
+  CLEAN_EXIT_IS_DONE.add(strategy);
+  return strategy;
 }
 
 const POLL_MS = 500;
@@ -74,7 +101,8 @@ export function watchExits(
   signal: AbortSignal,
   fail: (error: unknown) => void,
 ): void {
-  if (strategy?.expectsExit || signal.aborted) return;
+  const cleanExitIsDone = strategy !== undefined && CLEAN_EXIT_IS_DONE.has(strategy);
+  if ((strategy?.expectsExit && !cleanExitIsDone) || signal.aborted) return;
   for (const container of replicas) {
     void (async () => {
       try {
@@ -82,6 +110,7 @@ export function watchExits(
           const info = await engine.inspectContainer(container.id, signal);
           if (signal.aborted) return;
           const state = info?.State as { Running?: boolean; ExitCode?: number; Health?: { Status?: string } } | undefined;
+          if (cleanExitIsDone && state && !state.Running && state.ExitCode === 0) return;
           if (!state?.Running || state.Health?.Status === 'unhealthy') {
             const what = !state ? 'disappeared' : !state.Running ? `exited with code ${state.ExitCode}` : 'turned unhealthy';
             const tail = await container.logs({ tail: TAIL }).then(
