@@ -159,7 +159,7 @@ export async function composeUp(ctx) {
       },
     }),
   };
-  const n = ctx.quick ? 2 : 5;
+  const n = ctx.quick ? 1 : 5;
   try {
     for (let i = 0; i < n; i++) {
       for (const key of rotation(Object.keys(subjects), i)) {
