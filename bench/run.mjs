@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brokerStarts, vhostHandout } from './cases/brokers.mjs';
+import { composeUp } from './cases/compose.mjs';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
@@ -83,6 +84,7 @@ async function main() {
     ['log', logLatency],
     ['postgres', postgresReadyToQuery],
     ['brokers', async (c) => [...(await vhostHandout(c)), ...(await brokerStarts(c))]],
+    ['compose', composeUp],
   ];
   const cases = [];
   let footprintResult;

@@ -10,6 +10,7 @@ export default defineConfig([
       broker: 'src/public/broker.ts',
       rabbitmq: 'src/public/rabbitmq.ts',
       nats: 'src/public/nats.ts',
+      compose: 'src/public/compose.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

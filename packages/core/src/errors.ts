@@ -214,3 +214,17 @@ export function withDetails(
 function stripUndefined(details: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as ErrorDetails;
 }
+
+/**
+ * A compose file is wrong: bad YAML, an unknown or malformed key, an unset required variable, a
+ * reference to a service or resource that does not exist. `details.file`, `details.line` and
+ * `details.key` say where. Thrown before anything is created on the engine.
+ */
+export class ComposeFileError extends BerthError {
+  override readonly code = 'BERTH_COMPOSE_FILE';
+}
+
+/** A compose environment failed to start; `details.service` names the service that failed it. */
+export class ComposeStartError extends BerthError {
+  override readonly code = 'BERTH_COMPOSE_START';
+}

@@ -56,6 +56,7 @@ export function createBody(spec: ResolvedSpec, imageRef: string, labels: Record<
   if (spec.memoryBytes !== undefined) hostConfig.Memory = spec.memoryBytes;
   if (spec.nanoCpus !== undefined) hostConfig.NanoCpus = spec.nanoCpus;
   if (spec.shmSizeBytes !== undefined) hostConfig.ShmSize = spec.shmSizeBytes;
+  if (spec.init) hostConfig.Init = true;
   if (firstNetwork) hostConfig.NetworkMode = firstNetwork.name;
 
   const body: Record<string, unknown> = {

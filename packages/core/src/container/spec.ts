@@ -99,6 +99,8 @@ export interface ContainerSpec {
   capDrop?: string[];
   /** Off by default. */
   privileged?: boolean;
+  /** Run an init process (the engine's tini) as PID 1, which reaps zombies and forwards signals. Default off. */
+  init?: boolean;
   healthcheck?: HealthcheckSpec;
   /** e.g. "SIGINT"; default the image's. */
   stopSignal?: string;
@@ -157,6 +159,7 @@ export interface ResolvedSpec {
   capAdd: string[];
   capDrop: string[];
   privileged: boolean;
+  init: boolean;
   healthcheck: HealthcheckSpec | undefined;
   stopSignal: string | undefined;
   stopTimeoutSeconds: number | undefined;

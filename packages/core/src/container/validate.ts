@@ -51,6 +51,7 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
     capAdd: check.stringArray(spec.capAdd, 'capAdd') ?? [],
     capDrop: check.stringArray(spec.capDrop, 'capDrop') ?? [],
     privileged: check.boolean(spec.privileged, 'privileged') ?? false,
+    init: check.boolean(spec.init, 'init') ?? false,
     healthcheck: resolveHealthcheck(spec.healthcheck),
     stopSignal: check.string(spec.stopSignal, 'stopSignal'),
     stopTimeoutSeconds: resolveStopTimeout(spec.stopTimeoutSeconds),

@@ -1,7 +1,9 @@
 /**
  * Every service kind berth knows, by its `kind`, with the details a test receives. Helpers shared by
- * the runner adapters are typed through it (`service('db', 'postgres')` → PostgresDetails).
+ * the runner adapters are typed through it (`service('db', 'postgres')` → PostgresDetails); each
+ * module adds its line.
  */
+import type { ComposeDetails } from '../compose/definition.js';
 import type { NatsDetails } from '../modules/nats/details.js';
 import type { PostgresDetails } from '../modules/postgres/details.js';
 import type { RabbitmqDetails } from '../modules/rabbitmq/details.js';
@@ -12,4 +14,5 @@ export interface ServiceKinds {
   redis: RedisDetails;
   rabbitmq: RabbitmqDetails;
   nats: NatsDetails;
+  compose: ComposeDetails;
 }

@@ -30,6 +30,7 @@ export const CONTAINER_SPEC_KEYS: KnownKeys<ContainerSpec> = {
   capAdd: true,
   capDrop: true,
   privileged: true,
+  init: true,
   healthcheck: true,
   stopSignal: true,
   stopTimeoutSeconds: true,

@@ -1,0 +1,111 @@
+/**
+ * One compose service, one replica → berth's ContainerSpec. Pure: names, labels, engine names of
+ * networks and volumes and the image to run come in from the start flow.
+ */
+import type { ContainerSpec, PortSpec, PullPolicy } from '../container/spec.js';
+import type { WaitStrategy } from '../wait/strategy.js';
+import type { ComposeService } from './model.js';
+
+export const ComposeLabels = {
+  project: 'com.docker.compose.project',
+  service: 'com.docker.compose.service',
+  number: 'com.docker.compose.container-number',
+  oneoff: 'com.docker.compose.oneoff',
+  workingDir: 'com.docker.compose.project.working_dir',
+  configFiles: 'com.docker.compose.project.config_files',
+  network: 'com.docker.compose.network',
+  volume: 'com.docker.compose.volume',
+} as const;
+
+export interface SpecContext {
+  project: string;
+  projectDir: string;
+  files: string[];
+  /** Image to run (the service's `image`, or what its build produced). */
+  image: string;
+  /** Network key → engine name. */
+  networks: Record<string, string>;
+  /** Volume key → engine name; anonymous mounts get their own volume, named by target, per replica. */
+  volumes: Record<string, string>;
+  anonymousVolume: (target: string) => string;
+  wait: WaitStrategy | undefined;
+  pullPolicy: PullPolicy | undefined;
+  startupTimeoutMs: number | undefined;
+}
+
+export function containerName(project: string, service: string, number: number): string {
+  return `${project}-${service}-${number}`;
+}
+
+/** `number` counts from 1, like compose's container-number label. */
+export function toContainerSpec(service: ComposeService, number: number, ctx: SpecContext): ContainerSpec {
+  const ports: PortSpec[] = [
+    ...service.ports.map((p) => ({
+      container: p.target,
+      protocol: p.protocol,
+      ...(p.published === undefined ? {} : { host: p.published }),
+      ...(p.hostIp ? { hostIp: p.hostIp } : {}),
+    })),
+    ...service.expose.map((e) => ({ container: e.port, protocol: e.protocol })),
+  ];
+  const spec: ContainerSpec = {
+    image: ctx.image,
+    name: containerName(ctx.project, service.name, number),
+    env: service.environment,
+    ports,
+    labels: {
+      ...service.labels,
+      [ComposeLabels.project]: ctx.project,
+      [ComposeLabels.service]: service.name,
+      [ComposeLabels.number]: String(number),
+      [ComposeLabels.oneoff]: 'False',
+      [ComposeLabels.workingDir]: ctx.projectDir,
+      [ComposeLabels.configFiles]: ctx.files.join(','),
+    },
+    networks: Object.entries(service.networks).map(([key, n]) => ({
+      name: ctx.networks[key] as string,
+      aliases: [service.name, ...n.aliases.filter((a) => a !== service.name)],
+    })),
+    extraHosts: service.extraHosts,
+    binds: [],
+    volumes: [],
+    tmpfs: service.tmpfs.map((entry) => {
+      const colon = entry.indexOf(':');
+      return colon < 0 ? { target: entry } : { target: entry.slice(0, colon), options: entry.slice(colon + 1) };
+    }),
+    ...(ctx.pullPolicy ? { pullPolicy: ctx.pullPolicy } : {}),
+  };
+  for (const mount of service.mounts) {
+    if (mount.type === 'bind') spec.binds?.push({ source: mount.source, target: mount.target, readOnly: mount.readOnly });
+    else if (mount.type === 'volume') {
+      const name = mount.source === undefined ? ctx.anonymousVolume(mount.target) : (ctx.volumes[mount.source] as string);
+      spec.volumes?.push({ name, target: mount.target, readOnly: mount.readOnly });
+    } else spec.tmpfs?.push({ target: mount.target, ...(mount.size === undefined ? {} : { options: `size=${mount.size}` }) });
+  }
+  if (service.command) spec.command = service.command;
+  if (service.entrypoint) spec.entrypoint = service.entrypoint;
+  if (service.user) spec.user = service.user;
+  if (service.workingDir) spec.workingDir = service.workingDir;
+  if (service.hostname) spec.hostname = service.hostname;
+  if (service.healthcheck?.test) {
+    const h = service.healthcheck;
+    spec.healthcheck = {
+      test: h.test as string[],
+      ...(h.intervalMs === undefined ? {} : { intervalMs: h.intervalMs }),
+      ...(h.timeoutMs === undefined ? {} : { timeoutMs: h.timeoutMs }),
+      ...(h.retries === undefined ? {} : { retries: h.retries }),
+      ...(h.startPeriodMs === undefined ? {} : { startPeriodMs: h.startPeriodMs }),
+    };
+  }
+  if (service.limits.memoryBytes !== undefined || service.limits.cpus !== undefined) {
+    spec.resources = {
+      ...(service.limits.memoryBytes === undefined ? {} : { memory: service.limits.memoryBytes }),
+      ...(service.limits.cpus === undefined ? {} : { cpus: service.limits.cpus }),
+    };
+  }
+  if (service.init !== undefined) spec.init = service.init;
+  if (service.stopGracePeriodMs !== undefined) spec.stopTimeoutSeconds = Math.ceil(service.stopGracePeriodMs / 1000);
+  if (ctx.wait) spec.wait = ctx.wait;
+  if (ctx.startupTimeoutMs !== undefined) spec.startupTimeoutMs = ctx.startupTimeoutMs;
+  return spec;
+}

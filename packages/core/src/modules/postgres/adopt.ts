@@ -1,0 +1,138 @@
+/**
+ * Fresh databases from a postgres berth did not start itself (a service of a compose file): reads
+ * the credentials from the container's POSTGRES_* environment, prepares the template from the main
+ * database and keeps a pool of fresh databases, like startPostgres() does after its start. The
+ * container stays its owner's: stop() closes berth's connections and pool, never the container.
+ *
+ * (The part after the start duplicates started.ts on purpose, for now: that file belongs to the
+ * module's pool rework; both can share one function once it lands.)
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { config, scaledTimeout } from '../../config.js';
+import type { StartedContainer } from '../../container/handle.js';
+import { CleanupError, ModuleError, withDetails } from '../../errors.js';
+import { registerSecret } from '../../log.js';
+import type { Isolation, Lease } from '../../services/definition.js';
+import { AdminConnection } from './admin.js';
+import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
+import { loadPg, type PgModule } from './driver.js';
+import { FreshDatabasePool } from './fresh-pool.js';
+import { type PostgresOptions, resolvePostgresOptions } from './options.js';
+import { prepareTemplate } from './template.js';
+
+export type AdoptPostgresOptions = Pick<
+  PostgresOptions,
+  'user' | 'password' | 'database' | 'setupSql' | 'setup' | 'poolSize' | 'poolConcurrency' | 'templateDatabase' | 'connectTimeoutMs'
+> & {
+  /** Port postgres listens on inside the container. Default 5432. */
+  port?: number;
+};
+
+export interface AdoptedPostgres {
+  readonly details: PostgresDetails;
+  readonly isolation: Isolation<PostgresDetails>;
+  /** Closes the pool (dropping fresh databases) and berth's connections; the container stays. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function adoptPostgres(
+  container: StartedContainer,
+  options: AdoptPostgresOptions = {},
+  signal?: AbortSignal,
+): Promise<AdoptedPostgres> {
+  const info = await container.inspect(signal);
+  const env = Object.fromEntries(
+    (info?.Config.Env ?? []).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
+  const user = options.user ?? env.POSTGRES_USER ?? 'postgres';
+  const password = options.password ?? env.POSTGRES_PASSWORD;
+  if (!password) {
+    throw new ModuleError(`cannot adopt postgres ${container.name}: no password`, {
+      hint: 'set POSTGRES_PASSWORD in the compose service, or pass `password`',
+      details: { containerName: container.name },
+    });
+  }
+  const resolved = resolvePostgresOptions({ ...options, user, password, database: options.database ?? env.POSTGRES_DB ?? user });
+  registerSecret(resolved.password);
+  const pg = await loadPg();
+  const port = container.mappedPort(options.port ?? 5432);
+  const main = { host: container.host, port, user: resolved.user, password: resolved.password, database: resolved.database };
+  const details: PostgresDetails = { kind: 'postgres', ...main, url: postgresUrl(main), containerName: container.name };
+  const admin = new AdminConnection(pg, details, {
+    connections: resolved.poolConcurrency + 1,
+    connectTimeoutMs: resolved.connectTimeoutMs,
+    cloneStrategy: resolved.cloneStrategy,
+  });
+  try {
+    await untilAnswering(pg, details, resolved.startupTimeoutMs, signal);
+    await prepareTemplate({ pg, admin, main: details, options: resolved, signal });
+  } catch (error) {
+    await admin.close().catch(() => undefined);
+    throw withDetails(
+      error,
+      { containerName: container.name },
+      (message, opts) => new ModuleError(`preparing the template database failed: ${message}`, opts),
+    );
+  }
+  const pool = new FreshDatabasePool(
+    {
+      create: async (name) => {
+        await admin.createDatabase(name, resolved.templateDatabase);
+        if (resolved.cloneStrategy === 'wal_log') await admin.warmUp(name);
+      },
+      drop: (name) => admin.dropDatabase(name, 'later'),
+    },
+    { size: resolved.poolSize, concurrency: resolved.poolConcurrency, prefix: 'berth_fresh_', owner: `postgres ${container.name}` },
+  );
+  pool.warm();
+  const isolation: Isolation<PostgresDetails> = {
+    async acquire(signal?: AbortSignal): Promise<Lease<PostgresDetails>> {
+      const name = await pool.acquire(signal);
+      return { id: name, details: withDatabase(details, name) };
+    },
+    release: (id) => pool.release(id),
+  };
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      const errors: unknown[] = [];
+      await pool.close().catch((error: unknown) => errors.push(error));
+      await admin.close().catch((error: unknown) => errors.push(error));
+      if (errors.length > 0) throw new CleanupError(`releasing postgres ${container.name} failed`, errors);
+    })();
+    return stopped;
+  };
+  return { details, isolation, stop };
+}
+
+/**
+ * A compose health check often says "ready" too early: `pg_isready` on the unix socket answers while
+ * the image's entrypoint still runs its init scripts on a temporary server, which then restarts. That
+ * temporary server does not listen on TCP, so a query over the published port only succeeds on the
+ * final one.
+ */
+async function untilAnswering(pg: PgModule, details: PostgresDetails, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = performance.now() + scaledTimeout(timeoutMs, config());
+  let last: unknown;
+  while (performance.now() < deadline) {
+    signal?.throwIfAborted();
+    const { host, port, user, password, database } = details;
+    const client = new pg.Client({ host, port, user, password, database, connectionTimeoutMillis: 2000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch (error) {
+      last = error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    await sleep(100, undefined, signal ? { signal } : {});
+  }
+  throw new ModuleError(`postgres ${details.containerName} did not answer a query over its published port in time`, {
+    cause: last,
+    hint: 'is the service really postgres, listening on 5432 (or the `port` given)?',
+    details: { containerName: details.containerName },
+  });
+}

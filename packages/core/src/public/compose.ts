@@ -1,0 +1,27 @@
+/**
+ * @berth/core/compose — a docker-compose file started as a test environment by berth itself (no
+ * compose CLI): typed errors naming file, line and key; berth's waits and session cleanup.
+ */
+
+export type { ComposeDefinition, ComposeDetails, ComposeServiceOptions } from '../compose/definition.js';
+export { compose } from '../compose/definition.js';
+export type { ComposeServiceDetails } from '../compose/environment.js';
+export { ComposeEnvironment } from '../compose/environment.js';
+export type { LoadOptions } from '../compose/load.js';
+export { loadCompose } from '../compose/load.js';
+export type {
+  ComposeBuild,
+  ComposeHealthcheck,
+  ComposeModel,
+  ComposeMount,
+  ComposeNetwork,
+  ComposePort,
+  ComposeService,
+  ComposeVolume,
+  DependencyCondition,
+} from '../compose/model.js';
+export type { ComposeOptions } from '../compose/up.js';
+export { startCompose } from '../compose/up.js';
+export { ComposeFileError, ComposeStartError } from '../errors.js';
+export type { AdoptPostgresOptions } from '../modules/postgres/adopt.js';
+export type { AdoptRedisOptions } from '../modules/redis/adopt.js';
