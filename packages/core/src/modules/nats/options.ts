@@ -4,6 +4,7 @@
  */
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
+import { checker, type KnownKeys } from '../../spec/check.js';
 
 export type NatsAuth = { token: string } | { user: string; password: string };
 
@@ -49,8 +50,22 @@ export interface ResolvedNatsOptions {
   spec: NatsOptions['spec'];
 }
 
+/** The keys `nats()` accepts, typed against NatsOptions so the two cannot drift apart. */
+const NATS_OPTION_KEYS: KnownKeys<NatsOptions> = {
+  image: true,
+  auth: true,
+  jetstream: true,
+  monitoring: true,
+  accounts: true,
+  args: true,
+  startupTimeoutMs: true,
+  requestTimeoutMs: true,
+  spec: true,
+};
+
 export function resolveNatsOptions(options: NatsOptions = {}): ResolvedNatsOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  checker().keys(options as Record<string, unknown>, NATS_OPTION_KEYS, 'nats() options');
   const image = options.image ?? 'nats:2';
   if (typeof image !== 'string' || image === '') fail('image', 'a non-empty string', image);
   const auth = resolveAuth(options.auth);

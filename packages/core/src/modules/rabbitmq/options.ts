@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
+import { checker, type KnownKeys } from '../../spec/check.js';
 import type { RabbitmqDetails } from './details.js';
 
 export interface RabbitmqOptions {
@@ -65,8 +66,26 @@ export interface ResolvedRabbitmqOptions {
 
 export const DEFAULT_CREDENTIAL = 'guest';
 
+/** The keys `rabbitmq()` accepts, typed against RabbitmqOptions so the two cannot drift apart. */
+const RABBITMQ_OPTION_KEYS: KnownKeys<RabbitmqOptions> = {
+  image: true,
+  user: true,
+  password: true,
+  vhost: true,
+  management: true,
+  definitions: true,
+  config: true,
+  setup: true,
+  poolSize: true,
+  poolConcurrency: true,
+  startupTimeoutMs: true,
+  requestTimeoutMs: true,
+  spec: true,
+};
+
 export function resolveRabbitmqOptions(options: RabbitmqOptions = {}): ResolvedRabbitmqOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  checker().keys(options as Record<string, unknown>, RABBITMQ_OPTION_KEYS, 'rabbitmq() options');
   const image = options.image ?? 'rabbitmq:3-management';
   if (typeof image !== 'string' || image === '') fail('image', 'a non-empty string', image);
   const user = name(options.user ?? DEFAULT_CREDENTIAL, 'user');
