@@ -5,7 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ContainerSpec, createNetwork, createVolume, currentSession, endSession, start, wait } from '@berth/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type ContainerSpec, createNetwork, createVolume, currentSession, endSession, start, WaitTimeoutError, wait } from '@berth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, labelled } from '../support/docker.js';
 import { removeSessionByCli, startChild, waitGone } from '../support/session-helpers.js';
@@ -49,6 +50,22 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
   it('starts a container that prints nothing (bounded: 30 s)', async () => {
     await using c = await start({ image: 'busybox:latest', command: ['sleep', '3600'] }, { signal: AbortSignal.timeout(30_000) });
     expect((await c.exec(['true'])).exitCode).toBe(0);
+  });
+
+  it('startupTimeoutMs bounds a start that never becomes ready, without any signal', async () => {
+    const began = performance.now();
+    const never = start({ image: 'busybox:latest', command: ['sleep', '3600'], wait: wait.log('never printed'), startupTimeoutMs: 3000 });
+    const timer = new AbortController();
+    const outcome = await Promise.race([
+      never.then(
+        () => 'ready',
+        (error: unknown) => error,
+      ),
+      sleep(20_000, 'still pending after 20 s', { signal: timer.signal }).catch(() => 'timer cleared'),
+    ]);
+    timer.abort();
+    expect(outcome).toBeInstanceOf(WaitTimeoutError);
+    expect(performance.now() - began).toBeLessThan(15_000);
   });
 
   it('publishes ports at the port host DOCKER_HOST names and waits for http readiness', async () => {
