@@ -10,10 +10,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { BerthError, ensureImage, getEngine, ModuleError, RegistryAuthError, readConfig } from '@berth/core';
+import { BerthError, ensureImage, getEngine, ModuleError, RegistryAuthError } from '@berth/core';
 import { startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readConfig } from '../../packages/core/src/config.js';
 import { labelled } from '../support/docker.js';
 import { pushToRegistry, startRegistry, type TestRegistry } from '../support/registry.js';
 

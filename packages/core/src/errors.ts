@@ -33,6 +33,8 @@ export interface BerthErrorOptions {
 }
 
 export class BerthError extends Error {
+  /** The code every instance of this class carries; `error.code === SomeError.code` is a safe test. */
+  static readonly code: string = 'BERTH_ERROR';
   readonly code: string = 'BERTH_ERROR';
   readonly hint: string | undefined;
   readonly details: ErrorDetails;
@@ -77,56 +79,68 @@ function formatMessage(message: string, { hint, details }: BerthErrorOptions): s
 
 /** A spec, option or argument is invalid. Thrown before anything touches the engine. */
 export class InvalidSpecError extends BerthError {
+  static override readonly code = 'BERTH_INVALID_SPEC';
   override readonly code = 'BERTH_INVALID_SPEC';
 }
 
 /** No engine could be reached; `details.attempts` lists every discovery strategy and its outcome. */
 export class EngineUnreachableError extends BerthError {
+  static override readonly code = 'BERTH_ENGINE_UNREACHABLE';
   override readonly code = 'BERTH_ENGINE_UNREACHABLE';
 }
 
 /** The engine answered with an error that berth has no more specific class for. */
 export class EngineError extends BerthError {
+  static override readonly code = 'BERTH_ENGINE_ERROR';
   override readonly code = 'BERTH_ENGINE_ERROR';
 }
 
 export class InvalidImageReferenceError extends BerthError {
+  static override readonly code = 'BERTH_INVALID_IMAGE_REFERENCE';
   override readonly code = 'BERTH_INVALID_IMAGE_REFERENCE';
 }
 
 export class ImageNotFoundError extends BerthError {
+  static override readonly code = 'BERTH_IMAGE_NOT_FOUND';
   override readonly code = 'BERTH_IMAGE_NOT_FOUND';
 }
 
 export class RegistryAuthError extends BerthError {
+  static override readonly code = 'BERTH_REGISTRY_AUTH';
   override readonly code = 'BERTH_REGISTRY_AUTH';
 }
 
 export class PullError extends BerthError {
+  static override readonly code = 'BERTH_PULL_FAILED';
   override readonly code = 'BERTH_PULL_FAILED';
 }
 
 export class BuildError extends BerthError {
+  static override readonly code = 'BERTH_BUILD_FAILED';
   override readonly code = 'BERTH_BUILD_FAILED';
 }
 
 /** Creating or starting the container failed (bad bind source, port in use, ...). */
 export class ContainerStartError extends BerthError {
+  static override readonly code = 'BERTH_CONTAINER_START_FAILED';
   override readonly code = 'BERTH_CONTAINER_START_FAILED';
 }
 
 /** The container exited (or was OOM-killed) while berth was waiting for it to become ready. */
 export class ContainerExitedError extends BerthError {
+  static override readonly code = 'BERTH_CONTAINER_EXITED';
   override readonly code = 'BERTH_CONTAINER_EXITED';
 }
 
 /** A wait strategy did not see readiness before its deadline. */
 export class WaitTimeoutError extends BerthError {
+  static override readonly code = 'BERTH_WAIT_TIMEOUT';
   override readonly code = 'BERTH_WAIT_TIMEOUT';
 }
 
 /** A wait strategy saw a state that can never become ready (unhealthy, wrong exit code, ...). */
 export class WaitFailedError extends BerthError {
+  static override readonly code = 'BERTH_WAIT_FAILED';
   override readonly code = 'BERTH_WAIT_FAILED';
 }
 
@@ -135,25 +149,30 @@ export class WaitFailedError extends BerthError {
  * thrown to users on its own: it becomes the `cause` of the WaitTimeoutError when time runs out.
  */
 export class WaitAttemptError extends BerthError {
+  static override readonly code = 'BERTH_WAIT_ATTEMPT';
   override readonly code = 'BERTH_WAIT_ATTEMPT';
 }
 
 /** A port was asked for that the container does not expose. */
 export class PortNotExposedError extends BerthError {
+  static override readonly code = 'BERTH_PORT_NOT_EXPOSED';
   override readonly code = 'BERTH_PORT_NOT_EXPOSED';
 }
 
 export class ContainerNotRunningError extends BerthError {
+  static override readonly code = 'BERTH_CONTAINER_NOT_RUNNING';
   override readonly code = 'BERTH_CONTAINER_NOT_RUNNING';
 }
 
 /** The caller's AbortSignal fired; whatever was half-made has been removed. */
 export class AbortError extends BerthError {
+  static override readonly code = 'BERTH_ABORTED';
   override readonly code = 'BERTH_ABORTED';
 }
 
 /** Cleanup ran every step; some failed. `errors` holds each failure. */
 export class CleanupError extends BerthError {
+  static override readonly code = 'BERTH_CLEANUP_FAILED';
   override readonly code = 'BERTH_CLEANUP_FAILED';
   readonly errors: unknown[];
   constructor(message: string, errors: unknown[], options: BerthErrorOptions = {}) {
@@ -164,17 +183,35 @@ export class CleanupError extends BerthError {
 
 /** An optional peer dependency (pg, wait-on, ...) is needed for this call and is not installed. */
 export class MissingPeerDependencyError extends BerthError {
+  static override readonly code = 'BERTH_MISSING_PEER_DEPENDENCY';
   override readonly code = 'BERTH_MISSING_PEER_DEPENDENCY';
 }
 
-/** A module (postgres, redis, ...) failed in its own logic: setup hook, pool, snapshot. */
+/**
+ * A module (postgres, redis, ...) failed in its own logic: setup hook, pool, snapshot. A family:
+ * a module's own subclasses (RedisReplyError) carry codes of their own, hence the `string` type.
+ */
 export class ModuleError extends BerthError {
-  override readonly code = 'BERTH_MODULE_ERROR';
+  static override readonly code: string = 'BERTH_MODULE_ERROR';
+  override readonly code: string = 'BERTH_MODULE_ERROR';
 }
 
 /** A runner adapter could not load or apply the berth configuration. */
 export class ConfigError extends BerthError {
+  static override readonly code = 'BERTH_CONFIG_ERROR';
   override readonly code = 'BERTH_CONFIG_ERROR';
+}
+
+/** The lease broker (the run's main process) could not be reached or answered something unexpected. */
+export class BrokerError extends BerthError {
+  static override readonly code = 'BERTH_BROKER';
+  override readonly code = 'BERTH_BROKER';
+}
+
+/** redis answered a command with an error reply ("-ERR ...", "-WRONGPASS ..."); a ModuleError too. */
+export class RedisReplyError extends ModuleError {
+  static override readonly code = 'BERTH_REDIS_REPLY';
+  override readonly code = 'BERTH_REDIS_REPLY';
 }
 
 export function isBerthError(error: unknown): error is BerthError {
@@ -221,10 +258,12 @@ function stripUndefined(details: ErrorDetails): ErrorDetails {
  * `details.key` say where. Thrown before anything is created on the engine.
  */
 export class ComposeFileError extends BerthError {
+  static override readonly code = 'BERTH_COMPOSE_FILE';
   override readonly code = 'BERTH_COMPOSE_FILE';
 }
 
 /** A compose environment failed to start; `details.service` names the service that failed it. */
 export class ComposeStartError extends BerthError {
+  static override readonly code = 'BERTH_COMPOSE_START';
   override readonly code = 'BERTH_COMPOSE_START';
 }

@@ -1,10 +1,40 @@
 /**
  * @berth/core/broker — the worker-side lease client and the error classes, without the engine
  * client. Test workers that only ask the run's broker for fresh databases import this entry and
- * skip loading dockerode and the rest of core (about a second per worker on a busy machine).
+ * skip loading the engine client and the rest of core (about a second per worker on a busy machine).
  */
 
-export * from '../errors.js';
+// errors: the whole hierarchy, so that a worker can test `instanceof` on what the broker rebuilt
+export type { BerthErrorOptions, ErrorDetails, StartPhase } from '../errors.js';
+export {
+  AbortError,
+  BerthError,
+  BrokerError,
+  BuildError,
+  CleanupError,
+  ComposeFileError,
+  ComposeStartError,
+  ConfigError,
+  ContainerExitedError,
+  ContainerNotRunningError,
+  ContainerStartError,
+  EngineError,
+  EngineUnreachableError,
+  ImageNotFoundError,
+  InvalidImageReferenceError,
+  InvalidSpecError,
+  isBerthError,
+  MissingPeerDependencyError,
+  ModuleError,
+  PortNotExposedError,
+  PullError,
+  RedisReplyError,
+  RegistryAuthError,
+  WaitAttemptError,
+  WaitFailedError,
+  WaitTimeoutError,
+} from '../errors.js';
+// the lease client (adapter-only: 14-lifecycle may move it next to `@berth/core/adapter`)
 export type { BrokerAddress } from '../services/broker.js';
-export { acquireLease, BrokerError, releaseLease } from '../services/broker.js';
+export { acquireLease, releaseLease } from '../services/broker.js';
 export type { Lease, ServiceDetailsBase } from '../services/definition.js';

@@ -1,12 +1,13 @@
 /**
- * @berth/core — the curated public surface. Everything not exported here is internal.
+ * @berth/core — the curated public surface, by name. Everything not listed here is internal
+ * (runWait, withDetails, throwIfAborted, image reference formatters, the image substitution hook,
+ * readConfig, ...), even when another module of core exports it.
  */
 
 export type { BerthConfig } from '../config.js';
-// configuration
-export { readConfig } from '../config.js';
 export type { ArchiveEntry } from '../container/copy.js';
 export type { ExecCallOptions, StopOptions } from '../container/handle.js';
+// containers
 export { StartedContainer } from '../container/handle.js';
 export type {
   BindMount,
@@ -21,25 +22,58 @@ export type {
   TmpfsMount,
   VolumeMount,
 } from '../container/spec.js';
-// containers
 export { start } from '../container/start.js';
 export type { EngineEndpoint } from '../engine/endpoint.js';
 export type { EngineFacts, ExecResult } from '../engine/engine.js';
 export type { EngineOptions } from '../engine/index.js';
 // engine
 export { getEngine } from '../engine/index.js';
-// errors
-export * from '../errors.js';
-// images
-export * from '../image/index.js';
-// session, network, volume (owned by the session layer)
+// errors: every class of the one hierarchy (each with a static and an instance `code`)
+export type { BerthErrorOptions, ErrorDetails, StartPhase } from '../errors.js';
+export {
+  AbortError,
+  BerthError,
+  BrokerError,
+  BuildError,
+  CleanupError,
+  ComposeFileError,
+  ComposeStartError,
+  ConfigError,
+  ContainerExitedError,
+  ContainerNotRunningError,
+  ContainerStartError,
+  EngineError,
+  EngineUnreachableError,
+  ImageNotFoundError,
+  InvalidImageReferenceError,
+  InvalidSpecError,
+  isBerthError,
+  MissingPeerDependencyError,
+  ModuleError,
+  PortNotExposedError,
+  PullError,
+  RedisReplyError,
+  RegistryAuthError,
+  WaitAttemptError,
+  WaitFailedError,
+  WaitTimeoutError,
+} from '../errors.js';
+// images: building and pulling ahead of a start
+export type { BuildImageOptions, BuildImageResult } from '../image/build.js';
+export { buildImage } from '../image/build.js';
+export type { PullProgressEvent } from '../image/progress.js';
+export type { EnsureImageOptions, EnsureImageResult, ImageSubstitution } from '../image/pull.js';
+export { ensureImage } from '../image/pull.js';
+// networks and volumes
 export type { Network, NetworkOptions } from '../network/index.js';
 export { createNetwork } from '../network/index.js';
 // secrets: values never printed in errors or logs (berth registers the ones it is handed)
 export { redact, registerSecret } from '../secrets.js';
-// services: what runner adapters (vitest, jest) start once per run and hand to workers
+// Adapter-only: what the runner adapters (@berth/vitest, @berth/jest) need to run the lifecycle.
+// (to be moved to the `@berth/core/adapter` entry with the one run lifecycle)
 export type { Broker, BrokerAddress } from '../services/broker.js';
-export { acquireLease, BrokerError, releaseLease, startBroker } from '../services/broker.js';
+export { acquireLease, releaseLease, startBroker } from '../services/broker.js';
+// services: the run configuration users declare
 export type { BerthRunConfig } from '../services/config.js';
 export { defineConfig, validateRunConfig } from '../services/config.js';
 export type {
@@ -54,9 +88,29 @@ export type {
 } from '../services/definition.js';
 export type { Handoff, RunningServices } from '../services/start-services.js';
 export { startServices } from '../services/start-services.js';
+// sessions
 export type { Session } from '../session/session.js';
 export { createSession, currentSession, endSession } from '../session/session.js';
 export type { Volume, VolumeOptions } from '../volume/index.js';
 export { createVolume } from '../volume/index.js';
-// wait strategies
-export * from '../wait/index.js';
+// wait strategies, and the narrow target a custom strategy sees
+export type { CommandOptions } from '../wait/command.js';
+export type { CompositeOptions } from '../wait/composite.js';
+export type { ExitOptions } from '../wait/exit.js';
+export type { HealthyOptions } from '../wait/healthy.js';
+export type { HttpOptions, StatusExpectation } from '../wait/http.js';
+export { wait } from '../wait/index.js';
+export type { LogOptions } from '../wait/log.js';
+export type { PortsOptions } from '../wait/ports.js';
+export type { RunningOptions } from '../wait/running.js';
+export type { WaitContext, WaitStrategy } from '../wait/strategy.js';
+export type {
+  ExposedPort,
+  HealthState,
+  LogLine,
+  Protocol,
+  TargetExecResult,
+  TargetState,
+  WaitTarget,
+} from '../wait/target.js';
+export type { ResourceOptions } from '../wait/wait-on.js';

@@ -18,9 +18,21 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as errors from '../errors.js';
-import { AbortError, BerthError, type BerthErrorOptions, CleanupError, ConfigError, type ErrorDetails, throwIfAborted } from '../errors.js';
+import {
+  AbortError,
+  BerthError,
+  type BerthErrorOptions,
+  BrokerError,
+  CleanupError,
+  ConfigError,
+  type ErrorDetails,
+  throwIfAborted,
+} from '../errors.js';
 import { debug } from '../log.js';
 import type { Lease, RunningService } from './definition.js';
+
+/** Lives in errors.ts with the whole hierarchy; re-exported for older imports. */
+export { BrokerError };
 
 const log = debug('broker');
 const MAX_BODY_BYTES = 64 * 1024;
@@ -40,9 +52,6 @@ export interface Broker {
 }
 
 /** Talking to the broker failed (it is gone, refused the token, or answered something unexpected). */
-export class BrokerError extends BerthError {
-  override readonly code = 'BERTH_BROKER';
-}
 
 /** What the server sends for a failed request. */
 interface ErrorBody {
@@ -349,15 +358,14 @@ let factories: Map<string, ErrorFactory> | undefined;
 function errorFactories(): Map<string, ErrorFactory> {
   if (factories) return factories;
   factories = new Map<string, ErrorFactory>([
-    ['BERTH_BROKER', (message, options) => new BrokerError(message, options)],
     // CleanupError takes its list of failures second; the failures themselves stay in the other process.
-    [new CleanupError('', []).code, (message, options) => new CleanupError(message, [], options)],
+    [CleanupError.code, (message, options) => new CleanupError(message, [], options)],
   ]);
   for (const value of Object.values(errors)) {
     if (typeof value !== 'function' || value === CleanupError) continue;
     if (value !== BerthError && !(value.prototype instanceof BerthError)) continue;
-    const Ctor = value as new (message: string, options: BerthErrorOptions) => BerthError;
-    factories.set(new Ctor('', {}).code, (message, options) => new Ctor(message, options));
+    const Ctor = value as (new (message: string, options: BerthErrorOptions) => BerthError) & { code: string };
+    factories.set(Ctor.code, (message, options) => new Ctor(message, options));
   }
   return factories;
 }

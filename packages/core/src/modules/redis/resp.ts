@@ -4,12 +4,12 @@
  * parsed incrementally and matched to commands in order (redis answers in order on a connection).
  */
 import { connect, type Socket } from 'node:net';
-import { ModuleError } from '../../errors.js';
+import { ModuleError, RedisReplyError as RespReplyError } from '../../errors.js';
 
 export type RespValue = string | number | null | RespValue[];
 
-/** An error reply from the server ("-ERR ...", "-WRONGPASS ..."); a ModuleError to callers. */
-export class RespReplyError extends ModuleError {}
+/** An error reply from the server ("-ERR ...", "-WRONGPASS ..."): RedisReplyError in errors.ts, a ModuleError. */
+export { RespReplyError };
 
 /** Encodes one command as a RESP array of bulk strings. */
 export function encodeCommand(args: readonly string[]): Buffer {
