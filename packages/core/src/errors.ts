@@ -74,9 +74,19 @@ export class EngineUnreachableError extends BerthError {
   override readonly code = 'BERTH_ENGINE_UNREACHABLE';
 }
 
-/** The engine answered with an error that berth has no more specific class for. */
+/**
+ * The engine answered with an error that berth has no more specific class for. `status` is the HTTP
+ * status and `engineMessage` the engine's own words (both kept in `details`, so they survive
+ * `withDetails`).
+ */
 export class EngineError extends BerthError {
-  override readonly code = 'BERTH_ENGINE_ERROR';
+  override readonly code: string = 'BERTH_ENGINE_ERROR';
+  get status(): number | undefined {
+    return typeof this.details.status === 'number' ? this.details.status : undefined;
+  }
+  get engineMessage(): string | undefined {
+    return typeof this.details.engineMessage === 'string' ? this.details.engineMessage : undefined;
+  }
 }
 
 export class InvalidImageReferenceError extends BerthError {
@@ -202,4 +212,19 @@ export function withDetails(
 
 function stripUndefined(details: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as ErrorDetails;
+}
+
+/** The engine has no container by that id or name (never created, or already removed). */
+export class ContainerNotFoundError extends EngineError {
+  override readonly code = 'BERTH_CONTAINER_NOT_FOUND';
+}
+
+/** A path asked for in a container (copy out, readFile) does not exist there. */
+export class FileNotFoundInContainerError extends EngineError {
+  override readonly code = 'BERTH_FILE_NOT_FOUND_IN_CONTAINER';
+}
+
+/** A container, network or volume with that name already exists. */
+export class NameConflictError extends EngineError {
+  override readonly code = 'BERTH_NAME_CONFLICT';
 }

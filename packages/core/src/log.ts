@@ -2,8 +2,9 @@
  * Logging through `debug` namespaces under `berth:` (enable with DEBUG=berth:*). Everything that is
  * logged passes through `redact`, so credentials handed to berth never reach a log line.
  */
+import { createRequire } from 'node:module';
 import { format } from 'node:util';
-import createDebug from 'debug';
+import type createDebugType from 'debug';
 
 export type Logger = (format: string, ...args: unknown[]) => void;
 
@@ -21,8 +22,22 @@ export function redact(text: string): string {
   return result.replace(/(\w+:\/\/[^:/\s@]+:)[^@\s/]+@/g, '$1***@');
 }
 
+/**
+ * `debug` is loaded only when DEBUG could enable a berth namespace (it costs tens of milliseconds to
+ * import, on every test process's start); otherwise logging is a no-op.
+ */
+let createDebug: typeof createDebugType | undefined;
+function loadDebug(): typeof createDebugType | undefined {
+  const wanted = process.env.DEBUG;
+  if (!wanted || !/berth|\*/.test(wanted)) return undefined;
+  createDebug ??= createRequire(import.meta.url)('debug') as typeof createDebugType;
+  return createDebug;
+}
+
 export function debug(namespace: string): Logger {
-  const d = createDebug(`berth:${namespace}`);
+  const create = loadDebug();
+  if (!create) return () => undefined;
+  const d = create(`berth:${namespace}`);
   d.log = (...args: unknown[]) => {
     // debug leaves %s and %d to the log function, as its default one (util.format) does.
     process.stderr.write(`${redact(format(...args))}\n`);

@@ -1,18 +1,18 @@
 /**
- * Finds an engine. Strategies are tried in a fixed order; each one either yields an endpoint that
- * answered a ping, or records why it was skipped or failed. The order:
- *
- *   option → DOCKER_HOST → docker context → /var/run/docker.sock → rootless/desktop sockets
- *   → Podman sockets → Colima sockets
+ * Finds an engine. An explicit choice is final, as with the docker CLI: the engine option, else
+ * DOCKER_HOST, else DOCKER_CONTEXT, else the docker config's currentContext — the first of these that
+ * is set is the only endpoint tried, and if it cannot be parsed, resolved or reached, that is the
+ * error (naming the variable and its value). Only when none is set does discovery walk the usual
+ * sockets: /var/run/docker.sock → rootless/desktop sockets → Podman sockets → Colima sockets.
  *
  * All I/O goes through `DiscoveryIO` so the order and the reasons are unit-tested over a fake env
- * and filesystem; `engine.ts` supplies the real one.
+ * and filesystem; `index.ts` supplies the real one.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { BerthConfig } from '../config.js';
-import { EngineUnreachableError } from '../errors.js';
-import { type EngineEndpoint, parseDockerHost, socketEndpoint } from './endpoint.js';
+import { BerthError, EngineUnreachableError, InvalidSpecError } from '../errors.js';
+import { type EngineEndpoint, type EngineTls, parseDockerHost, socketEndpoint } from './endpoint.js';
 
 export interface DiscoveryIO {
   exists(path: string): boolean;
@@ -46,11 +46,40 @@ export interface DiscoveryResult {
 
 interface Candidate {
   strategy: string;
+  /** For explicit strategies: "DOCKER_HOST=\"tcp://x:2375\"", used in errors. */
+  explicit?: string;
   /** An endpoint to ping, or the reason there is none for this strategy. */
   resolve(): EngineEndpoint | { skip: string };
 }
 
+/** The explicit choice in force, if any (the first of option, DOCKER_HOST, DOCKER_CONTEXT, currentContext). */
+export function explicitCandidate(cfg: BerthConfig, io: DiscoveryIO, explicit?: string | EngineEndpoint): Candidate | undefined {
+  if (explicit !== undefined) {
+    const label = typeof explicit === 'string' ? `engine option ${JSON.stringify(explicit)}` : `engine option ${explicit.display}`;
+    return {
+      strategy: 'option',
+      explicit: label,
+      resolve: () => (typeof explicit === 'string' ? parseDockerHost(explicit, tlsFromEnv(cfg, io), 'the engine option') : explicit),
+    };
+  }
+  if (cfg.dockerHost) {
+    const host = cfg.dockerHost;
+    return {
+      strategy: 'DOCKER_HOST',
+      explicit: `DOCKER_HOST=${JSON.stringify(host)}`,
+      resolve: () => parseDockerHost(host, tlsFromEnv(cfg, io)),
+    };
+  }
+  const context = currentContext(cfg, io);
+  if (context && context.name !== 'default') {
+    return { strategy: 'docker context', explicit: context.source, resolve: () => contextEndpoint(cfg, io, context.name, context.source) };
+  }
+  return undefined;
+}
+
 export function candidates(cfg: BerthConfig, io: DiscoveryIO, explicit?: string | EngineEndpoint): Candidate[] {
+  const chosen = explicitCandidate(cfg, io, explicit);
+  if (chosen) return [chosen];
   const home = cfg.home;
   const runtime = cfg.xdgRuntimeDir;
   const socket = (strategy: string, path: string | undefined): Candidate => ({
@@ -61,18 +90,6 @@ export function candidates(cfg: BerthConfig, io: DiscoveryIO, explicit?: string 
     },
   });
   return [
-    {
-      strategy: 'option',
-      resolve: () => {
-        if (explicit === undefined) return { skip: 'no engine option given' };
-        return typeof explicit === 'string' ? parseDockerHost(explicit, tlsFromEnv(cfg, io)) : explicit;
-      },
-    },
-    {
-      strategy: 'DOCKER_HOST',
-      resolve: () => (cfg.dockerHost ? parseDockerHost(cfg.dockerHost, tlsFromEnv(cfg, io)) : { skip: 'DOCKER_HOST is not set' }),
-    },
-    { strategy: 'docker context', resolve: () => contextEndpoint(cfg, io) },
     socket('default socket', '/var/run/docker.sock'),
     socket('rootless socket', runtime && join(runtime, 'docker.sock')),
     socket('Docker Desktop socket', join(home, '.docker/run/docker.sock')),
@@ -85,8 +102,8 @@ export function candidates(cfg: BerthConfig, io: DiscoveryIO, explicit?: string 
 }
 
 /**
- * Tries every strategy in order and returns the first endpoint that answers. When nothing answers,
- * throws one error that lists each strategy and what happened to it.
+ * Tries the explicit choice, or else every socket in order, and returns the first endpoint that
+ * answers. When nothing answers, throws one error that lists what was tried and what happened.
  */
 export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: string | EngineEndpoint): Promise<DiscoveryResult> {
   const attempts: DiscoveryAttempt[] = [];
@@ -100,7 +117,8 @@ export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: str
       }
       endpoint = resolved;
     } catch (error) {
-      attempts.push({ strategy: candidate.strategy, outcome: 'failed', reason: (error as Error).message });
+      attempts.push({ strategy: candidate.strategy, outcome: 'failed', reason: summaryOf(error) });
+      if (candidate.explicit) throw unusable(candidate.explicit, error, attempts);
       continue;
     }
     try {
@@ -108,22 +126,34 @@ export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: str
       attempts.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'used' });
       return { endpoint, strategy: candidate.strategy, version, attempts };
     } catch (error) {
-      attempts.push({
-        strategy: candidate.strategy,
-        endpoint: endpoint.display,
-        outcome: 'failed',
-        reason: (error as Error).message,
-      });
-      // An explicit choice (option, DOCKER_HOST, context) is the user's intent: do not silently fall
-      // through to a different engine when it fails.
-      if (candidate.strategy === 'option' || candidate.strategy === 'DOCKER_HOST' || candidate.strategy === 'docker context') {
-        break;
+      attempts.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'failed', reason: summaryOf(error) });
+      if (candidate.explicit) {
+        throw new EngineUnreachableError(`${candidate.explicit} was chosen explicitly and does not answer: ${summaryOf(error)}`, {
+          hint: `${error instanceof BerthError && error.hint ? `${error.hint}; ` : ''}berth does not fall back to another engine when one is chosen explicitly`,
+          cause: error,
+          details: { attempts: attempts.map(formatAttempt), endpoint: endpoint.display },
+        });
       }
     }
   }
   const tried = attempts.map((attempt) => `\n    - ${formatAttempt(attempt)}`).join('');
   throw new EngineUnreachableError(`no container engine answered; tried:${tried}`, {
-    hint: 'is the engine running? start Docker (or run scripts/engine-up), or set DOCKER_HOST; `berth doctor` shows what was tried',
+    hint: 'is the engine running? start Docker or Podman, or set DOCKER_HOST to where it listens; `berth doctor` shows what was tried',
+    details: { attempts: attempts.map(formatAttempt) },
+  });
+}
+
+function summaryOf(error: unknown): string {
+  if (error instanceof BerthError) return error.summary;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function unusable(choice: string, error: unknown, attempts: DiscoveryAttempt[]): BerthError {
+  const summary = summaryOf(error);
+  const message = summary.startsWith(choice.split('=')[0] as string) ? summary : `${choice} cannot be used: ${summary}`;
+  return new InvalidSpecError(message, {
+    hint: `${error instanceof BerthError && error.hint ? `${error.hint}; ` : ''}fix or unset it (berth does not fall back to another engine when one is chosen explicitly)`,
+    cause: error,
     details: { attempts: attempts.map(formatAttempt) },
   });
 }
@@ -134,42 +164,83 @@ export function formatAttempt(attempt: DiscoveryAttempt): string {
   return `${attempt.strategy}${where} — ${attempt.outcome}${why}`;
 }
 
-function tlsFromEnv(cfg: BerthConfig, io: DiscoveryIO): EngineEndpoint['tls'] {
+/**
+ * TLS material from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH. Set explicitly, so a missing directory or
+ * file is an error naming it, not a silent fallback to the system CAs.
+ */
+function tlsFromEnv(cfg: BerthConfig, io: DiscoveryIO): EngineTls | undefined {
   if (!cfg.dockerTlsVerify && !cfg.dockerCertPath) return undefined;
   const dir = cfg.dockerCertPath ?? join(cfg.home, '.docker');
-  return readTls(io, dir, cfg.dockerTlsVerify);
-}
-
-function readTls(io: DiscoveryIO, dir: string, verify: boolean): NonNullable<EngineEndpoint['tls']> {
-  const ca = io.readFile(join(dir, 'ca.pem'));
-  const cert = io.readFile(join(dir, 'cert.pem'));
-  const key = io.readFile(join(dir, 'key.pem'));
-  return { verify, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
-}
-
-/** Resolves DOCKER_CONTEXT, else `currentContext` of the docker config, through the contexts store. */
-function contextEndpoint(cfg: BerthConfig, io: DiscoveryIO): EngineEndpoint | { skip: string } {
-  let name = cfg.dockerContext;
-  if (!name) {
-    const raw = io.readFile(join(cfg.dockerConfigDir, 'config.json'));
-    if (raw === undefined) return { skip: `no ${join(cfg.dockerConfigDir, 'config.json')}` };
-    try {
-      name = (JSON.parse(raw) as { currentContext?: string }).currentContext;
-    } catch {
-      return { skip: `${join(cfg.dockerConfigDir, 'config.json')} is not valid JSON` };
-    }
-    if (!name) return { skip: 'no currentContext in the docker config' };
+  const source = cfg.dockerCertPath ? `DOCKER_CERT_PATH=${JSON.stringify(dir)}` : `${dir} (the default when DOCKER_CERT_PATH is not set)`;
+  if (!io.exists(dir)) {
+    throw new InvalidSpecError(`TLS is on but the certificate directory does not exist: ${source}`, {
+      hint: 'set DOCKER_CERT_PATH to the directory holding ca.pem, cert.pem and key.pem, or unset DOCKER_TLS_VERIFY',
+      details: { certPath: dir },
+    });
   }
-  if (name === 'default') return { skip: 'context "default" means the default socket' };
+  const tls = readTls(io, dir, cfg.dockerTlsVerify);
+  const missing = (['ca', 'cert', 'key'] as const).filter((k) => tls[k] === undefined).map((k) => join(dir, `${k}.pem`));
+  // Verification needs the CA; a client certificate needs its key (and the other way round).
+  const required = [
+    cfg.dockerTlsVerify && !tls.ca ? join(dir, 'ca.pem') : undefined,
+    ...(tls.cert || tls.key ? missing.filter((m) => !m.endsWith('ca.pem')) : []),
+  ].filter((m): m is string => m !== undefined);
+  if (required.length > 0) {
+    throw new InvalidSpecError(`TLS is on but ${required.join(' and ')} ${required.length > 1 ? 'are' : 'is'} missing (from ${source})`, {
+      hint: 'DOCKER_CERT_PATH must hold ca.pem (the CA that signed the engine) and, for client authentication, cert.pem with key.pem',
+      details: { certPath: dir, missing: required },
+    });
+  }
+  return tls;
+}
+
+function readTls(io: DiscoveryIO, dir: string, verify: boolean): EngineTls {
+  const paths = { ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+  const ca = io.readFile(paths.ca);
+  const cert = io.readFile(paths.cert);
+  const key = io.readFile(paths.key);
+  const files = { ...(ca ? { ca: paths.ca } : {}), ...(cert ? { cert: paths.cert } : {}), ...(key ? { key: paths.key } : {}) };
+  return { verify, dir, files, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+}
+
+/** The context named by DOCKER_CONTEXT, else the docker config's `currentContext`. */
+function currentContext(cfg: BerthConfig, io: DiscoveryIO): { name: string; source: string } | undefined {
+  if (cfg.dockerContext) return { name: cfg.dockerContext, source: `DOCKER_CONTEXT=${JSON.stringify(cfg.dockerContext)}` };
+  const path = join(cfg.dockerConfigDir, 'config.json');
+  const raw = io.readFile(path);
+  if (raw === undefined) return undefined;
+  let name: string | undefined;
+  try {
+    name = (JSON.parse(raw) as { currentContext?: string }).currentContext;
+  } catch {
+    return undefined;
+  }
+  return name ? { name, source: `currentContext ${JSON.stringify(name)} in ${path}` } : undefined;
+}
+
+/** Resolves a context through the docker contexts store (meta.json and its TLS folder). */
+function contextEndpoint(cfg: BerthConfig, io: DiscoveryIO, name: string, source: string): EngineEndpoint {
   const digest = createHash('sha256').update(name).digest('hex');
   const metaPath = join(cfg.dockerConfigDir, 'contexts/meta', digest, 'meta.json');
   const raw = io.readFile(metaPath);
-  if (raw === undefined) throw new Error(`context ${JSON.stringify(name)} not found (no ${metaPath})`);
-  const meta = JSON.parse(raw) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
+  if (raw === undefined) {
+    throw new InvalidSpecError(`${source}: context ${JSON.stringify(name)} not found (no ${metaPath})`, {
+      hint: '`docker context ls` lists the contexts there are; unset it to use the default engine',
+    });
+  }
+  let meta: { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
+  try {
+    meta = JSON.parse(raw);
+  } catch {
+    throw new InvalidSpecError(`${source}: ${metaPath} is not valid JSON`, { hint: 'recreate the context with `docker context create`' });
+  }
   const docker = meta.Endpoints?.docker;
-  if (!docker?.Host) throw new Error(`context ${JSON.stringify(name)} has no docker endpoint`);
+  if (!docker?.Host)
+    throw new InvalidSpecError(`${source}: context ${JSON.stringify(name)} has no docker endpoint`, {
+      hint: 'recreate the context with `docker context create`',
+    });
   const tlsDir = join(cfg.dockerConfigDir, 'contexts/tls', digest, 'docker');
   const tls = io.exists(tlsDir) ? readTls(io, tlsDir, !docker.SkipTLSVerify) : undefined;
-  const endpoint = parseDockerHost(docker.Host, tls);
+  const endpoint = parseDockerHost(docker.Host, tls, source);
   return { ...endpoint, display: `${endpoint.display} (context ${name})` };
 }
