@@ -92,7 +92,8 @@ export class Transport {
       const options: http.RequestOptions = {
         method: req.method,
         path: `${req.unversioned ? '' : this.prefix}${req.path}${queryString(req.query)}`,
-        headers: { host: 'docker', ...headers },
+        // A socket has no host name to send; over tcp node sends the real one, which TLS checks.
+        headers: this.endpoint.socketPath ? { host: 'docker', ...headers } : headers,
         ...target,
         ...(agent ? { agent } : {}),
       };
