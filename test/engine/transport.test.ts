@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePki, type Pki } from '../support/certs.js';
 import { labelled } from '../support/docker.js';
-import { type Proxy, tcpProxy, tlsProxy } from '../support/engine-proxy.js';
+import { type EngineProxy, tcpProxy, tlsProxy } from '../support/engine-proxy.js';
 
 const run = promisify(execFile);
 const CHILD = join(import.meta.dirname, '../support/engine-child.mjs');
@@ -32,9 +32,9 @@ async function child(env: Record<string, string>, ...args: string[]): Promise<Ch
 }
 
 let pki: Pki;
-let tcp: Proxy;
-let secure: Proxy;
-let mutual: Proxy;
+let tcp: EngineProxy;
+let secure: EngineProxy;
+let mutual: EngineProxy;
 
 beforeAll(async () => {
   pki = await makePki();

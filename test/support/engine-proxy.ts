@@ -7,7 +7,7 @@ import tls from 'node:tls';
 
 const ENGINE_SOCKET = '/var/run/docker.sock';
 
-export interface Proxy {
+export interface EngineProxy {
   port: number;
   /** Connections accepted (tcp) or TLS sessions established (tls). */
   connections: number;
@@ -27,7 +27,7 @@ function pipeToEngine(client: net.Socket): void {
   upstream.on('close', end);
 }
 
-async function listen(server: net.Server, proxy: { connections: number }, sockets: Set<net.Socket>): Promise<Proxy> {
+async function listen(server: net.Server, proxy: { connections: number }, sockets: Set<net.Socket>): Promise<EngineProxy> {
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -41,10 +41,10 @@ async function listen(server: net.Server, proxy: { connections: number }, socket
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
-  }) as Proxy;
+  }) as EngineProxy;
 }
 
-export function tcpProxy(): Promise<Proxy> {
+export function tcpProxy(): Promise<EngineProxy> {
   const state = { connections: 0 };
   const server = net.createServer((client) => {
     state.connections++;
@@ -61,7 +61,7 @@ export interface TlsMaterial {
   requireClientCert?: boolean;
 }
 
-export async function tlsProxy(material: TlsMaterial): Promise<Proxy> {
+export async function tlsProxy(material: TlsMaterial): Promise<EngineProxy> {
   const state = { connections: 0 };
   // The TLS server proper, on its own loopback port; the front door below decides who goes there.
   const inner = tls.createServer(
