@@ -3,7 +3,7 @@
  * logged passes through `redact`, so credentials handed to berth never reach a log line.
  */
 import { createRequire } from 'node:module';
-import { format } from 'node:util';
+import { format as formatText } from 'node:util';
 import type createDebugType from 'debug';
 
 export type Logger = (format: string, ...args: unknown[]) => void;
@@ -23,26 +23,25 @@ export function redact(text: string): string {
 }
 
 /**
- * `debug` is loaded only when DEBUG could enable a berth namespace (it costs tens of milliseconds to
- * import, on every test process's start); otherwise logging is a no-op.
+ * `debug` is loaded on the first log call made while DEBUG names something berth could match (it
+ * costs tens of milliseconds to import, on every test process's start). DEBUG is read at each call,
+ * not once: `debug.enable('berth:*')` writes it too, so enabling at run time keeps working.
  */
 let createDebug: typeof createDebugType | undefined;
-function loadDebug(): typeof createDebugType | undefined {
-  const wanted = process.env.DEBUG;
-  if (!wanted || !/berth|\*/.test(wanted)) return undefined;
-  createDebug ??= createRequire(import.meta.url)('debug') as typeof createDebugType;
-  return createDebug;
-}
 
 export function debug(namespace: string): Logger {
-  const create = loadDebug();
-  if (!create) return () => undefined;
-  const d = create(`berth:${namespace}`);
-  d.log = (...args: unknown[]) => {
-    // debug leaves %s and %d to the log function, as its default one (util.format) does.
-    process.stderr.write(`${redact(format(...args))}\n`);
-  };
+  let d: ReturnType<typeof createDebugType> | undefined;
   return (format, ...args) => {
+    const wanted = process.env.DEBUG;
+    if (!wanted || !/berth|\*/.test(wanted)) return;
+    if (!d) {
+      createDebug ??= createRequire(import.meta.url)('debug') as typeof createDebugType;
+      d = createDebug(`berth:${namespace}`);
+      d.log = (...parts: unknown[]) => {
+        // debug leaves %s and %d to the log function, as its default one (util.format) does.
+        process.stderr.write(`${redact(formatText(...parts))}\n`);
+      };
+    }
     if (d.enabled) d(format, ...args);
   };
 }
