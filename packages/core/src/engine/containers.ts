@@ -154,3 +154,26 @@ export async function listContainers(
     what: 'listing containers',
   });
 }
+
+/**
+ * Commits a container's filesystem to a new image `repo:tag` (the container is paused meanwhile).
+ * `labels` are laid over the container's own (the engine merges, it cannot drop one). Returns the
+ * image id.
+ */
+export async function commitContainer(
+  t: Transport,
+  id: string,
+  options: { repo: string; tag: string; labels: Record<string, string> },
+  signal?: AbortSignal,
+): Promise<string> {
+  const result = await t.json<{ Id?: string }>({
+    method: 'POST',
+    path: '/commit',
+    query: { container: id, repo: options.repo, tag: options.tag, pause: true },
+    json: { Labels: options.labels },
+    signal,
+    what: `committing container ${short(id)}`,
+    subject: { kind: 'container', ref: id },
+  });
+  return result?.Id ?? '';
+}

@@ -35,6 +35,8 @@ import type {
 } from './types.js';
 import * as volumes from './volumes.js';
 
+/** The HTTP status and the engine's own words of an engine error (for callers that branch on them). */
+export { engineMessageOf as engineMessage, httpStatusOf as statusOf } from './failure.js';
 export type { SplitLogs } from './logs.js';
 export type {
   ContainerCreateBody,
@@ -131,6 +133,15 @@ export class Engine {
   /** Resolves with the exit code once the container is not running (long poll, no busy loop). */
   waitForExit(id: string, signal?: AbortSignal): Promise<number> {
     return containers.waitForExit(this.#t, id, signal);
+  }
+
+  /** Commits a container's filesystem to a new image `repo:tag`; returns the image id. */
+  commitContainer(
+    id: string,
+    options: { repo: string; tag: string; labels: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return containers.commitContainer(this.#t, id, options, signal);
   }
 
   listContainers(labels: Record<string, string | true>, all = true): Promise<ContainerSummary[]> {
