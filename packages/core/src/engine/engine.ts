@@ -6,9 +6,9 @@
  *
  * Transport decision: berth speaks the Engine API itself over node:http / node:https (transport.ts)
  * on the discovered endpoint — unix socket, named pipe, tcp, tcp+TLS, and ssh through a tunnelling
- * agent. dockerode is kept for image builds only (build.ts), imported on the first build, so that
- * importing @berth/core loads no HTTP client library, ssh2, gRPC or protobufjs, and no published
- * type names one.
+ * agent. A client library is kept for image builds only (build.ts), imported on the first build,
+ * so that importing @berth/core loads no HTTP client library, ssh2, gRPC or protobufjs, and no
+ * published type names one (docs/architecture.md says why).
  */
 import type { Readable } from 'node:stream';
 import { getArchive, putArchive } from './archive.js';

@@ -24,10 +24,11 @@ export type {
 // containers
 export { start } from '../container/start.js';
 export type { EngineEndpoint } from '../engine/endpoint.js';
-export type { EngineFacts, ExecResult } from '../engine/engine.js';
+export type { EngineFacts, ExecResult, SplitLogs } from '../engine/engine.js';
 export type { EngineOptions } from '../engine/index.js';
 // engine
 export { getEngine } from '../engine/index.js';
+export type { ContainerInspect, ContainerState, HealthState, ImageInspect } from '../engine/types.js';
 // errors
 export * from '../errors.js';
 // images
