@@ -63,9 +63,20 @@ export async function buildStream(
 ): Promise<Readable> {
   const what = `building ${typeof options.t === 'string' ? options.t : 'an image'}`;
   const docker = await dockerode(endpoint);
+  // dockerode's modem adds abort listeners it never removes: it gets a signal of its own, linked to
+  // the caller's by one listener that goes when the build's stream is over.
+  const inner = new AbortController();
+  const onAbort = () => inner.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const release = () => signal?.removeEventListener('abort', onAbort);
   try {
-    return (await docker.buildImage(context, { ...options, abortSignal: signal })) as Readable;
+    const stream = (await docker.buildImage(context, { ...options, abortSignal: inner.signal })) as Readable;
+    stream.once('close', release);
+    stream.once('end', release);
+    stream.once('error', release);
+    return stream;
   } catch (error) {
+    release();
     if (signal?.aborted) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
     if (error instanceof BerthError) throw error;
     const e = error as { statusCode?: number; json?: { message?: string } | string; message?: string };
