@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { AbortError, BerthError } from '../errors.js';
+import { onAbort } from './abort.js';
 import { connectionFailure } from './connection-errors.js';
 import type { EngineEndpoint } from './endpoint.js';
 import { engineFailure } from './failure.js';
@@ -66,9 +67,7 @@ export async function buildStream(
   // dockerode's modem adds abort listeners it never removes: it gets a signal of its own, linked to
   // the caller's by one listener that goes when the build's stream is over.
   const inner = new AbortController();
-  const onAbort = () => inner.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const release = () => signal?.removeEventListener('abort', onAbort);
+  const release = onAbort(signal, () => inner.abort(signal?.reason));
   try {
     const stream = (await docker.buildImage(context, { ...options, abortSignal: inner.signal })) as Readable;
     stream.once('close', release);

@@ -3,6 +3,7 @@
  * gone" and "already stopped" count as success where the caller wants the end state, not the act.
  */
 import { AbortError, ContainerNotFoundError, EngineError } from '../errors.js';
+import { onAbort } from './abort.js';
 import { labelFilters } from './filters.js';
 import type { Transport } from './transport.js';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './types.js';
@@ -25,10 +26,9 @@ export async function createContainer(t: Transport, body: ContainerCreateBody, s
   if (signal?.aborted) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
   const cut = new AbortController();
   let grace: NodeJS.Timeout | undefined;
-  const onAbort = () => {
+  const unlisten = onAbort(signal, () => {
     grace = setTimeout(() => cut.abort(signal?.reason), CREATE_GRACE_MS);
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  });
   let id: string | undefined;
   // Whether the engine answered with an error (then it made nothing, and the name may be someone else's).
   let refused = false;
@@ -48,7 +48,7 @@ export async function createContainer(t: Transport, body: ContainerCreateBody, s
     if (!signal?.aborted) throw error;
     refused = error instanceof EngineError;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    unlisten();
     if (grace) clearTimeout(grace);
   }
   if (signal?.aborted) {

@@ -2,7 +2,8 @@
  * The one way berth speaks to the engine: HTTP/1.1 over node:http or node:https on the discovered
  * endpoint (unix socket, Windows named pipe, tcp, tcp+TLS; ssh through a tunnelling agent loaded on
  * first use). One request = one call here; every call honours its AbortSignal with exactly one
- * listener, removed when the call (or the stream it returned) is over, and fails only with berth
+ * registration (one listener per signal however many calls share it, see abort.ts), removed when the
+ * call (or the stream it returned) is over, and fails only with berth
  * errors (see failure.ts for how an HTTP status becomes one).
  */
 import http from 'node:http';
@@ -10,6 +11,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { AbortError, type BerthError } from '../errors.js';
 import { debug } from '../log.js';
+import { onAbort as whenAborted } from './abort.js';
 import { connectionFailure } from './connection-errors.js';
 import type { EngineEndpoint } from './endpoint.js';
 import { engineFailure, type Subject } from './failure.js';
@@ -102,8 +104,9 @@ export class Transport {
       let response: http.IncomingMessage | undefined;
       let timer: NodeJS.Timeout | undefined;
 
+      let unlisten = () => undefined as void;
       const cleanup = () => {
-        signal?.removeEventListener('abort', onAbort);
+        unlisten();
         if (timer) clearTimeout(timer);
       };
       const fail = (error: Error) => {
@@ -118,7 +121,7 @@ export class Transport {
         request.destroy(error);
         fail(error);
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      unlisten = whenAborted(signal, onAbort);
       if (req.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           const error = Object.assign(new Error('no answer in time'), { name: 'TimeoutError' });
@@ -145,9 +148,8 @@ export class Transport {
         settled = true;
         // The abort listener stays until the body is over, then goes.
         if (timer) clearTimeout(timer);
-        const done = () => signal?.removeEventListener('abort', onAbort);
-        res.once('close', done);
-        res.once('end', done);
+        res.once('close', unlisten);
+        res.once('end', unlisten);
         resolve({ status, headers: res.headers, body: res });
       });
 
