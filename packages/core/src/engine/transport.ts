@@ -104,7 +104,7 @@ export class Transport {
       let response: http.IncomingMessage | undefined;
       let timer: NodeJS.Timeout | undefined;
 
-      let unlisten = () => undefined as void;
+      let unlisten: () => void = () => undefined;
       const cleanup = () => {
         unlisten();
         if (timer) clearTimeout(timer);
