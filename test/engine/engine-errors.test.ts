@@ -1,6 +1,6 @@
 // Every way the engine says "no" reaches a handle's caller as a berth error with its own class, the
 // HTTP status and the engine's words — never a raw HTTP client error or a DOMException.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -55,6 +55,7 @@ describe('handle methods after stop()', () => {
       expect((error as ContainerNotFoundError).engineMessage, name).toMatch(/no such container/i);
       expect(error.hint, name).toContain('stopped and removed');
     }
+    rmSync(out, { recursive: true, force: true });
     for (const [name, call] of [
       ['exec', () => c.exec(['true'])],
       ['restart', () => c.restart()],

@@ -2,6 +2,7 @@
 // support/engine-proxy.ts). Each scenario runs in a fresh process whose environment names the
 // engine, as a user's test process would: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([tcp?.close(), secure?.close(), mutual?.close()]);
+  if (pki) rmSync(pki.root, { recursive: true, force: true });
 });
 
 describe('tcp', () => {

@@ -3,7 +3,7 @@
 // the docker CLI's, authenticates through SSH_AUTH_SOCK). `docker system dial-stdio` on the "remote"
 // side then reaches the local engine. Needs openssh-server (/usr/sbin/sshd) and the docker CLI.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,7 @@ export async function startSshd(): Promise<Sshd> {
     close: async () => {
       sshd.kill();
       agent.kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -21,6 +21,16 @@ describe('describeConnectionError', () => {
     [tlsEndpoint, { code: 'BERTH_PLAIN_HTTP_TO_TLS' }, 'speaks TLS but berth spoke plain HTTP'],
     [tlsEndpoint, { code: 'EPROTO', message: 'wrong version number' }, 'does not speak TLS'],
     [tlsEndpoint, { code: 'EPROTO', message: 'tlsv13 alert certificate required' }, "refused berth's client certificate /certs/cert.pem"],
+    [
+      tlsEndpoint,
+      { message: 'error:05800074:x509 certificate routines::key values mismatch' },
+      '/certs/cert.pem and /certs/key.pem do not belong together',
+    ],
+    [
+      tlsEndpoint,
+      { message: 'error:0480006C:PEM routines::no start line' },
+      'ca.pem, cert.pem or key.pem in /certs is not a PEM certificate or key',
+    ],
   ])('%o %o', (endpoint, error, reason) => {
     const problem = describeConnectionError(
       Object.assign(new Error(String((error as { message?: string }).message ?? 'boom')), error),

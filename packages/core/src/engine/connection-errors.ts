@@ -60,6 +60,18 @@ export function describeConnectionError(error: unknown, endpoint: EngineEndpoint
       hint: 'renew the engine certificate or fix the clock',
     };
   }
+  if (/key values mismatch/i.test(message)) {
+    return {
+      reason: `TLS: ${cert} and ${tls?.files?.key ?? 'key.pem'} do not belong together (the key is not the certificate's)`,
+      hint: `put the key that was issued with ${cert} in ${tls?.files?.key ?? 'key.pem'}`,
+    };
+  }
+  if (/no start line|bad base64|PEM routines|ASN1|unsupported/i.test(message) && tls) {
+    return {
+      reason: `TLS: ca.pem, cert.pem or key.pem${dir} is not a PEM certificate or key (${message})`,
+      hint: 'each file must be PEM ("-----BEGIN ...-----"), as `docker context export` or `docker-machine env` produce them',
+    };
+  }
   if (code === 'BERTH_PLAIN_HTTP_TO_TLS') {
     return {
       reason: `${endpoint.display} speaks TLS but berth spoke plain HTTP to it`,
