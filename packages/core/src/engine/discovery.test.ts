@@ -170,4 +170,28 @@ describe('discover', () => {
     )) as InvalidSpecError;
     expect(error.summary).toContain(`${HOME}/.docker (the default when DOCKER_CERT_PATH is not set)`);
   });
+
+  it('DOCKER_CERT_PATH without DOCKER_TLS_VERIFY: TLS without verifying the engine, no ca.pem needed', async () => {
+    const files = { '/certs/cert.pem': 'CERT', '/certs/key.pem': 'KEY' };
+    const result = await discover(
+      readConfig({ DOCKER_HOST: 'tcp://remote:2376', DOCKER_CERT_PATH: '/certs' }, HOME),
+      fakeIO(files, ['tcp://remote']),
+    );
+    expect(result.endpoint).toMatchObject({ protocol: 'https', tls: { verify: false, cert: 'CERT', key: 'KEY' } });
+  });
+
+  it("a context's TLS material comes from its own folder in the contexts store", async () => {
+    const digest = createHash('sha256').update('secure').digest('hex');
+    const tlsDir = `${HOME}/.docker/contexts/tls/${digest}/docker`;
+    const files = {
+      [`${HOME}/.docker/contexts/meta/${digest}/meta.json`]: JSON.stringify({ Endpoints: { docker: { Host: 'tcp://ctx:2376' } } }),
+      [`${tlsDir}/ca.pem`]: 'CTX-CA',
+    };
+    const result = await discover(readConfig({ DOCKER_CONTEXT: 'secure' }, HOME), fakeIO(files, ['tcp://ctx']));
+    expect(result.endpoint).toMatchObject({
+      protocol: 'https',
+      tls: { verify: true, ca: 'CTX-CA', dir: tlsDir, files: { ca: `${tlsDir}/ca.pem` } },
+    });
+    expect(result.endpoint.display).toBe('tcp://ctx:2376 (tls) (context secure)');
+  });
 });
