@@ -34,7 +34,13 @@ export async function execInContainer(t: Transport, id: string, argv: string[], 
     subject: { kind: 'container', ref: id },
   });
   const { stdout, stderr } = demuxStream(body);
-  const [out, err] = await Promise.all([collect(stdout), collect(stderr)]);
+  let out: string;
+  let err: string;
+  try {
+    [out, err] = await Promise.all([collect(stdout), collect(stderr)]);
+  } catch (error) {
+    throw t.berthError(error, what);
+  }
   const inspected = await t.json<{ ExitCode: number | null }>({
     method: 'GET',
     path: `/exec/${execId}/json`,

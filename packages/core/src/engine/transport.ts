@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { AbortError, type BerthError } from '../errors.js';
+import { AbortError, BerthError } from '../errors.js';
 import { debug } from '../log.js';
 import { onAbort as whenAborted } from './abort.js';
 import { connectionFailure } from './connection-errors.js';
@@ -141,7 +141,7 @@ export class Transport {
         if (status >= 400) {
           readText(res).then(
             (text) => fail(this.#statusFailure(status, text, req, res)),
-            (error: Error) => fail(error),
+            (error: unknown) => fail(this.berthError(error, req.what)),
           );
           return;
         }
@@ -164,7 +164,12 @@ export class Transport {
   /** Sends a request and returns the parsed JSON answer (undefined for an empty body). */
   async json<T>(req: EngineRequest): Promise<T> {
     const { body } = await this.request(req);
-    const text = await readText(body);
+    let text: string;
+    try {
+      text = await readText(body);
+    } catch (error) {
+      throw this.berthError(error, req.what);
+    }
     return (text.trim() === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -175,9 +180,14 @@ export class Transport {
     await new Promise<void>((resolve, reject) => {
       body.once('end', resolve);
       body.once('close', resolve);
-      body.once('error', reject);
+      body.once('error', (error) => reject(this.berthError(error, req.what)));
     });
     return status;
+  }
+
+  /** A failure while a body was streaming (connection reset, engine restarted) as a berth error. */
+  berthError(error: unknown, what: string): Error {
+    return error instanceof BerthError ? error : connectionFailure(error, this.endpoint, what);
   }
 
   close(): void {
