@@ -12,8 +12,12 @@ interface CliResult {
 }
 
 function berth(...args: string[]): Promise<CliResult> {
+  return berthWith({}, ...args);
+}
+
+function berthWith(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cliPath, ...args], (error, stdout, stderr) => {
+    execFile(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -44,7 +48,7 @@ describe('berth doctor', () => {
   it('reports every strategy, the endpoint used, versions and the port host', async () => {
     const human = await berth('doctor');
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/DOCKER_HOST\s+skipped|DOCKER_HOST\s+answers/);
+    expect(human.stdout).toMatch(/default socket\s+answers/);
     expect(human.stdout).toMatch(/endpoint\s+\S+ \(via /);
     expect(human.stdout).toMatch(/engine\s+\S+, API \d+\.\d+/);
     expect(human.stdout).toMatch(/ports\s+published ports are reached on \S+/);
@@ -59,8 +63,22 @@ describe('berth doctor', () => {
   it('exits 1 when the engine it is pointed at does not answer', async () => {
     const result = await berth('doctor', '--engine', 'unix:///nonexistent/berth-test.sock');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('no engine answered');
-    expect(result.stdout).toMatch(/option\s+failed\s+unix:\/\/\/nonexistent\/berth-test\.sock — socket does not exist/);
+    expect(result.stdout).toContain('the engine chosen explicitly cannot be used (berth tries nothing else)');
+    expect(result.stdout).toMatch(
+      /option\s+failed\s+unix:\/\/\/nonexistent\/berth-test\.sock — no socket at \/nonexistent\/berth-test\.sock\n/,
+    );
+    expect(result.stdout).not.toContain('default socket');
+  });
+
+  it.each([
+    [{ DOCKER_HOST: 'garbage' }, 'DOCKER_HOST="garbage" is not a usable engine address'],
+    [{ DOCKER_HOST: 'tcp//bad' }, 'DOCKER_HOST="tcp//bad" is not a usable engine address'],
+    [{ DOCKER_CONTEXT: 'nosuch' }, 'DOCKER_CONTEXT="nosuch": context "nosuch" not found'],
+  ])('refuses an explicit choice it cannot use, as the docker CLI does: %o', async (env, message) => {
+    const result = await berthWith(env, 'doctor');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(message);
+    expect(result.stdout).not.toContain('default socket');
   });
 });
 

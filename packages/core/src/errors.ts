@@ -89,10 +89,20 @@ export class EngineUnreachableError extends BerthError {
   override readonly code = 'BERTH_ENGINE_UNREACHABLE';
 }
 
-/** The engine answered with an error that berth has no more specific class for. */
+/**
+ * The engine answered with an error that berth has no more specific class for. `status` is the HTTP
+ * status and `engineMessage` the engine's own words (both kept in `details`, so they survive
+ * `withDetails`).
+ */
 export class EngineError extends BerthError {
-  static override readonly code = 'BERTH_ENGINE_ERROR';
-  override readonly code = 'BERTH_ENGINE_ERROR';
+  static override readonly code: string = 'BERTH_ENGINE_ERROR';
+  override readonly code: string = 'BERTH_ENGINE_ERROR';
+  get status(): number | undefined {
+    return typeof this.details.status === 'number' ? this.details.status : undefined;
+  }
+  get engineMessage(): string | undefined {
+    return typeof this.details.engineMessage === 'string' ? this.details.engineMessage : undefined;
+  }
 }
 
 export class InvalidImageReferenceError extends BerthError {
@@ -266,4 +276,22 @@ export class ComposeFileError extends BerthError {
 export class ComposeStartError extends BerthError {
   static override readonly code = 'BERTH_COMPOSE_START';
   override readonly code = 'BERTH_COMPOSE_START';
+}
+
+/** The engine has no container by that id or name (never created, or already removed). */
+export class ContainerNotFoundError extends EngineError {
+  static override readonly code = 'BERTH_CONTAINER_NOT_FOUND';
+  override readonly code = 'BERTH_CONTAINER_NOT_FOUND';
+}
+
+/** A path asked for in a container (copy out, readFile) does not exist there. */
+export class FileNotFoundInContainerError extends EngineError {
+  static override readonly code = 'BERTH_FILE_NOT_FOUND_IN_CONTAINER';
+  override readonly code = 'BERTH_FILE_NOT_FOUND_IN_CONTAINER';
+}
+
+/** A container, network or volume with that name already exists. */
+export class NameConflictError extends EngineError {
+  static override readonly code = 'BERTH_NAME_CONFLICT';
+  override readonly code = 'BERTH_NAME_CONFLICT';
 }

@@ -8,6 +8,7 @@ import type { BerthConfig } from '../config.js';
 import { candidates } from '../engine/discovery.js';
 import type { EngineEndpoint } from '../engine/endpoint.js';
 import { connect, realDiscoveryIO } from '../engine/index.js';
+import { BerthError } from '../errors.js';
 import { reaperScript } from '../session/reaper.js';
 import { columns, type Output } from './format.js';
 
@@ -48,14 +49,14 @@ export async function doctor(cfg: BerthConfig, engine: string | undefined): Prom
       }
       endpoint = resolved;
     } catch (error) {
-      strategies.push({ strategy: candidate.strategy, endpoint: undefined, outcome: 'failed', reason: (error as Error).message });
+      strategies.push({ strategy: candidate.strategy, endpoint: undefined, outcome: 'failed', reason: summaryOf(error) });
       continue;
     }
     try {
       const v = await realDiscoveryIO.ping(endpoint);
       strategies.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'answers', reason: `engine ${v.version}` });
     } catch (error) {
-      strategies.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'failed', reason: (error as Error).message });
+      strategies.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'failed', reason: summaryOf(error) });
     }
   }
   const reaper = { enabled: cfg.reaperEnabled, script: reaperScript() };
@@ -84,7 +85,9 @@ export function printDoctor(report: DoctorReport, io: Output): void {
   io.out('');
   const used = report.used;
   if (!used) {
-    io.out('no engine answered');
+    io.out(
+      report.strategies.length === 1 ? 'the engine chosen explicitly cannot be used (berth tries nothing else)' : 'no engine answered',
+    );
     for (const line of (report.error ?? '').split('\n')) io.out(`  ${line}`);
   } else {
     const platform = [used.platform, used.os && used.arch ? `${used.os}/${used.arch}` : undefined].filter(Boolean).join(', ');
@@ -102,4 +105,8 @@ export function printDoctor(report: DoctorReport, io: Output): void {
       ? `watcher script ${report.reaper.script}`
       : 'watcher script not found next to the bundle: a killed runner leaves its resources to the next sweep';
   io.out(`reaper    ${reaper}`);
+}
+
+function summaryOf(error: unknown): string {
+  return error instanceof BerthError ? error.summary : (error as Error).message;
 }

@@ -6,20 +6,26 @@
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import tar from 'tar-stream';
+import type tarStream from 'tar-stream';
 import type { CopySpec } from './spec.js';
+
+/** tar-stream is loaded on the first copy: most test suites never copy, and it costs tens of ms to import. */
+async function tar(): Promise<typeof tarStream> {
+  const loaded = (await import('tar-stream')) as unknown as { default?: typeof tarStream };
+  return (loaded.default ?? loaded) as typeof tarStream;
+}
 
 function entryName(target: string): string {
   return posix.normalize(target).replace(/^\/+/, '');
 }
 
-function addEntry(pack: tar.Pack, header: tar.Headers, body?: Buffer): Promise<void> {
+function addEntry(pack: tarStream.Pack, header: tarStream.Headers, body?: Buffer): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     pack.entry(header, body ?? Buffer.alloc(0), (error) => (error ? reject(error) : resolvePromise()));
   });
 }
 
-async function addPath(pack: tar.Pack, source: string, target: string, mode: number | undefined): Promise<void> {
+async function addPath(pack: tarStream.Pack, source: string, target: string, mode: number | undefined): Promise<void> {
   const stat = await lstat(source);
   const name = entryName(target);
   if (stat.isSymbolicLink()) {
@@ -36,7 +42,7 @@ async function addPath(pack: tar.Pack, source: string, target: string, mode: num
 
 /** One archive holding every copy entry, to be extracted at `/` in the container. */
 export async function packCopies(copies: readonly CopySpec[]): Promise<Buffer> {
-  const pack = tar.pack();
+  const pack = (await tar()).pack();
   const chunks: Buffer[] = [];
   pack.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<void>((resolvePromise, reject) => {
@@ -66,8 +72,8 @@ export interface ArchiveEntry {
 }
 
 /** Reads every entry of an archive stream into memory. */
-export function readArchive(stream: Readable): Promise<ArchiveEntry[]> {
-  const extract = tar.extract();
+export async function readArchive(stream: Readable): Promise<ArchiveEntry[]> {
+  const extract = (await tar()).extract();
   const entries: ArchiveEntry[] = [];
   return new Promise((resolvePromise, reject) => {
     extract.on('entry', (header, body, next) => {

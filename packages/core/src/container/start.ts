@@ -3,11 +3,18 @@
  * Any failure after create removes the half-started container before the error reaches the caller,
  * and the error says which phase failed, after how long, with the container's last log lines.
  */
-import getPort from 'get-port';
 import { config, scaledTimeout } from '../config.js';
-import { type ContainerInspect, type Engine, engineMessage, statusOf } from '../engine/engine.js';
+import type { ContainerInspect, Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
-import { AbortError, ContainerStartError, type ErrorDetails, type StartPhase, throwIfAborted, withDetails } from '../errors.js';
+import {
+  AbortError,
+  ContainerStartError,
+  type ErrorDetails,
+  ImageNotFoundError,
+  type StartPhase,
+  throwIfAborted,
+  withDetails,
+} from '../errors.js';
 import { ensureImage, resolveImage } from '../image/pull.js';
 import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
@@ -66,15 +73,8 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
       phase = 'create';
       return image.ref;
     };
-    const create = async (ref: string) => {
-      try {
-        return await (engine as Engine).createContainer(createBody(plan, ref, labels), signal);
-      } catch (error) {
-        // An aborted create may still complete on the engine's side: remove by name to be sure.
-        if (signal?.aborted) await (engine as Engine).removeContainer(plan.name).catch(() => undefined);
-        throw error;
-      }
-    };
+    // An aborted create removes what it made (the engine layer waits for the create's answer).
+    const create = (ref: string) => (engine as Engine).createContainer(createBody(plan, ref, labels), signal);
     // With the default policy the image is usually present: create straight away and pull only when
     // the engine says the image is missing (one round trip less than inspecting first, like the
     // docker CLI). A platform request always goes through the image layer, which checks it.
@@ -85,7 +85,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
       try {
         containerId = await create(imageRef);
       } catch (error) {
-        if (statusOf(error) !== 404 || !/no such image/i.test(engineMessage(error))) throw error;
+        if (!(error instanceof ImageNotFoundError)) throw error;
         imageRef = await pull();
         containerId = await create(imageRef);
       }
@@ -228,6 +228,8 @@ async function pickFreePorts(
 ): Promise<void> {
   for (const plan of spec.portPlans) {
     if (!plan.pickFree) continue;
+    // Loaded only when a port asks for it: most specs publish on random ports chosen by the engine.
+    const { default: getPort } = await import('get-port');
     const host = await getPort();
     const port = spec.ports.find((p) => p.container === plan.container && p.protocol === plan.protocol);
     if (port) port.host = host;

@@ -1,17 +1,17 @@
 /**
- * Finds an engine. Strategies are tried in a fixed order; each one either yields an endpoint that
- * answered a ping, or records why it was skipped or failed. The order:
- *
- *   option → DOCKER_HOST → docker context → /var/run/docker.sock → rootless/desktop sockets
- *   → Podman sockets → Colima sockets
+ * Finds an engine. An explicit choice is final, as with the docker CLI: the engine option, else
+ * DOCKER_HOST, else DOCKER_CONTEXT, else the docker config's currentContext — the first of these that
+ * is set is the only endpoint tried, and if it cannot be parsed, resolved or reached, that is the
+ * error (naming the variable and its value). Only when none is set does discovery walk the usual
+ * sockets: /var/run/docker.sock → rootless/desktop sockets → Podman sockets → Colima sockets.
  *
  * All I/O goes through `DiscoveryIO` so the order and the reasons are unit-tested over a fake env
- * and filesystem; `engine.ts` supplies the real one.
+ * and filesystem; `index.ts` supplies the real one.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { BerthConfig } from '../config.js';
-import { EngineUnreachableError } from '../errors.js';
+import { BerthError, EngineUnreachableError, InvalidSpecError } from '../errors.js';
+import { contextEndpoint, currentContext, tlsFromEnv } from './docker-config.js';
 import { type EngineEndpoint, parseDockerHost, socketEndpoint } from './endpoint.js';
 
 export interface DiscoveryIO {
@@ -46,11 +46,40 @@ export interface DiscoveryResult {
 
 interface Candidate {
   strategy: string;
+  /** For explicit strategies: "DOCKER_HOST=\"tcp://x:2375\"", used in errors. */
+  explicit?: string;
   /** An endpoint to ping, or the reason there is none for this strategy. */
   resolve(): EngineEndpoint | { skip: string };
 }
 
+/** The explicit choice in force, if any (the first of option, DOCKER_HOST, DOCKER_CONTEXT, currentContext). */
+export function explicitCandidate(cfg: BerthConfig, io: DiscoveryIO, explicit?: string | EngineEndpoint): Candidate | undefined {
+  if (explicit !== undefined) {
+    const label = typeof explicit === 'string' ? `engine option ${JSON.stringify(explicit)}` : `engine option ${explicit.display}`;
+    return {
+      strategy: 'option',
+      explicit: label,
+      resolve: () => (typeof explicit === 'string' ? parseDockerHost(explicit, tlsFromEnv(cfg, io), 'the engine option') : explicit),
+    };
+  }
+  if (cfg.dockerHost) {
+    const host = cfg.dockerHost;
+    return {
+      strategy: 'DOCKER_HOST',
+      explicit: `DOCKER_HOST=${JSON.stringify(host)}`,
+      resolve: () => parseDockerHost(host, tlsFromEnv(cfg, io)),
+    };
+  }
+  const context = currentContext(cfg, io);
+  if (context && context.name !== 'default') {
+    return { strategy: 'docker context', explicit: context.source, resolve: () => contextEndpoint(cfg, io, context.name, context.source) };
+  }
+  return undefined;
+}
+
 export function candidates(cfg: BerthConfig, io: DiscoveryIO, explicit?: string | EngineEndpoint): Candidate[] {
+  const chosen = explicitCandidate(cfg, io, explicit);
+  if (chosen) return [chosen];
   const home = cfg.home;
   const runtime = cfg.xdgRuntimeDir;
   const socket = (strategy: string, path: string | undefined): Candidate => ({
@@ -61,18 +90,6 @@ export function candidates(cfg: BerthConfig, io: DiscoveryIO, explicit?: string 
     },
   });
   return [
-    {
-      strategy: 'option',
-      resolve: () => {
-        if (explicit === undefined) return { skip: 'no engine option given' };
-        return typeof explicit === 'string' ? parseDockerHost(explicit, tlsFromEnv(cfg, io)) : explicit;
-      },
-    },
-    {
-      strategy: 'DOCKER_HOST',
-      resolve: () => (cfg.dockerHost ? parseDockerHost(cfg.dockerHost, tlsFromEnv(cfg, io)) : { skip: 'DOCKER_HOST is not set' }),
-    },
-    { strategy: 'docker context', resolve: () => contextEndpoint(cfg, io) },
     socket('default socket', '/var/run/docker.sock'),
     socket('rootless socket', runtime && join(runtime, 'docker.sock')),
     socket('Docker Desktop socket', join(home, '.docker/run/docker.sock')),
@@ -85,8 +102,8 @@ export function candidates(cfg: BerthConfig, io: DiscoveryIO, explicit?: string 
 }
 
 /**
- * Tries every strategy in order and returns the first endpoint that answers. When nothing answers,
- * throws one error that lists each strategy and what happened to it.
+ * Tries the explicit choice, or else every socket in order, and returns the first endpoint that
+ * answers. When nothing answers, throws one error that lists what was tried and what happened.
  */
 export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: string | EngineEndpoint): Promise<DiscoveryResult> {
   const attempts: DiscoveryAttempt[] = [];
@@ -100,7 +117,8 @@ export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: str
       }
       endpoint = resolved;
     } catch (error) {
-      attempts.push({ strategy: candidate.strategy, outcome: 'failed', reason: (error as Error).message });
+      attempts.push({ strategy: candidate.strategy, outcome: 'failed', reason: summaryOf(error) });
+      if (candidate.explicit) throw unusable(candidate.explicit, error, attempts);
       continue;
     }
     try {
@@ -108,22 +126,34 @@ export async function discover(cfg: BerthConfig, io: DiscoveryIO, explicit?: str
       attempts.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'used' });
       return { endpoint, strategy: candidate.strategy, version, attempts };
     } catch (error) {
-      attempts.push({
-        strategy: candidate.strategy,
-        endpoint: endpoint.display,
-        outcome: 'failed',
-        reason: (error as Error).message,
-      });
-      // An explicit choice (option, DOCKER_HOST, context) is the user's intent: do not silently fall
-      // through to a different engine when it fails.
-      if (candidate.strategy === 'option' || candidate.strategy === 'DOCKER_HOST' || candidate.strategy === 'docker context') {
-        break;
+      attempts.push({ strategy: candidate.strategy, endpoint: endpoint.display, outcome: 'failed', reason: summaryOf(error) });
+      if (candidate.explicit) {
+        throw new EngineUnreachableError(`${candidate.explicit} was chosen explicitly and does not answer: ${summaryOf(error)}`, {
+          hint: `${error instanceof BerthError && error.hint ? `${error.hint}; ` : ''}berth does not fall back to another engine when one is chosen explicitly`,
+          cause: error,
+          details: { attempts: attempts.map(formatAttempt), endpoint: endpoint.display },
+        });
       }
     }
   }
   const tried = attempts.map((attempt) => `\n    - ${formatAttempt(attempt)}`).join('');
   throw new EngineUnreachableError(`no container engine answered; tried:${tried}`, {
-    hint: 'is the engine running? start Docker (or run scripts/engine-up), or set DOCKER_HOST; `berth doctor` shows what was tried',
+    hint: 'is the engine running? start Docker or Podman, or set DOCKER_HOST to where it listens; `berth doctor` shows what was tried',
+    details: { attempts: attempts.map(formatAttempt) },
+  });
+}
+
+function summaryOf(error: unknown): string {
+  if (error instanceof BerthError) return error.summary;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function unusable(choice: string, error: unknown, attempts: DiscoveryAttempt[]): BerthError {
+  const summary = summaryOf(error);
+  const message = summary.startsWith(choice.split('=')[0] as string) ? summary : `${choice} cannot be used: ${summary}`;
+  return new InvalidSpecError(message, {
+    hint: `${error instanceof BerthError && error.hint ? `${error.hint}; ` : ''}fix or unset it (berth does not fall back to another engine when one is chosen explicitly)`,
+    cause: error,
     details: { attempts: attempts.map(formatAttempt) },
   });
 }
@@ -132,44 +162,4 @@ export function formatAttempt(attempt: DiscoveryAttempt): string {
   const where = attempt.endpoint ? ` ${attempt.endpoint}` : '';
   const why = attempt.reason ? `: ${attempt.reason}` : '';
   return `${attempt.strategy}${where} — ${attempt.outcome}${why}`;
-}
-
-function tlsFromEnv(cfg: BerthConfig, io: DiscoveryIO): EngineEndpoint['tls'] {
-  if (!cfg.dockerTlsVerify && !cfg.dockerCertPath) return undefined;
-  const dir = cfg.dockerCertPath ?? join(cfg.home, '.docker');
-  return readTls(io, dir, cfg.dockerTlsVerify);
-}
-
-function readTls(io: DiscoveryIO, dir: string, verify: boolean): NonNullable<EngineEndpoint['tls']> {
-  const ca = io.readFile(join(dir, 'ca.pem'));
-  const cert = io.readFile(join(dir, 'cert.pem'));
-  const key = io.readFile(join(dir, 'key.pem'));
-  return { verify, ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
-}
-
-/** Resolves DOCKER_CONTEXT, else `currentContext` of the docker config, through the contexts store. */
-function contextEndpoint(cfg: BerthConfig, io: DiscoveryIO): EngineEndpoint | { skip: string } {
-  let name = cfg.dockerContext;
-  if (!name) {
-    const raw = io.readFile(join(cfg.dockerConfigDir, 'config.json'));
-    if (raw === undefined) return { skip: `no ${join(cfg.dockerConfigDir, 'config.json')}` };
-    try {
-      name = (JSON.parse(raw) as { currentContext?: string }).currentContext;
-    } catch {
-      return { skip: `${join(cfg.dockerConfigDir, 'config.json')} is not valid JSON` };
-    }
-    if (!name) return { skip: 'no currentContext in the docker config' };
-  }
-  if (name === 'default') return { skip: 'context "default" means the default socket' };
-  const digest = createHash('sha256').update(name).digest('hex');
-  const metaPath = join(cfg.dockerConfigDir, 'contexts/meta', digest, 'meta.json');
-  const raw = io.readFile(metaPath);
-  if (raw === undefined) throw new Error(`context ${JSON.stringify(name)} not found (no ${metaPath})`);
-  const meta = JSON.parse(raw) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
-  const docker = meta.Endpoints?.docker;
-  if (!docker?.Host) throw new Error(`context ${JSON.stringify(name)} has no docker endpoint`);
-  const tlsDir = join(cfg.dockerConfigDir, 'contexts/tls', digest, 'docker');
-  const tls = io.exists(tlsDir) ? readTls(io, tlsDir, !docker.SkipTLSVerify) : undefined;
-  const endpoint = parseDockerHost(docker.Host, tls);
-  return { ...endpoint, display: `${endpoint.display} (context ${name})` };
 }

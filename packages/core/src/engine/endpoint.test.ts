@@ -19,6 +19,32 @@ describe('parseDockerHost', () => {
 
   it('rejects unknown schemes with a hint', () => {
     expect(() => parseDockerHost('ftp://x')).toThrow(InvalidSpecError);
-    expect(() => parseDockerHost('ftp://x')).toThrow(/unsupported DOCKER_HOST scheme "ftp:"/);
+    expect(() => parseDockerHost('ftp://x')).toThrow(/DOCKER_HOST="ftp:\/\/x" is not a usable engine address: unsupported scheme "ftp:"/);
+  });
+
+  // What the docker CLI refuses (`unable to parse docker host`), berth refuses too, naming the source.
+  it.each([
+    ['garbage', 'expected SCHEME://ADDRESS'],
+    ['tcp//bad', 'expected SCHEME://ADDRESS'],
+    ['tcp://', 'no host name'],
+    ['tcp://host:99999', 'does not parse'],
+    ['tcp://host:2375/some/path', 'unexpected path'],
+    ['unix://', 'no socket path'],
+    ['ssh://', 'no host name'],
+  ])('refuses %s', (value, why) => {
+    const error = (() => {
+      try {
+        parseDockerHost(value, undefined, 'the engine option');
+      } catch (e) {
+        return e as InvalidSpecError;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(error).toBeInstanceOf(InvalidSpecError);
+    expect(error.summary).toBe(
+      `the engine option=${JSON.stringify(value)} is not a usable engine address: ${error.summary.split(': ').slice(1).join(': ')}`,
+    );
+    expect(error.summary).toContain(why);
+    expect(error.hint).toContain('tcp://HOST:PORT');
   });
 });

@@ -6,6 +6,17 @@ import { InvalidSpecError } from '../errors.js';
 
 export type EndpointProtocol = 'unix' | 'npipe' | 'http' | 'https' | 'ssh';
 
+export interface EngineTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  verify: boolean;
+  /** The directory the files came from (DOCKER_CERT_PATH, ~/.docker or a context's TLS folder). */
+  dir?: string;
+  /** Paths of the files that were read, for error messages. */
+  files?: { ca?: string; cert?: string; key?: string };
+}
+
 export interface EngineEndpoint {
   protocol: EndpointProtocol;
   /** Socket path for unix/npipe. */
@@ -15,39 +26,49 @@ export interface EngineEndpoint {
   port?: number;
   /** ssh user. */
   username?: string;
-  tls?: { ca?: string; cert?: string; key?: string; verify: boolean };
+  tls?: EngineTls;
   /** Human-readable form, without credentials: unix:///var/run/docker.sock, tcp://host:2376 (tls). */
   display: string;
 }
 
 /**
  * Parses a DOCKER_HOST-style address. `tls` (from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH or a context)
- * turns tcp into https.
+ * turns tcp into https. `source` names where the value came from ("DOCKER_HOST", "the engine
+ * option", "docker context \"x\""), so the error says what to fix. Like the docker CLI, anything it
+ * cannot use is refused here rather than at the first call.
  */
-export function parseDockerHost(value: string, tls?: EngineEndpoint['tls']): EngineEndpoint {
+export function parseDockerHost(value: string, tls?: EngineTls, source = 'DOCKER_HOST'): EngineEndpoint {
+  const bad = (why: string) =>
+    new InvalidSpecError(`${source}=${JSON.stringify(value)} is not a usable engine address: ${why}`, {
+      hint: 'use unix:///path/to/docker.sock, tcp://HOST:PORT, npipe:////./pipe/NAME or ssh://USER@HOST',
+      details: { source, value },
+    });
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) throw bad('expected SCHEME://ADDRESS');
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new InvalidSpecError(`expected DOCKER_HOST to be a URL like unix:///var/run/docker.sock, got ${JSON.stringify(value)}`, {
-      hint: 'use unix://PATH, tcp://HOST:PORT or ssh://USER@HOST',
-    });
+    throw bad('it does not parse as a URL');
   }
   switch (url.protocol) {
     case 'unix:': {
       const socketPath = decodeURIComponent(url.pathname);
+      if (!socketPath || socketPath === '/') throw bad('no socket path');
       return { protocol: 'unix', socketPath, display: `unix://${socketPath}` };
     }
     case 'npipe:': {
       const socketPath = decodeURIComponent(url.pathname).replace(/\//g, '\\');
+      if (!socketPath) throw bad('no pipe name');
       return { protocol: 'npipe', socketPath, display: value };
     }
     case 'tcp:':
     case 'http:':
     case 'https:': {
       const secure = url.protocol === 'https:' || tls !== undefined;
-      const port = url.port ? Number(url.port) : secure ? 2376 : 2375;
       const host = url.hostname.replace(/^\[|\]$/g, '');
+      if (!host) throw bad('no host name');
+      if (url.pathname && url.pathname !== '/') throw bad(`unexpected path ${JSON.stringify(url.pathname)}`);
+      const port = url.port ? Number(url.port) : secure ? 2376 : 2375;
       return {
         protocol: secure ? 'https' : 'http',
         host,
@@ -57,6 +78,7 @@ export function parseDockerHost(value: string, tls?: EngineEndpoint['tls']): Eng
       };
     }
     case 'ssh:': {
+      if (!url.hostname) throw bad('no host name');
       const port = url.port ? Number(url.port) : 22;
       return {
         protocol: 'ssh',
@@ -67,9 +89,7 @@ export function parseDockerHost(value: string, tls?: EngineEndpoint['tls']): Eng
       };
     }
     default:
-      throw new InvalidSpecError(`unsupported DOCKER_HOST scheme ${JSON.stringify(url.protocol)} in ${JSON.stringify(value)}`, {
-        hint: 'use unix://, tcp://, or ssh://',
-      });
+      throw bad(`unsupported scheme ${JSON.stringify(url.protocol)}`);
   }
 }
 

@@ -7,8 +7,10 @@ import { type BerthConfig, config } from '../config.js';
 import { debug } from '../log.js';
 import { type DiscoveryIO, discover, formatAttempt } from './discovery.js';
 import type { EngineEndpoint } from './endpoint.js';
-import { createDocker, Engine, pingEndpoint } from './engine.js';
+import { Engine } from './engine.js';
 import { resolveLocalhost, resolvePortHost } from './host.js';
+import { negotiatedPrefix, pingEndpoint } from './system.js';
+import { Transport } from './transport.js';
 
 const log = debug('engine');
 
@@ -57,7 +59,9 @@ export async function connect(cfg: BerthConfig, explicit?: string | EngineEndpoi
     portHost,
   );
   for (const attempt of result.attempts) log('  %s', formatAttempt(attempt));
-  return new Engine(createDocker(result.endpoint), { ...result, portHost });
+  const transport = new Transport(result.endpoint);
+  transport.prefix = negotiatedPrefix(result.version.apiVersion);
+  return new Engine(transport, { ...result, portHost });
 }
 
 export type { EngineEndpoint } from './endpoint.js';

@@ -7,12 +7,11 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { engineMessage } from '../engine/engine.js';
+import { engineMessageOf } from '../engine/failure.js';
 import { AbortError, BuildError, InvalidSpecError, isBerthError, throwIfAborted } from '../errors.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession } from '../session/session.js';
-import { packContext, readDockerignore, selectContextFiles } from './context.js';
 import { readJsonLines, streamError } from './json-lines.js';
 import { parseImageReference } from './reference.js';
 
@@ -60,6 +59,8 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
   throwIfAborted(options.signal, `building ${tag}`);
   const elapsed = () => Math.round(performance.now() - started);
 
+  // The context packer (tar-fs, dockerignore) is loaded on the first build only.
+  const { packContext, readDockerignore, selectContextFiles } = await import('./context.js');
   const patterns = await readDockerignore(contextDir);
   const files = await selectContextFiles(contextDir, patterns, dockerfile);
   log(
@@ -114,7 +115,7 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
     stream = await engine.buildStream(packContext(contextDir, files), buildOptions, signal);
   } catch (error) {
     if (signal?.aborted) throw new AbortError(`building ${tag} was aborted`, { cause: signal.reason });
-    throw fail(engineMessage(error), undefined, [], error);
+    throw fail(engineMessageOf(error), undefined, [], error);
   }
 
   let step: string | undefined;
@@ -145,7 +146,7 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
     }
   } catch (error) {
     if (isBerthError(error)) throw error;
-    throw fail(engineMessage(error), step, stepLines.slice(-TAIL_LINES), error);
+    throw fail(engineMessageOf(error), step, stepLines.slice(-TAIL_LINES), error);
   }
 
   // Inspecting the tag confirms the build landed and gives the full id.

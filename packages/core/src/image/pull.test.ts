@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BerthConfig, readConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
+import { engineFailure } from '../engine/failure.js';
 import { AbortError, ImageNotFoundError, InvalidImageReferenceError, PullError, RegistryAuthError } from '../errors.js';
 import { ensureImage, resolveImage, setImageSubstitution } from './pull.js';
 import { familiarReference } from './reference.js';
@@ -157,7 +158,7 @@ describe('ensureImage', () => {
     [500, 'Head "https://r.example/v2/x/manifests/1": unauthorized: incorrect username or password', RegistryAuthError],
   ])('HTTP %d from the initial request becomes a typed error', async (statusCode, message, type) => {
     const engine = new FakeEngine();
-    engine.pullError = Object.assign(new Error(`(HTTP code ${statusCode})`), { statusCode, json: { message } });
+    engine.pullError = engineFailure(statusCode, message, 'pulling r.example/x:1', { kind: 'image', ref: 'r.example/x:1' });
     const error = await ensureImage(engine.asEngine(), 'r.example/x:1', { config: cfg(), tty: false }).catch((e) => e);
     expect(error).toBeInstanceOf(type);
     expect(error.message).toContain(message);

@@ -5,7 +5,7 @@
  */
 import { type BerthConfig, config as processConfig } from '../config.js';
 import type { Engine } from '../engine/engine.js';
-import { engineMessage } from '../engine/engine.js';
+import { engineMessageOf, httpStatusOf } from '../engine/failure.js';
 import {
   AbortError,
   ImageNotFoundError,
@@ -182,8 +182,8 @@ async function pullOnce(engine: Engine, resolved: ImageReference, ref: string, o
     stream = await engine.pullStream(ref, credentials?.auth as Record<string, unknown> | undefined, options.platform, signal);
   } catch (error) {
     if (signal.aborted) throw new AbortError(`pulling ${ref} was aborted`, { cause: signal.reason });
-    const status = (error as { statusCode?: number }).statusCode;
-    throw fail(engineMessage(error), status, error);
+    const status = httpStatusOf(error);
+    throw fail(engineMessageOf(error), status, error);
   }
 
   const tracker = new PullTracker(ref);
@@ -206,7 +206,7 @@ async function pullOnce(engine: Engine, resolved: ImageReference, ref: string, o
     failed = false;
   } catch (error) {
     if (isBerthError(error)) throw error;
-    throw new PullError(`pulling ${ref} failed: ${engineMessage(error)}`, {
+    throw new PullError(`pulling ${ref} failed: ${engineMessageOf(error)}`, {
       cause: error,
       details: { image: ref, phase: 'pull', elapsedMs: performance.now() - started },
     });

@@ -24,10 +24,11 @@ export type {
 } from '../container/spec.js';
 export { start } from '../container/start.js';
 export type { EngineEndpoint } from '../engine/endpoint.js';
-export type { EngineFacts, ExecResult } from '../engine/engine.js';
+export type { EngineFacts, ExecResult, SplitLogs } from '../engine/engine.js';
 export type { EngineOptions } from '../engine/index.js';
 // engine
 export { getEngine } from '../engine/index.js';
+export type { ContainerInspect, ContainerState, ImageInspect } from '../engine/types.js';
 // errors: every class of the one hierarchy (each with a static and an instance `code`)
 export type { BerthErrorOptions, ErrorDetails, StartPhase } from '../errors.js';
 export {
@@ -40,16 +41,19 @@ export {
   ComposeStartError,
   ConfigError,
   ContainerExitedError,
+  ContainerNotFoundError,
   ContainerNotRunningError,
   ContainerStartError,
   EngineError,
   EngineUnreachableError,
+  FileNotFoundInContainerError,
   ImageNotFoundError,
   InvalidImageReferenceError,
   InvalidSpecError,
   isBerthError,
   MissingPeerDependencyError,
   ModuleError,
+  NameConflictError,
   PortNotExposedError,
   PullError,
   RedisReplyError,

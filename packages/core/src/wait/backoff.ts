@@ -4,7 +4,7 @@
  * at once, then grow so a slow one is not hammered: 10, 15, 23, 34, 51, 76, 100, 100, ... ms.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BerthError, WaitAttemptError } from '../errors.js';
+import { BerthError, ContainerNotRunningError, EngineError, EngineUnreachableError, WaitAttemptError } from '../errors.js';
 import type { WaitContext } from './strategy.js';
 
 export interface BackoffOptions {
@@ -27,9 +27,12 @@ export function nextDelay(previous: number | undefined, options: BackoffOptions 
 /**
  * Whether an error thrown by a check ends the wait. Any BerthError other than WaitAttemptError means
  * "this can never become ready" (unhealthy, wrong exit code, port not exposed, missing peer);
- * everything else (ECONNREFUSED, a 503, an exec hiccup) means "not yet".
+ * everything else (ECONNREFUSED, a 503, an exec hiccup) means "not yet". Engine errors of a probe
+ * (an exec into a container that just exited, say) are hiccups too: whether the container is gone
+ * for good is the exit watcher's call, which then stops the wait with the exit code and logs.
  */
 export function isTerminal(error: unknown): boolean {
+  if (error instanceof EngineError || error instanceof ContainerNotRunningError || error instanceof EngineUnreachableError) return false;
   return error instanceof BerthError && !(error instanceof WaitAttemptError);
 }
 

@@ -5,6 +5,7 @@
  * lives here.
  */
 import { type BerthConfig, scaledTimeout } from '../config.js';
+import { onAbort } from '../engine/abort.js';
 import { AbortError, BerthError, ContainerExitedError, type ErrorDetails, WaitFailedError, WaitTimeoutError } from '../errors.js';
 import { debug } from '../log.js';
 import { describeError } from './backoff.js';
@@ -68,7 +69,8 @@ export async function runWait(strategy: WaitStrategy, target: WaitTarget, option
   const callerSignal = options.signal;
   const onCallerAbort = () => halt({ kind: 'abort', reason: callerSignal?.reason });
   if (callerSignal?.aborted) onCallerAbort();
-  callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  // Shared with every other call on the same signal: one listener however many starts wait at once.
+  const unlisten = onAbort(callerSignal, onCallerAbort);
   const cancelTimer = after(timeoutMs, () => halt({ kind: 'timeout' }));
   if (!strategy.expectsExit) {
     options.exited?.then(
@@ -89,7 +91,7 @@ export async function runWait(strategy: WaitStrategy, target: WaitTarget, option
     throw stop ? stopError(stop, strategy, timeoutMs, attempts, base()) : strategyError(error, strategy, base());
   } finally {
     cancelTimer();
-    callerSignal?.removeEventListener('abort', onCallerAbort);
+    unlisten();
   }
 }
 

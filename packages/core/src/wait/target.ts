@@ -1,6 +1,6 @@
 /**
- * What a wait strategy may see of a container. Deliberately narrow: strategies never see dockerode
- * or the engine, so each one is unit-tested against `FakeTarget` (fake-target.ts) in milliseconds.
+ * What a wait strategy may see of a container. Deliberately narrow: strategies never see an HTTP
+ * client or the engine, so each one is unit-tested against `FakeTarget` (fake-target.ts) in milliseconds.
  */
 
 export type Protocol = 'tcp' | 'udp';

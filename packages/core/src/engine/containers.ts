@@ -1,0 +1,179 @@
+/**
+ * Container lifecycle calls: create, start, inspect, stop, restart, remove, wait, list. "Already
+ * gone" and "already stopped" count as success where the caller wants the end state, not the act.
+ */
+import { AbortError, ContainerNotFoundError, EngineError } from '../errors.js';
+import { onAbort } from './abort.js';
+import { labelFilters } from './filters.js';
+import type { Transport } from './transport.js';
+import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './types.js';
+
+/** How long an aborted create may still take to answer before berth stops waiting and cleans up by name. */
+const CREATE_GRACE_MS = 5000;
+
+const short = (id: string) => (/^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id);
+const path = (id: string, rest = '') => `/containers/${encodeURIComponent(id)}${rest}`;
+
+/**
+ * Creates a container and returns its id. An abort does not cut the request: the engine may finish a
+ * create whose client went away, after any cleanup could have seen it. Instead the call waits for the
+ * answer (milliseconds), removes what was made, and then throws AbortError; only if the engine takes
+ * longer than CREATE_GRACE_MS does it give up on the answer and remove the container by its name.
+ */
+export async function createContainer(t: Transport, body: ContainerCreateBody, signal?: AbortSignal): Promise<string> {
+  const { name, platform, ...rest } = body;
+  const what = `creating container${name ? ` ${name}` : ''}`;
+  if (signal?.aborted) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
+  const cut = new AbortController();
+  let grace: NodeJS.Timeout | undefined;
+  const unlisten = onAbort(signal, () => {
+    grace = setTimeout(() => cut.abort(signal?.reason), CREATE_GRACE_MS);
+  });
+  let id: string | undefined;
+  // Whether the engine answered with an error (then it made nothing, and the name may be someone else's).
+  let refused = false;
+  try {
+    // name and platform are query parameters; env values stay out of the URL, in the body.
+    const created = await t.json<{ Id: string }>({
+      method: 'POST',
+      path: '/containers/create',
+      query: { name, platform },
+      json: rest,
+      signal: cut.signal,
+      what,
+      subject: { kind: 'container', ref: name ?? '' },
+    });
+    id = created.Id;
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    refused = error instanceof EngineError;
+  } finally {
+    unlisten();
+    if (grace) clearTimeout(grace);
+  }
+  if (signal?.aborted) {
+    const target = id ?? (refused ? undefined : name);
+    if (target) await removeContainer(t, target).catch(() => undefined);
+    throw new AbortError(`${what} was aborted; the container was removed`, { cause: signal.reason });
+  }
+  return id as string;
+}
+
+export async function startContainer(t: Transport, id: string, signal?: AbortSignal): Promise<void> {
+  await t.call({
+    method: 'POST',
+    path: path(id, '/start'),
+    signal,
+    what: `starting container ${short(id)}`,
+    subject: { kind: 'container', ref: id },
+  });
+}
+
+export async function inspectContainer(t: Transport, id: string, signal?: AbortSignal): Promise<ContainerInspect | undefined> {
+  try {
+    return await t.json<ContainerInspect>({
+      method: 'GET',
+      path: path(id, '/json'),
+      signal,
+      what: `inspecting container ${short(id)}`,
+      subject: { kind: 'container', ref: id },
+    });
+  } catch (error) {
+    if (error instanceof ContainerNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+export async function stopContainer(t: Transport, id: string, timeoutSeconds?: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await t.call({
+      method: 'POST',
+      path: path(id, '/stop'),
+      query: { t: timeoutSeconds },
+      signal,
+      what: `stopping container ${short(id)}`,
+      subject: { kind: 'container', ref: id },
+    });
+  } catch (error) {
+    if (error instanceof ContainerNotFoundError) return;
+    throw error;
+  }
+}
+
+export async function restartContainer(t: Transport, id: string, timeoutSeconds?: number, signal?: AbortSignal): Promise<void> {
+  await t.call({
+    method: 'POST',
+    path: path(id, '/restart'),
+    query: { t: timeoutSeconds },
+    signal,
+    what: `restarting container ${short(id)}`,
+    subject: { kind: 'container', ref: id },
+  });
+}
+
+/** Force-removes, by default with anonymous volumes; idempotent (gone, or removal already under way). */
+export async function removeContainer(t: Transport, id: string, options: { volumes?: boolean } = {}): Promise<void> {
+  try {
+    await t.call({
+      method: 'DELETE',
+      path: path(id),
+      query: { force: true, v: options.volumes ?? true },
+      what: `removing container ${short(id)}`,
+      subject: { kind: 'container', ref: id },
+    });
+  } catch (error) {
+    if (error instanceof ContainerNotFoundError) return;
+    if (error instanceof EngineError && error.status === 409 && /already in progress/i.test(error.engineMessage ?? '')) return;
+    throw error;
+  }
+}
+
+/** Resolves with the exit code once the container is not running (one long poll). */
+export async function waitForExit(t: Transport, id: string, signal?: AbortSignal): Promise<number> {
+  const result = await t.json<{ StatusCode: number }>({
+    method: 'POST',
+    path: path(id, '/wait'),
+    signal,
+    what: `waiting for container ${short(id)} to exit`,
+    subject: { kind: 'container', ref: id },
+  });
+  return result.StatusCode;
+}
+
+export async function listContainers(
+  t: Transport,
+  labels: Record<string, string | true>,
+  all = true,
+  signal?: AbortSignal,
+): Promise<ContainerSummary[]> {
+  return t.json<ContainerSummary[]>({
+    method: 'GET',
+    path: '/containers/json',
+    query: { all, filters: labelFilters(labels) },
+    signal,
+    what: 'listing containers',
+  });
+}
+
+/**
+ * Commits a container's filesystem to a new image `repo:tag` (the container is paused meanwhile).
+ * `labels` are laid over the container's own (the engine merges, it cannot drop one). Returns the
+ * image id.
+ */
+export async function commitContainer(
+  t: Transport,
+  id: string,
+  options: { repo: string; tag: string; labels: Record<string, string> },
+  signal?: AbortSignal,
+): Promise<string> {
+  const result = await t.json<{ Id?: string }>({
+    method: 'POST',
+    path: '/commit',
+    query: { container: id, repo: options.repo, tag: options.tag, pause: true },
+    json: { Labels: options.labels },
+    signal,
+    what: `committing container ${short(id)}`,
+    subject: { kind: 'container', ref: id },
+  });
+  return result?.Id ?? '';
+}
