@@ -65,7 +65,8 @@ async function buildContext(root, name, e, hashes) {
   const dir = fs.mkdtempSync(path.join(TMP, 'berth-ctx-'));
   try {
     fs.cpSync(src, dir, { recursive: true });
-    for (const [dest, from] of Object.entries(e.hostFiles ?? {})) {
+    for (const [dest, file] of Object.entries(e.hostFiles ?? {})) {
+      const from = path.resolve(root, file); // relative: a file of this repository
       fs.copyFileSync(from, path.join(dir, dest));
       fs.chmodSync(path.join(dir, dest), fs.statSync(from).mode & 0o777);
     }

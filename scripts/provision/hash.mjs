@@ -41,7 +41,7 @@ export function hasher(root, catalog) {
     for (const [dest, src] of Object.entries(e.hostFiles ?? {})) {
       h.update(`host ${dest}\n`);
       try {
-        h.update(fs.readFileSync(src));
+        h.update(fs.readFileSync(path.resolve(root, src)));
       } catch {
         h.update('missing');
       }
