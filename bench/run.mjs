@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
+import { mysqlFreshDatabase } from './cases/mysql.mjs';
+import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
@@ -81,6 +83,8 @@ async function main() {
     ['parallel', parallelSix],
     ['log', logLatency],
     ['postgres', postgresReadyToQuery],
+    ['mysql', mysqlFreshDatabase],
+    ['pg-versions', postgresVersionsFreshDatabase],
   ];
   const cases = [];
   let footprintResult;

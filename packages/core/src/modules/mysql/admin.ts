@@ -23,6 +23,7 @@ export class MysqlAdmin {
   readonly #details: MysqlDetails;
   readonly #slots: Slots;
   #closed: Promise<void> | undefined;
+  #mariadb: Promise<boolean> | undefined;
 
   constructor(mysql: Mysql2Module, details: MysqlDetails, options: { connections: number; connectTimeoutMs: number }) {
     this.#details = details;
@@ -60,6 +61,18 @@ export class MysqlAdmin {
     }
   }
 
+  /** Like query(), for several statements: the rows of each statement's result, in order. */
+  async queryResults(sql: string, values?: unknown[], priority: Priority = 'now'): Promise<Record<string, unknown>[][]> {
+    if (this.#closed) throw new ModuleError(`mysql admin connection is closed (container ${this.#details.containerName})`);
+    await this.#slots.take(priority);
+    try {
+      const [results] = await this.#pool.query(sql, values);
+      return (Array.isArray(results) ? results : [results]).map((r) => (Array.isArray(r) ? (r as Record<string, unknown>[]) : []));
+    } finally {
+      this.#slots.give();
+    }
+  }
+
   /**
    * Runs a multi-statement script that may `USE` another database (so that unqualified names, e.g.
    * in foreign keys, resolve there), then switches back to `mysql`. A connection that fails midway
@@ -82,10 +95,14 @@ export class MysqlAdmin {
     }
   }
 
-  /** Drops `name` even while clients are connected to it; no error when it does not exist. */
-  async dropDatabase(name: string, priority: Priority = 'now'): Promise<void> {
-    // An idle session does not block DROP DATABASE, but one inside a transaction holds metadata
-    // locks on its tables and would make the drop wait: end every session using the database.
+  /** True for MariaDB (whatever the image is called), false for MySQL. */
+  isMariadb(): Promise<boolean> {
+    this.#mariadb ??= this.query('SELECT VERSION() AS version').then((rows) => /mariadb/i.test(String(rows[0]?.version)));
+    return this.#mariadb;
+  }
+
+  /** Ends every session using `name` (a session inside a transaction would hold locks on its tables). */
+  async killSessions(name: string, priority: Priority = 'now'): Promise<void> {
     const sessions = await this.query(
       'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
       [name],
@@ -96,6 +113,13 @@ export class MysqlAdmin {
         if ((error as { errno?: unknown }).errno !== NO_SUCH_THREAD) throw error;
       });
     }
+  }
+
+  /** Drops `name` even while clients are connected to it; no error when it does not exist. */
+  async dropDatabase(name: string, priority: Priority = 'now'): Promise<void> {
+    // An idle session does not block DROP DATABASE, but one inside a transaction holds metadata
+    // locks on its tables and would make the drop wait: end every session using the database.
+    await this.killSessions(name, priority);
     await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`, [], priority);
   }
 

@@ -36,7 +36,8 @@ export interface MysqlOptions {
   settings?: Record<string, string | number | boolean>;
   /**
    * Trade durability for speed: no flush of the redo log per commit, no doublewrite buffer, no binary
-   * log. Data survives anything but a crash of the engine's machine.
+   * log, and tables in the system tablespace instead of a file each (creating and dropping databases
+   * gets several times faster). Data survives anything but a crash of the engine's machine.
    */
   tuneForTests?: boolean;
   /** Host paths of SQL files run, in order, against the template database before `setup`. */
@@ -88,6 +89,9 @@ export const DEFAULT_PASSWORD = 'test';
 
 /** Settings both MySQL 8 and MariaDB 10.6+ accept. */
 export const TEST_TUNING: Readonly<Record<string, string>> = {
+  // Tables in the shared system tablespace: CREATE/DROP/TRUNCATE make and delete no file per table,
+  // which is most of what copying a template and dropping a fresh database cost.
+  innodb_file_per_table: 'OFF',
   innodb_flush_log_at_trx_commit: '0',
   innodb_doublewrite: 'OFF',
   sync_binlog: '0',

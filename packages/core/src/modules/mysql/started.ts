@@ -23,6 +23,8 @@ import { MYSQL_PORT, mysqlSpec } from './container-spec.js';
 import { type MysqlDetails, mysqlUrl, withDatabase } from './details.js';
 import { loadMysql2, type Mysql2Module, tryLoadMysql2 } from './driver.js';
 import { DEFAULT_PASSWORD, type MysqlOptions, type ResolvedMysqlOptions, resolveMysqlOptions } from './options.js';
+import { fingerprint, resetDatabase } from './recycle.js';
+import { RecyclingPool } from './recycling-pool.js';
 import { FRESH_PREFIX, prepareTemplate } from './template.js';
 
 export interface StartMysqlOptions {
@@ -36,12 +38,15 @@ export interface FreshMysqlDatabase extends AsyncDisposable {
   readonly name: string;
   readonly details: MysqlDetails;
   readonly url: string;
-  /** Drops the database (connected clients are disconnected). Idempotent. */
+  /**
+   * Gives the database back (connected clients are disconnected). It is emptied and handed to a later
+   * test as a copy of the template, or dropped when its schema was changed. Idempotent.
+   */
   release(): Promise<void>;
 }
 
 /** Either the means to make databases, or the reason there are none (mysql2 is not installed). */
-type Databases = { pool: FreshDatabasePool; admin: MysqlAdmin } | { missing: MissingPeerDependencyError };
+type Databases = { pool: RecyclingPool; admin: MysqlAdmin } | { missing: MissingPeerDependencyError };
 
 export class StartedMysql implements AsyncDisposable {
   readonly container: StartedContainer;
@@ -95,7 +100,7 @@ export class StartedMysql implements AsyncDisposable {
     if (errors.length > 0) throw new CleanupError(`stopping mysql ${this.container.name} failed`, errors);
   }
 
-  #require(what: string): { pool: FreshDatabasePool; admin: MysqlAdmin } {
+  #require(what: string): { pool: RecyclingPool; admin: MysqlAdmin } {
     if ('missing' in this.#databases) throw this.#databases.missing;
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot ${what}: mysql container ${this.container.name} was stopped`, {
@@ -140,7 +145,8 @@ export async function startResolvedMysql(options: ResolvedMysqlOptions, { signal
     });
     admin = connection;
     const recipe = await prepareTemplate({ mysql: driver.mysql, admin: connection, main: details, options, signal });
-    const pool = new FreshDatabasePool(
+    const print = await fingerprint(connection, options.templateDatabase);
+    const copies = new FreshDatabasePool(
       {
         create: (name) => cloneDatabase(connection, recipe, name),
         drop: (name) => connection.dropDatabase(name, 'later'),
@@ -152,6 +158,7 @@ export async function startResolvedMysql(options: ResolvedMysqlOptions, { signal
         owner: `mysql container ${container.name}`,
       },
     );
+    const pool = new RecyclingPool(copies, (name) => resetDatabase(connection, recipe, print, name));
     pool.warm();
     return new StartedMysql(container, details, { pool, admin: connection });
   } catch (error) {
