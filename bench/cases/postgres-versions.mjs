@@ -61,8 +61,11 @@ export async function postgresVersionsFreshDatabase(ctx) {
             next++;
             const began = performance.now();
             const fresh = await db.freshDatabase();
+            const acquired = performance.now() - began;
             const n = await tableCount(fresh.url);
-            addSample(entry, `pg${version}`, `postgres:${version}`, sample++, performance.now() - began);
+            const i = sample++;
+            addSample(entry, `pg${version}`, `postgres:${version} freshDatabase() + connect + query`, i, performance.now() - began);
+            addSample(entry, `pg${version}-acquire`, `postgres:${version} freshDatabase() alone`, i, acquired);
             if (n !== TABLES) throw new Error(`fresh database ${fresh.name} on postgres:${version} has ${n} tables`);
             await fresh.release();
           }
@@ -74,6 +77,7 @@ export async function postgresVersionsFreshDatabase(ctx) {
   }
   for (const version of VERSIONS) compare(entry, `pg${version}`, undefined, { kind: 'value', limitMs: 30 });
   compare(entry, 'pg10', 'pg15');
+  compare(entry, 'pg10-acquire', 'pg15-acquire');
   compare(entry, 'pg18', 'pg15');
   return [finalise(entry)];
 }
