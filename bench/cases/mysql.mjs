@@ -2,9 +2,10 @@
  * Issue "Databases on real servers", mysql part: how long a test waits for a clean mysql database
  * on a 20-table template (tables chained by foreign keys, seed rows in the first), four ways:
  *
- * - berth fresh database: `freshDatabase()` from the warm pool, connect, first query; 4 clients
- *   share the requests (200 in a full run), each releasing its database before the next (berth
- *   resets a released database to the template and hands it out again, or drops it).
+ * - berth fresh database: `freshDatabase()` from the warm pool, connect, first query (the handout);
+ *   4 clients share the requests (200 in a full run), each releasing its database before the next
+ *   (berth resets a released database to the template and hands it out again, or drops it); the
+ *   release is timed on its own.
  * - truncate all tables: the usual alternative, each client on a database of its own (a worker's):
  *   TRUNCATE the 20 tables (foreign key checks off), re-insert the seed row, connect, first query.
  * - a new container per test: startMysql() with the same setup until a first query answers.
@@ -60,8 +61,9 @@ async function loops(total, clients, one) {
       while (next < total) {
         const i = next++;
         const began = performance.now();
-        await one(i);
-        samples.push(performance.now() - began);
+        // A loop body may time only part of its work (a handout, without the release after it).
+        const own = await one(i);
+        samples.push(typeof own === 'number' ? own : performance.now() - began);
       }
     }),
   );
@@ -151,19 +153,26 @@ export async function mysqlFreshDatabase(ctx) {
   try {
     const names = new Set();
     const acquired = [];
+    const released = [];
     const fresh = await loops(n.fresh, CLIENTS, async () => {
       const began = performance.now();
       const f = await db.freshDatabase();
       acquired.push(performance.now() - began);
+      const tables = await firstQuery(f.url);
+      const handout = performance.now() - began;
       // A released database may come back (reset to the template), but never to two tests at once.
       if (names.has(f.name)) throw new Error(`database ${f.name} was handed to two clients at once`);
+      if (tables !== TABLES) throw new Error(`fresh database ${f.name} has ${tables} tables, expected ${TABLES}`);
       names.add(f.name);
-      if ((await firstQuery(f.url)) !== TABLES) throw new Error(`fresh database ${f.name} lacks tables`);
+      const releasing = performance.now();
       names.delete(f.name);
       await f.release();
+      released.push(performance.now() - releasing);
+      return handout;
     });
     record(entry, 'fresh', 'berth freshDatabase() + connect + query', fresh);
     record(entry, 'acquire', 'berth freshDatabase() alone', acquired);
+    record(entry, 'release', 'berth release() (reset for the next test)', released);
     ctx.progress(`mysql: ${n.fresh} fresh databases done; truncate-all next`);
     // One database per client (a worker's own), emptied between its tests.
     const own = await Promise.all(Array.from({ length: CLIENTS }, () => db.freshDatabase()));
@@ -176,7 +185,9 @@ export async function mysqlFreshDatabase(ctx) {
     });
     await Promise.all(own.map((f) => f.release()));
     record(entry, 'truncate', 'truncate all tables', truncate);
-    const floor = await loops(n.truncate, CLIENTS, () => firstQuery(db.url));
+    const floor = await loops(n.truncate, CLIENTS, async () => {
+      await firstQuery(db.url);
+    });
     record(entry, 'floor', 'connect + query only (floor)', floor);
     const clone = await cloneMethods(db, n.clone);
     record(entry, 'clone-ddl', 'copy: DDL replay (berth)', clone.samples.ddl);

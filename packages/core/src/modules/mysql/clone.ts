@@ -5,10 +5,11 @@
  * the new database with foreign key checks off (any order works), then INSERT ... SELECT for the
  * tables that have rows.
  *
- * Measured against CREATE TABLE ... LIKE per table (bench/cases/mysql.mjs, 20 tables): neither was
- * consistently faster on our loaded 2-core machine (LIKE took 0.7× to 1.3× the replay's time across
- * runs; both are dominated by creating 20 tables), and LIKE drops foreign keys (MySQL copies neither
- * them nor their checks). So berth replays the DDL; `like` stays for the benchmark.
+ * Measured against CREATE TABLE ... LIKE per table (bench/cases/mysql.mjs, 20 tables): LIKE took
+ * 0.6× to 1.3× the replay's time across runs on our loaded 2-core machine (both are dominated by
+ * creating 20 tables), and it drops foreign keys (MySQL copies neither them nor their checks). So
+ * berth replays the DDL; `like` stays for the benchmark. Either costs several times what resetting
+ * a released copy costs (recycle.ts), which is why copies are made only when the pool runs dry.
  *
  * Views, triggers, routines and events are not copied: a template with any of them fails at start
  * with a message saying so, instead of fresh databases silently lacking them.
