@@ -59,6 +59,21 @@ describe('mysql bad input', () => {
     expect(await gone(moduleError.details.containerId)).toBe(true);
   });
 
+  it('a template with a view: the start fails naming what fresh databases cannot copy, no container left', async () => {
+    const error = await startMysql({
+      setup: async (url) => {
+        const connection = await mysql2.createConnection(url);
+        await connection.query('CREATE TABLE t (id int)');
+        await connection.query('CREATE VIEW v AS SELECT id FROM t');
+        await connection.end();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleError);
+    expect((error as ModuleError).summary).toContain('has objects fresh databases cannot copy yet: view v');
+    expect((error as ModuleError).hint).toContain('tables (with foreign keys and seed rows) only');
+    expect(await gone((error as ModuleError).details.containerId)).toBe(true);
+  });
+
   it('a fresh database after stop: ContainerNotRunningError; after the container vanished: ModuleError, quickly', async () => {
     const db = await startMysql({ poolSize: 0, connectTimeoutMs: 3000 });
     await docker('rm', '-f', db.container.id);
