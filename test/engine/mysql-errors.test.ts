@@ -80,7 +80,7 @@ describe('mysql bad input', () => {
     const began = performance.now();
     const vanished = await db.freshDatabase().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);
-    expect((vanished as ModuleError).hint).toContain(`mysql container ${db.container.name}`);
+    expect((vanished as ModuleError).message).toContain(`mysql container ${db.container.name}`);
     expect(performance.now() - began).toBeLessThan(10_000);
 
     await db.stop();
