@@ -180,7 +180,7 @@ describe('fresh databases', () => {
     const changed = await db.freshDatabase();
     await query(changed.url, 'ALTER TABLE t3 ADD COLUMN extra int');
     await changed.release();
-    await expect.poll(schemas).not.toContain(changed.name);
+    await expect.poll(schemas, { timeout: 30_000, interval: 100 }).not.toContain(changed.name);
     await using next = await db.freshDatabase();
     expect(next.name).not.toBe(changed.name);
     expect(
