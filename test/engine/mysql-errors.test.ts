@@ -76,7 +76,7 @@ describe('mysql bad input', () => {
 
   it('a fresh database after stop: ContainerNotRunningError; after the container vanished: ModuleError, quickly', async () => {
     const db = await startMysql({ poolSize: 0, connectTimeoutMs: 3000 });
-    await docker('rm', '-f', db.container.id);
+    await docker('rm', '-f', '-v', db.container.id);
     const began = performance.now();
     const vanished = await db.freshDatabase().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);

@@ -56,7 +56,7 @@ describe('postgres bad input', () => {
 
   it('a fresh database after stop: ContainerNotRunningError; after the container vanished: ModuleError, quickly', async () => {
     const db = await startPostgres({ poolSize: 0, connectTimeoutMs: 3000 });
-    await docker('rm', '-f', db.container.id);
+    await docker('rm', '-f', '-v', db.container.id);
     const began = performance.now();
     const vanished = await db.freshDatabase().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);
