@@ -123,10 +123,6 @@ export class MysqlAdmin {
     await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`, [], priority);
   }
 
-  async databaseExists(name: string): Promise<boolean> {
-    return (await this.query('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name])).length > 0;
-  }
-
   /** Idempotent; waits for the connections to close. */
   close(): Promise<void> {
     this.#closed ??= this.#pool.end().catch((error: unknown) => log('closing admin connections: %s', String(error)));
