@@ -16,6 +16,8 @@ import { composeUp } from './cases/compose.mjs';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
+import { mysqlFreshDatabase } from './cases/mysql.mjs';
+import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
@@ -85,6 +87,8 @@ async function main() {
     ['postgres', postgresReadyToQuery],
     ['brokers', async (c) => [...(await vhostHandout(c)), ...(await brokerStarts(c))]],
     ['compose', composeUp],
+    ['mysql', mysqlFreshDatabase],
+    ['pg-versions', postgresVersionsFreshDatabase],
   ];
   const cases = [];
   let footprintResult;

@@ -6,6 +6,7 @@ export default defineConfig([
     entry: {
       index: 'src/public/index.ts',
       postgres: 'src/public/postgres.ts',
+      mysql: 'src/public/mysql.ts',
       redis: 'src/public/redis.ts',
       broker: 'src/public/broker.ts',
       rabbitmq: 'src/public/rabbitmq.ts',

@@ -7,6 +7,7 @@ import { postgres, startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, labelled } from '../support/docker.js';
+import { POSTGRES_VERSIONS } from '../support/postgres-versions.js';
 
 const run = promisify(execFile);
 
@@ -19,9 +20,10 @@ afterAll(async () => {
   expect(left.containers).toEqual([]);
 });
 
-describe('postgres bad input', () => {
+describe.each(POSTGRES_VERSIONS)('wrong credentials on $image', ({ image }) => {
+  // md5 before 14, scram-sha-256 from 14: both refuse a wrong password with the same SQLSTATE.
   it('wrong credentials in a hand-built URL: the driver says so at once, no hang', async () => {
-    await using db = await startPostgres({ poolSize: 0 });
+    await using db = await startPostgres({ image, poolSize: 0 });
     const url = `postgres://test:wrong@${db.details.host}:${db.details.port}/test`;
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     const began = performance.now();
@@ -31,7 +33,9 @@ describe('postgres bad input', () => {
     expect(performance.now() - began).toBeLessThan(10_000);
     await client.end().catch(() => undefined);
   });
+});
 
+describe('postgres bad input', () => {
   it('a setup hook that throws: ModuleError naming the hook, its error as cause, and no container left', async () => {
     const boom = new Error('migration 003 is broken');
     const definition = postgres({
@@ -52,7 +56,7 @@ describe('postgres bad input', () => {
 
   it('a fresh database after stop: ContainerNotRunningError; after the container vanished: ModuleError, quickly', async () => {
     const db = await startPostgres({ poolSize: 0, connectTimeoutMs: 3000 });
-    await docker('rm', '-f', db.container.id);
+    await docker('rm', '-f', '-v', db.container.id);
     const began = performance.now();
     const vanished = await db.freshDatabase().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);

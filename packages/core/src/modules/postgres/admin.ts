@@ -11,6 +11,8 @@ import type { PgModule, PgPool } from './driver.js';
 import { type Priority, Slots } from './slots.js';
 
 const log = debug('postgres');
+/** SQLSTATE invalid_catalog_name: the database does not exist. */
+const UNDEFINED_DATABASE = '3D000';
 
 /** `"name"` with embedded quotes doubled. */
 export function quoteIdent(name: string): string {
@@ -108,13 +110,25 @@ export class AdminConnection {
       await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`, [], priority);
       return;
     }
-    await this.terminateConnections(name);
+    // Before 13: lock the database first, so that no client reconnects between the terminate and
+    // the drop (a pool would), then end its sessions; DROP waits a few seconds for them to exit.
+    try {
+      await this.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`, [], priority);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === UNDEFINED_DATABASE) return;
+      throw error;
+    }
+    await this.terminateConnections(name, priority);
     await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`, [], priority);
   }
 
   /** Ends every session connected to `name` (except berth's own admin ones, which never are). */
-  async terminateConnections(name: string): Promise<void> {
-    await this.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  async terminateConnections(name: string, priority: Priority = 'now'): Promise<void> {
+    await this.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+      priority,
+    );
   }
 
   async allowConnections(name: string, allow: boolean): Promise<void> {

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSpecError } from '../errors.js';
+import { resolveMysqlOptions } from './mysql/options.js';
 import { resolveNatsOptions } from './nats/options.js';
 import { resolveRabbitmqOptions } from './rabbitmq/options.js';
 
-describe('broker module options are strict', () => {
+describe('module options are strict', () => {
+  it('mysql(): an unknown key is an InvalidSpecError with a did-you-mean', () => {
+    const call = () => resolveMysqlOptions({ rootPasword: 'x' } as never);
+    expect(call).toThrow(InvalidSpecError);
+    expect(call).toThrow(/unknown key `rootPasword` in mysql\(\) options; did you mean `rootPassword`\?/);
+  });
+
   it('rabbitmq(): an unknown key is an InvalidSpecError with a did-you-mean', () => {
     const call = () => resolveRabbitmqOptions({ pasword: 'x' } as never);
     expect(call).toThrow(InvalidSpecError);
