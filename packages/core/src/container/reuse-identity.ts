@@ -77,7 +77,8 @@ function digest(content: string | Buffer): string {
 /** Content digest of a file, or of a directory tree (relative names, modes and contents, sorted). */
 export async function pathDigest(path: string): Promise<string> {
   const info = await stat(path);
-  if (!info.isDirectory()) return digest(await readFile(path));
+  // A file's permission bits travel with it into the container (an executable init script).
+  if (!info.isDirectory()) return digest(Buffer.concat([Buffer.from(`${info.mode & 0o777}\0`), await readFile(path)]));
   const hash = createHash('sha256');
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
