@@ -19,6 +19,6 @@ const container = await core.start({
   ...(mb > 0 ? { copy: [{ content: Buffer.alloc(mb * 1024 * 1024, 7), target: '/big.bin' }] } : {}),
 });
 process.stdout.write(`ready ${JSON.stringify({ id: container.id, name: container.name, reuse: container.reuse })}\n`);
-if (mode === 'hold') await new Promise(() => undefined);
+if (mode === 'hold') await new Promise(() => setInterval(() => undefined, 60_000));
 await container.stop();
 await core.endSession();
