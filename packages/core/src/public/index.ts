@@ -8,6 +8,9 @@ export { readConfig } from '../config.js';
 export type { ArchiveEntry } from '../container/copy.js';
 export type { ExecCallOptions, StopOptions } from '../container/handle.js';
 export { StartedContainer } from '../container/handle.js';
+// containers
+export type { ServiceReuse } from '../container/reuse-report.js';
+export { reuseLine, reuseOf } from '../container/reuse-report.js';
 export type {
   BindMount,
   ContainerSpec,
@@ -17,11 +20,11 @@ export type {
   PortSpec,
   PullPolicy,
   ResourceLimits,
+  ReuseOutcome,
   StartOptions,
   TmpfsMount,
   VolumeMount,
 } from '../container/spec.js';
-// containers
 export { start } from '../container/start.js';
 export type { EngineEndpoint } from '../engine/endpoint.js';
 export type { EngineFacts, ExecResult } from '../engine/engine.js';

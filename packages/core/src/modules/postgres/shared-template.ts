@@ -1,0 +1,81 @@
+/**
+ * The template step on a reused server (shared-server.ts says how runs share it): key the template
+ * by its inputs (template-key.ts), hold the run connection, find the template or build it beside the
+ * others, and clear away what no live run uses. The plain, per-container path stays in template.ts.
+ */
+import { debug } from '../../log.js';
+import type { AdminConnection } from './admin.js';
+import type { PostgresDetails } from './details.js';
+import type { PgModule } from './driver.js';
+import type { ResolvedPostgresOptions } from './options.js';
+import {
+  dropRunDatabases,
+  dropTemplate,
+  dropUnused,
+  ensureTemplate,
+  newRunId,
+  openRunConnection,
+  RUN_DATABASE_PREFIX,
+} from './shared-server.js';
+import { prepareTemplate } from './template.js';
+import { KEYED_TEMPLATE_PREFIX, keyedTemplateName, templateKey } from './template-key.js';
+
+const log = debug('postgres');
+
+export interface SharedRun {
+  readonly run: string;
+  /** The template this run clones from. */
+  readonly template: string;
+  /** Prefix of this run's fresh databases. */
+  readonly prefix: string;
+  /** found: an earlier run built it (no setup ran); built: this run did; per-run: unkeyable setup. */
+  readonly templateState: 'found' | 'built' | 'per-run';
+  /** Drops this run's databases (and a per-run template), ends the run connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface SharedInput {
+  pg: PgModule;
+  admin: AdminConnection;
+  main: PostgresDetails;
+  options: ResolvedPostgresOptions;
+  signal: AbortSignal | undefined;
+  /** The container was just created by this run: nobody else uses its main database yet. */
+  fresh: boolean;
+}
+
+export async function prepareSharedTemplate({ pg, admin, main, options, signal, fresh }: SharedInput): Promise<SharedRun> {
+  const run = newRunId();
+  const key = await templateKey(options, await admin.serverVersion());
+  const template = key ? keyedTemplateName(key) : `${KEYED_TEMPLATE_PREFIX}r${run}`;
+  const connection = await openRunConnection(pg, main, run, template, options.connectTimeoutMs);
+  try {
+    const outcome = await ensureTemplate(admin, template, run, (temporary) =>
+      prepareTemplate({ pg, admin, main, options: { ...options, templateDatabase: temporary }, signal, recreateMain: fresh }),
+    );
+    log('template %s %s (run %s)', template, outcome, run);
+    // Best effort, in the background: old templates and dead runs' databases.
+    dropUnused(admin, template).catch((error: unknown) => log('dropping unused databases: %s', (error as Error).message));
+    let closed: Promise<void> | undefined;
+    return {
+      run,
+      template,
+      prefix: `${RUN_DATABASE_PREFIX}${run}_`,
+      templateState: key ? outcome : 'per-run',
+      close() {
+        closed ??= (async () => {
+          try {
+            await dropRunDatabases(admin, run);
+            if (!key) await dropTemplate(admin, template);
+          } finally {
+            await connection.end().catch(() => undefined);
+          }
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await connection.end().catch(() => undefined);
+    throw error;
+  }
+}
