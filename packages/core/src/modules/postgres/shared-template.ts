@@ -21,6 +21,11 @@ import { prepareTemplate } from './template.js';
 import { KEYED_TEMPLATE_PREFIX, keyedTemplateName, templateKey } from './template-key.js';
 
 const log = debug('postgres');
+const BASE_DATABASE = 'berth_base';
+
+function ignoreDuplicate(error: unknown): void {
+  if ((error as { code?: string }).code !== '42P04') throw error;
+}
 
 export interface SharedRun {
   readonly run: string;
@@ -50,8 +55,12 @@ export async function prepareSharedTemplate({ pg, admin, main, options, signal, 
   const template = key ? keyedTemplateName(key) : `${KEYED_TEMPLATE_PREFIX}r${run}`;
   const connection = await openRunConnection(pg, main, run, template, options.connectTimeoutMs);
   try {
+    // Templates start from the main database as the init scripts left it, kept aside as `berth_base`
+    // when the container is new: the main database itself may since hold an earlier run's schema.
+    if (fresh) await admin.createDatabase(BASE_DATABASE, main.database).catch(ignoreDuplicate);
+    const source = (await admin.databaseExists(BASE_DATABASE)) ? BASE_DATABASE : main.database;
     const outcome = await ensureTemplate(admin, template, run, (temporary) =>
-      prepareTemplate({ pg, admin, main, options: { ...options, templateDatabase: temporary }, signal, recreateMain: fresh }),
+      prepareTemplate({ pg, admin, main, options: { ...options, templateDatabase: temporary }, signal, source, recreateMain: fresh }),
     );
     log('template %s %s (run %s)', template, outcome, run);
     // Best effort, in the background: old templates and dead runs' databases.

@@ -24,13 +24,15 @@ export interface TemplateInput {
   main: PostgresDetails;
   options: ResolvedPostgresOptions;
   signal: AbortSignal | undefined;
+  /** Database the template starts as a copy of (default the main database). */
+  source?: string;
   /** Re-create the main database from the template after setup (default true; off on a server other runs share). */
   recreateMain?: boolean;
 }
 
-export async function prepareTemplate({ pg, admin, main, options, signal, recreateMain = true }: TemplateInput): Promise<void> {
+export async function prepareTemplate({ pg, admin, main, options, signal, source, recreateMain = true }: TemplateInput): Promise<void> {
   const template = options.templateDatabase;
-  await admin.createDatabase(template, main.database);
+  await admin.createDatabase(template, source ?? main.database);
   const details = withDatabase(main, template);
   try {
     for (const [index, file] of options.setupSql.entries()) {
