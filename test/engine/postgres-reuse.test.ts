@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { endSession } from '@berth/core';
 import { type StartedPostgres, startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,8 @@ async function names(db: StartedPostgres, like: string): Promise<string[]> {
 
 afterAll(async () => {
   await Promise.allSettled(started.map((db) => db.stop()));
+  // End the session first: its end dates the last use (re-creating the marker removed below).
+  await endSession();
   const ids = (await docker('ps', '-aq', '--filter', `label=test.reuse=${label}`)).split('\n').filter(Boolean);
   const hashes = ids.length ? (await docker('inspect', '-f', '{{index .Config.Labels "dev.berth.reuse"}}', ...ids)).split('\n') : [];
   if (ids.length) await docker('rm', '-f', '-v', ...ids);
