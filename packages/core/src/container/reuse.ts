@@ -13,21 +13,23 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BerthConfig, config, scaledTimeout } from '../config.js';
-import { type Engine, statusOf } from '../engine/engine.js';
+import { type ContainerInspect, type Engine, statusOf } from '../engine/engine.js';
 import { ContainerStartError, InvalidSpecError } from '../errors.js';
-import { ensureImage } from '../image/pull.js';
+import { ensureImage, resolveImage } from '../image/pull.js';
+import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { BERTH_VERSION, Labels } from '../session/labels.js';
-import { markUse } from '../session/reuse-markers.js';
+import { isMarkedReady, markReady, markUse, readyName } from '../session/reuse-markers.js';
 import type { Session } from '../session/session.js';
 import { packCopies } from './copy.js';
 import { createBody } from './create-body.js';
 import { StartedContainer } from './handle.js';
-import type { LogHub } from './log-hub.js';
+import { LogHub } from './log-hub.js';
+import { readPorts } from './ports.js';
 import { type DeclaredPort, reuseIdentity } from './reuse-identity.js';
 import { judgeReused } from './reuse-state.js';
 import type { ContainerSpec, ResolvedSpec, ReuseOutcome } from './spec.js';
-import { makeReadiness } from './start.js';
+import { engineTimestamp, makeReadiness } from './start.js';
 
 const log = debug('container');
 const POLL_MS = 100;
@@ -72,12 +74,18 @@ export interface ReuseContext {
 export async function startReusable(ctx: ReuseContext): Promise<StartedContainer> {
   const { engine, plan, signal } = ctx;
   ctx.onPhase('pull');
-  const { ref } = await ensureImage(engine, plan.image, {
-    pullPolicy: plan.pullPolicy,
-    ...(plan.platform ? { platform: plan.platform } : {}),
-    ...(signal ? { signal } : {}),
-  });
-  const image = await engine.inspectImage(ref, signal);
+  // The image id is part of the identity. With the default policy one inspect usually answers both
+  // "is it here?" and "which id?"; otherwise (or when missing) the image layer ensures it first.
+  let ref = pullReference(resolveImage(plan.image));
+  let image = plan.pullPolicy === 'missing' && !plan.platform ? await engine.inspectImage(ref, signal) : undefined;
+  if (!image) {
+    ({ ref } = await ensureImage(engine, plan.image, {
+      pullPolicy: plan.pullPolicy,
+      ...(plan.platform ? { platform: plan.platform } : {}),
+      ...(signal ? { signal } : {}),
+    }));
+    image = await engine.inspectImage(ref, signal);
+  }
   if (!image) throw new ContainerStartError(`image ${ref} vanished right after it was ensured`, { hint: 'is a prune running?' });
   const ports: DeclaredPort[] = plan.portPlans.map((p) => ({
     container: p.container,
@@ -86,7 +94,19 @@ export async function startReusable(ctx: ReuseContext): Promise<StartedContainer
   }));
   const hash = await reuseIdentity({ spec: plan, ports, imageId: image.Id, reuseKey: ctx.spec.reuseKey });
   const name = reuseName(plan, ctx.spec.name !== undefined, hash);
-  await markUse(engine, ctx.session, hash);
+  // Recorded alongside the attach (awaited before returning): the use counts from now either way.
+  const used = markUse(engine, ctx.session, hash);
+  used.catch(() => undefined);
+  const container = await findOrCreate(ctx, { hash, name, ref, imageId: image.Id, ports });
+  await used;
+  return container;
+}
+
+async function findOrCreate(
+  ctx: ReuseContext,
+  { hash, name, ref, imageId, ports }: { hash: string; name: string; ref: string; imageId: string; ports: DeclaredPort[] },
+): Promise<StartedContainer> {
+  const { engine, plan, signal } = ctx;
 
   const timeoutMs = scaledTimeout(plan.startupTimeoutMs, config());
   const deadline = performance.now() + timeoutMs;
@@ -103,11 +123,11 @@ export async function startReusable(ctx: ReuseContext): Promise<StartedContainer
       joined = true; // 409: another process created it first
       continue;
     }
-    const verdict = judgeReused(info, { hash, imageId: image.Id, ports }, Date.now());
+    const verdict = judgeReused(info, { hash, imageId, ports }, Date.now());
     if (verdict.verdict === 'replace') {
       log('[%s] replacing reused %s: %s', info.Id.slice(0, 12), name, verdict.reason);
       why = `replaced: ${verdict.reason}`;
-      await engine.removeContainer(info.Id, { volumes: true });
+      await replace(engine, info.Id);
       continue;
     }
     if (verdict.verdict === 'wait') {
@@ -125,13 +145,17 @@ export async function startReusable(ctx: ReuseContext): Promise<StartedContainer
     };
     const resolved: ResolvedSpec = { ...plan, name, keep: true, reuse: outcome };
     ctx.onPhase('wait', info.Id);
+    // Its creator saw it ready and it still runs with its image and ports: attach at once.
+    if (await isMarkedReady(engine, info.Id)) return attachReady(ctx, resolved, ref, info, deadline);
     try {
-      return await attach(ctx, resolved, ref, deadline);
+      const container = await attach(ctx, resolved, ref, deadline);
+      await markReady(engine, hash, info.Id);
+      return container;
     } catch (error) {
       if (signal?.aborted) throw error;
       // It never became ready for us: replace it rather than trust it.
       why = `replaced: not ready (${(error as Error).message.split('\n')[0]})`;
-      await engine.removeContainer(info.Id, { volumes: true });
+      await replace(engine, info.Id);
     }
   }
   throw new ContainerStartError(`could not create or reuse container ${name} (identity ${hash.slice(0, 16)})`, {
@@ -172,11 +196,12 @@ async function createAndStart(
     await engine.startContainer(id, signal);
     ctx.onPhase('wait', id);
     const container = await attach(ctx, plan, ref, deadline);
+    await markReady(engine, hash, id);
     log('[%s] created reusable %s', id.slice(0, 12), plan.name);
     return container;
   } catch (error) {
     // Half-made: remove it so the next process does not wait on it (start() adds the context).
-    await engine.removeContainer(id, { volumes: true }).catch(() => undefined);
+    await replace(engine, id).catch(() => undefined);
     throw error;
   }
 }
@@ -185,4 +210,30 @@ async function attach(ctx: ReuseContext, plan: ResolvedSpec, ref: string, deadli
   const readiness = makeReadiness(ctx.engine, plan, ref, deadline, ctx.onHub);
   const ready = await readiness(undefined, ctx.signal);
   return new StartedContainer(ctx.engine, plan, ref, ready.info, ready.ports, ready.logs, readiness);
+}
+
+/** Attaches to a container found ready: no wait strategy; logs followed from now if someone listens. */
+async function attachReady(ctx: ReuseContext, plan: ResolvedSpec, ref: string, info: ContainerInspect, deadline: number) {
+  const hub = new LogHub(plan.logConsumer);
+  ctx.onHub(hub);
+  if (plan.logConsumer) {
+    const since = engineTimestamp(new Date().toISOString());
+    hub.attach(
+      await ctx.engine.logs(info.Id, {
+        follow: true,
+        tty: false,
+        ...(since ? { since } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      }),
+    );
+  }
+  hub.settle();
+  const readiness = makeReadiness(ctx.engine, plan, ref, deadline, ctx.onHub, true);
+  return new StartedContainer(ctx.engine, plan, ref, info, readPorts(info, ctx.engine.portHost), hub, readiness);
+}
+
+/** Removes a reused container by id (never by name) with its ready marker. */
+async function replace(engine: Engine, id: string): Promise<void> {
+  await engine.removeContainer(id, { volumes: true });
+  await engine.removeVolume(readyName(id));
 }

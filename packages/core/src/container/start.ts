@@ -159,8 +159,16 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
  * Readiness for a start or a restart: follow logs since the container's (re)start, build the wait
  * target, run the strategy (fail fast on exit), then settle the log hub.
  */
-export function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstDeadline: number, onHub: (hub: LogHub) => void) {
-  let first = true;
+export function makeReadiness(
+  engine: Engine,
+  spec: ResolvedSpec,
+  image: string,
+  firstDeadline: number,
+  onHub: (hub: LogHub) => void,
+  /** The container was found ready (a reused one): the first call is then already a restart. */
+  alreadyStarted = false,
+) {
+  let first = !alreadyStarted;
   return async (_container: StartedContainer | undefined, signal: AbortSignal | undefined) => {
     // A restart gets a fresh budget of the same length, counted from the restart.
     const deadline = first ? firstDeadline : performance.now() + scaledTimeout(spec.startupTimeoutMs, config());

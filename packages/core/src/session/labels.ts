@@ -40,6 +40,8 @@ export const Labels = {
   reuseLease: 'dev.berth.reuse.lease',
   /** The last-use marker volume of a reused resource: its creation time is the last use. */
   reuseLastUse: 'dev.berth.reuse.last-use',
+  /** The ready marker volume of a reused container: its creator saw it pass its wait strategy. */
+  reuseReady: 'dev.berth.reuse.ready',
   /** An initialised-image cache entry (`berth-cache/...`): its input hash. */
   cache: 'dev.berth.cache',
   /** Test stand-in images provisioned by the project (not session resources). */

@@ -12,6 +12,9 @@
  *   and when a session holding a lease ends; its `dev.berth.created` label (its creation time) is the
  *   last use. Re-creating is remove + create: two processes doing it at once end with one marker
  *   dated either way, which is all the TTL needs.
+ * - a **ready marker**: `berth-reuse-ready-<container id>`, made once the container's creator saw it
+ *   pass its wait strategy. Later runs find it and attach at once (state, image and ports are still
+ *   checked on every attach); without it they run the wait strategy themselves.
  */
 import type { Engine } from '../engine/engine.js';
 import { debug } from '../log.js';
@@ -58,4 +61,20 @@ export async function touchLeasesOf(engine: Engine, leases: readonly { labels: R
   const hashes = new Set(leases.map((l) => l.labels[Labels.reuseLease]).filter((h): h is string => Boolean(h)));
   const results = await Promise.allSettled([...hashes].map((hash) => touchLastUse(engine, hash)));
   for (const r of results) if (r.status === 'rejected') log('could not date the last use: %s', String(r.reason));
+}
+
+export function readyName(containerId: string): string {
+  return `berth-reuse-ready-${containerId.slice(0, 24)}`;
+}
+
+/** Records that the reused container `containerId` (identity `hash`) passed its wait strategy. */
+export async function markReady(engine: Engine, hash: string, containerId: string): Promise<void> {
+  await engine.createVolume({
+    name: readyName(containerId),
+    labels: { [Labels.reuseReady]: hash, [Labels.created]: new Date().toISOString(), [Labels.version]: BERTH_VERSION },
+  });
+}
+
+export async function isMarkedReady(engine: Engine, containerId: string): Promise<boolean> {
+  return (await engine.inspectVolume(readyName(containerId))) !== undefined;
 }

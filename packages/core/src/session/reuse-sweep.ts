@@ -35,10 +35,11 @@ export interface ReusedGroup {
 export async function listReused(engine: Engine, options: { ttlMs: number; now?: number; probe?: ProcessProbe }): Promise<ReusedGroup[]> {
   const now = options.now ?? Date.now();
   const probe = options.probe ?? realProbe;
-  const [containers, leases, lastUses] = await Promise.all([
+  const [containers, leases, lastUses, readies] = await Promise.all([
     engine.listContainers({ [Labels.reuse]: true }),
     engine.listVolumes({ [Labels.reuseLease]: true }),
     engine.listVolumes({ [Labels.reuseLastUse]: true }),
+    engine.listVolumes({ [Labels.reuseReady]: true }),
   ]);
   const groups = new Map<string, ReusedGroup>();
   const group = (hash: string): ReusedGroup => {
@@ -72,6 +73,17 @@ export async function listReused(engine: Engine, options: { ttlMs: number; now?:
     const ms = parseTime(labels[Labels.created]) ?? parseTime(v.CreatedAt);
     g.resources.push({ kind: 'volume', id: v.Name, name: v.Name, labels, createdMs: ms, detail: 'last-use marker' });
     used(g, ms);
+  }
+  for (const v of readies) {
+    const labels = v.Labels ?? {};
+    group(labels[Labels.reuseReady] as string).resources.push({
+      kind: 'volume',
+      id: v.Name,
+      name: v.Name,
+      labels,
+      createdMs: parseTime(labels[Labels.created]),
+      detail: 'ready marker',
+    });
   }
   const here = { host: hostname(), probe };
   for (const v of leases) {

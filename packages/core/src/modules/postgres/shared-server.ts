@@ -57,8 +57,10 @@ export async function ensureTemplate(
   name: string,
   run: string,
   build: (temporary: string) => Promise<void>,
+  /** Whether `name` exists, when the caller already asked. */
+  exists?: boolean,
 ): Promise<'found' | 'built'> {
-  if (await admin.databaseExists(name)) return 'found';
+  if (exists ?? (await admin.databaseExists(name))) return 'found';
   // Named after the run, so a build whose run was killed is recognised as unused and dropped.
   const temporary = `${name}_b${run}`;
   await build(temporary);

@@ -51,16 +51,37 @@ export interface SharedInput {
 
 export async function prepareSharedTemplate({ pg, admin, main, options, signal, fresh }: SharedInput): Promise<SharedRun> {
   const run = newRunId();
-  const key = await templateKey(options, await admin.serverVersion());
+  // The server version (one round trip) and the inputs' digests (file reads) at the same time.
+  const key = await templateKey(options, admin.serverVersion());
   const template = key ? keyedTemplateName(key) : `${KEYED_TEMPLATE_PREFIX}r${run}`;
-  const connection = await openRunConnection(pg, main, run, template, options.connectTimeoutMs);
+  const [opened, exists] = await Promise.allSettled([
+    openRunConnection(pg, main, run, template, options.connectTimeoutMs),
+    key ? admin.databaseExists(template) : Promise.resolve(false),
+  ]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const connection = opened.value;
   try {
+    if (exists.status === 'rejected') throw exists.reason;
     // Templates start from the main database as the init scripts left it, kept aside as `berth_base`
     // when the container is new: the main database itself may since hold an earlier run's schema.
     if (fresh) await admin.createDatabase(BASE_DATABASE, main.database).catch(ignoreDuplicate);
-    const source = (await admin.databaseExists(BASE_DATABASE)) ? BASE_DATABASE : main.database;
-    const outcome = await ensureTemplate(admin, template, run, (temporary) =>
-      prepareTemplate({ pg, admin, main, options: { ...options, templateDatabase: temporary }, signal, source, recreateMain: fresh }),
+    const outcome = await ensureTemplate(
+      admin,
+      template,
+      run,
+      async (temporary) => {
+        const source = (await admin.databaseExists(BASE_DATABASE)) ? BASE_DATABASE : main.database;
+        await prepareTemplate({
+          pg,
+          admin,
+          main,
+          options: { ...options, templateDatabase: temporary },
+          signal,
+          source,
+          recreateMain: fresh,
+        });
+      },
+      exists.value,
     );
     log('template %s %s (run %s)', template, outcome, run);
     // Best effort, in the background: old templates and dead runs' databases.

@@ -15,13 +15,14 @@ import type { ResolvedPostgresOptions } from './options.js';
 
 export const KEYED_TEMPLATE_PREFIX = 'berth_tpl_';
 
-export async function templateKey(options: ResolvedPostgresOptions, serverVersion: number): Promise<string | undefined> {
+export async function templateKey(options: ResolvedPostgresOptions, version: number | Promise<number>): Promise<string | undefined> {
   if (options.setup && options.templateInputs.length === 0 && options.templateKey === undefined) return undefined;
   const digests = (paths: readonly string[]) => Promise.all(paths.map((p) => pathDigest(p)));
-  const [inputs, setupSql, initScripts] = await Promise.all([
+  const [inputs, setupSql, initScripts, serverVersion] = await Promise.all([
     digests(options.templateInputs),
     digests(options.setupSql),
     digests(options.initScripts),
+    version,
   ]);
   const key = {
     serverVersion,
