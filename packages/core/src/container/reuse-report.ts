@@ -13,6 +13,8 @@ export interface ServiceReuse {
   skipped?: string;
   /** Databases: whether the template came from an earlier run ('found': no migrations ran). */
   template?: 'found' | 'built' | 'per-run';
+  /** Databases with `cache: true`: what the initialised-image cache did. */
+  cache?: string;
 }
 
 const records = new WeakMap<object, ServiceReuse>();
@@ -35,7 +37,11 @@ export function reuseLine(services: readonly { name: string; reuse: ServiceReuse
   const parts: string[] = [];
   for (const { name, reuse } of services) {
     if (!reuse) continue;
-    if (reuse.container) {
+    if (reuse.cache && !reuse.container) {
+      parts.push(
+        `created ${name} (${[reuse.skipped ? `not reused: ${reuse.skipped}` : undefined, reuse.cache].filter(Boolean).join('; ')})`,
+      );
+    } else if (reuse.container) {
       const why = [reuse.container.reason, reuse.template ? TEMPLATE_TEXT[reuse.template] : undefined].filter(Boolean).join('; ');
       parts.push(`${reuse.container.action} ${name} (${why})`);
     } else if (reuse.skipped) {

@@ -249,6 +249,28 @@ export class Engine {
     return this.#docker.listImages({ filters: JSON.stringify({ label: labelFilter(labels) }) });
   }
 
+  /**
+   * Commits a container's filesystem to a new image `repo:tag` (POST /commit; the container is paused
+   * meanwhile). `labels` are laid over the container's own (the engine merges, it cannot drop one).
+   * Returns the image id.
+   */
+  async commitContainer(
+    id: string,
+    options: { repo: string; tag: string; labels: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<string> {
+    try {
+      const result = (await this.#docker.getContainer(id).commit({
+        _query: { container: id, repo: options.repo, tag: options.tag, pause: true },
+        _body: { Labels: options.labels },
+        abortSignal: signal,
+      } as object)) as { Id?: string };
+      return result.Id ?? '';
+    } catch (error) {
+      throw this.#wrap(error, `committing container ${id.slice(0, 12)}`);
+    }
+  }
+
   // ---------------------------------------------------------------- containers
 
   async createContainer(body: ContainerCreateBody, signal?: AbortSignal): Promise<string> {

@@ -7,6 +7,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { reuseWanted } from '../../container/reuse.js';
 import type { ServiceReuse } from '../../container/reuse-report.js';
 import { start } from '../../container/start.js';
+import { getEngine } from '../../engine/index.js';
 import {
   AbortError,
   BerthError,
@@ -22,6 +23,7 @@ import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule, tryLoadPg } from './driver.js';
 import { FreshDatabasePool } from './fresh-pool.js';
+import { CACHE_REPO, type CachePlan, commitCache, planCache } from './image-cache.js';
 import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareSharedTemplate, type SharedRun } from './shared-template.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
@@ -50,12 +52,14 @@ export class StartedPostgres implements AsyncDisposable {
   readonly details: PostgresDetails;
   readonly #databases: Databases;
   readonly #reuseOption: boolean | undefined;
+  readonly #cache: string | undefined;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startPostgres(). */
-  constructor(container: StartedContainer, details: PostgresDetails, databases: Databases, reuseOption?: boolean) {
+  constructor(container: StartedContainer, details: PostgresDetails, databases: Databases, reuseOption?: boolean, cache?: string) {
     this.container = container;
     this.#reuseOption = reuseOption;
+    this.#cache = cache;
     this.details = details;
     this.#databases = databases;
   }
@@ -65,7 +69,9 @@ export class StartedPostgres implements AsyncDisposable {
     const container = this.container.reuse;
     if (!container) {
       const wanted = reuseWanted({ ...(this.#reuseOption === undefined ? {} : { reuse: this.#reuseOption }) });
-      return !wanted.reuse && wanted.reason.startsWith('CI') ? { skipped: wanted.reason } : undefined;
+      const skipped = !wanted.reuse && wanted.reason.startsWith('CI') ? wanted.reason : undefined;
+      if (!skipped && !this.#cache) return undefined;
+      return { ...(skipped ? { skipped } : {}), ...(this.#cache ? { cache: this.#cache } : {}) };
     }
     const shared = 'shared' in this.#databases ? this.#databases.shared : undefined;
     return { container, ...(shared ? { template: shared.templateState } : {}) };
@@ -142,7 +148,10 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
   // matters to freshDatabase()/snapshot(), which report it when called.
   const needsDriver = options.setup !== undefined || options.setupSql.length > 0;
   const driver: { pg: PgModule } | { missing: MissingPeerDependencyError } = needsDriver ? { pg: await loadPg() } : await tryLoadPg();
-  const spec = await postgresSpec(options);
+  const generated = await postgresSpec(options);
+  // The image cache serves fresh containers; a reused container needs none.
+  const cache = options.cache && !reuseWanted(generated).reuse ? await planCache(await getEngine(), options, generated, signal) : undefined;
+  const spec = cache?.spec ?? generated;
   const container = await start(spec, { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
   let admin: AdminConnection | undefined;
   try {
@@ -157,10 +166,20 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
     });
     admin = connection;
     const reuse = container.reuse;
-    const shared = reuse
-      ? await prepareSharedTemplate({ pg: driver.pg, admin: connection, main: details, options, signal, fresh: reuse.action === 'created' })
-      : undefined;
+    const cached = cache?.use ? cache : undefined;
+    const shared =
+      reuse || cached
+        ? await prepareSharedTemplate({
+            pg: driver.pg,
+            admin: connection,
+            main: details,
+            options,
+            signal,
+            fresh: reuse ? reuse.action === 'created' : !cached?.hit,
+          })
+        : undefined;
     if (!shared) await prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
+    if (cached && !cached.hit) await commitCache(await getEngine(), connection, container.id, cached, signal);
     const template = shared?.template ?? options.templateDatabase;
     const pool = new FreshDatabasePool(
       {
@@ -181,7 +200,13 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
       },
     );
     pool.warm();
-    return new StartedPostgres(container, details, { pool, admin: connection, ...(shared ? { shared } : {}) }, options.reuse);
+    return new StartedPostgres(
+      container,
+      details,
+      { pool, admin: connection, ...(shared ? { shared } : {}) },
+      options.reuse,
+      cacheText(cache),
+    );
   } catch (error) {
     // Nothing half-made survives: the container (and the template in it) goes away.
     await admin?.close();
@@ -192,4 +217,10 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
     }
     throw withDetails(error, context, (message, opts) => new ModuleError(`preparing the template database failed: ${message}`, opts));
   }
+}
+
+function cacheText(cache: CachePlan | undefined): string | undefined {
+  if (!cache) return undefined;
+  if (!cache.use) return `image cache off: ${cache.reason}`;
+  return cache.hit ? `image cache hit ${CACHE_REPO}:${cache.tag}` : `image cache miss, committed ${CACHE_REPO}:${cache.tag}`;
 }
