@@ -85,7 +85,7 @@ async function cleanupTag(tag: string): Promise<void> {
 afterEach(async () => {
   for (const tag of tags) await cleanupTag(tag);
   for (const hash of hashes) {
-    for (const label of ['dev.berth.reuse', 'dev.berth.reuse.last-use', 'dev.berth.reuse.lease']) {
+    for (const label of ['dev.berth.reuse.ready', 'dev.berth.reuse.last-use', 'dev.berth.reuse.lease']) {
       const volumes = await list('volume', 'ls', '-q', '--filter', `label=${label}=${hash}`);
       if (volumes.length > 0) await docker('volume', 'rm', '-f', ...volumes);
     }
@@ -167,9 +167,10 @@ describe('reuse across runs', () => {
     await sleep(1200);
     const sweeper = spawnRun(tagged('ttl-sweeper'), 'hold', { BERTH_REUSE_TTL: String(1 / 60) });
     const own = await sweeper.ready;
-    const gone = await pollFor(async () => (await containersOf(tag)).length === 0, 10_000);
+    // The sweep removes the container first, then its markers: wait for both.
+    const markers = () => list('volume', 'ls', '-q', '--filter', `label=dev.berth.reuse.last-use=${idle.reuse.hash}`);
+    const gone = await pollFor(async () => (await containersOf(tag)).length === 0 && (await markers()).length === 0, 10_000);
     expect(gone).toBe(true);
-    expect(await list('volume', 'ls', '-q', '--filter', `label=dev.berth.reuse.last-use=${idle.reuse.hash}`)).toEqual([]);
     expect(await docker('inspect', '-f', '{{.State.Running}}', own.id)).toBe('true');
     sweeper.proc.kill('SIGTERM');
     await sweeper.exited;
