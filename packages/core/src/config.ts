@@ -36,8 +36,8 @@ export interface BerthConfig {
   /** BERTH_PULL_POLICY: default pull policy when a spec does not say (missing | always | never). */
   pullPolicy: 'missing' | 'always' | 'never' | undefined;
   /**
-   * BERTH_REUSE: `1`/`true` reuses every service's container across runs, `force` also when CI is
-   * set, `0`/unset leaves it to each spec's `reuse`. See docs/reuse.md.
+   * BERTH_REUSE: `1`/`true` reuses the run's declared services' containers across runs, `force`
+   * also when CI is set, `0`/unset leaves it to each spec's `reuse`. See docs/reuse.md.
    */
   reuse: 'off' | 'on' | 'force';
   /** CI: set (to anything but empty, 0 or false) on CI runners; reuse is then off unless forced. */

@@ -111,17 +111,20 @@ describe('judging a container found under a reuse name', () => {
 
 describe('reuseWanted', () => {
   const cfg = (env: Record<string, string>) => readConfig(env, '/home/x');
-  it('follows the spec, then BERTH_REUSE; CI turns it off unless forced', () => {
-    expect(reuseWanted({}, cfg({})).reuse).toBe(false);
+  it('follows the spec, then BERTH_REUSE for declared services; CI turns it off unless forced', () => {
+    const svc = { service: 'db' };
+    expect(reuseWanted({}, cfg({}), svc).reuse).toBe(false);
     expect(reuseWanted({ reuse: true }, cfg({})).reuse).toBe(true);
-    expect(reuseWanted({}, cfg({ BERTH_REUSE: '1' })).reuse).toBe(true);
-    expect(reuseWanted({ reuse: false }, cfg({ BERTH_REUSE: '1' })).reuse).toBe(false);
+    expect(reuseWanted({}, cfg({ BERTH_REUSE: '1' }), svc)).toEqual({ reuse: true, reason: 'BERTH_REUSE=1' });
+    // A container a test starts for itself (no service name) is not swept into the run's reuse.
+    expect(reuseWanted({}, cfg({ BERTH_REUSE: '1' })).reuse).toBe(false);
+    expect(reuseWanted({ reuse: false }, cfg({ BERTH_REUSE: '1' }), svc).reuse).toBe(false);
     expect(reuseWanted({ reuse: true }, cfg({ CI: 'true' }))).toEqual({
       reuse: false,
       reason: 'CI is set (BERTH_REUSE=force reuses anyway)',
     });
     expect(reuseWanted({ reuse: true }, cfg({ CI: 'true', BERTH_REUSE: 'force' })).reuse).toBe(true);
-    expect(reuseWanted({}, cfg({ CI: '0', BERTH_REUSE: 'true' })).reuse).toBe(true);
+    expect(reuseWanted({}, cfg({ CI: '0', BERTH_REUSE: 'true' }), svc).reuse).toBe(true);
   });
   it('rejects a reuse that is not a boolean', () => {
     expect(() => reuseWanted({ reuse: 'yes' as never }, cfg({}))).toThrow(InvalidSpecError);

@@ -37,10 +37,15 @@ const MAX_ATTEMPTS = 6;
 
 type Plan = ResolvedSpec & { portPlans: { pickFree: boolean; container: number; protocol: string; host: number }[] };
 
-/** Whether this spec is reused in this run, and if not, why (for the run's first line). */
+/**
+ * Whether this start is reused, and if not, why (for the run's first line). The spec's `reuse` wins;
+ * otherwise BERTH_REUSE applies to a run's declared services (starts that name a `service`, as the
+ * modules do for the adapters), not to containers a test starts for itself.
+ */
 export function reuseWanted(
   spec: Pick<ContainerSpec, 'reuse' | 'reuseKey'>,
   cfg: BerthConfig = config(),
+  options: { service?: string | undefined } = {},
 ): { reuse: boolean; reason: string } {
   if (spec.reuse !== undefined && typeof spec.reuse !== 'boolean') {
     throw new InvalidSpecError(`expected \`reuse\` to be true or false, got ${JSON.stringify(spec.reuse)}`);
@@ -49,10 +54,10 @@ export function reuseWanted(
     throw new InvalidSpecError(`expected \`reuseKey\` to be a string, got ${JSON.stringify(spec.reuseKey)}`);
   }
   if (spec.reuse === false) return { reuse: false, reason: 'reuse: false' };
-  const asked = spec.reuse === true || cfg.reuse !== 'off';
+  const asked = spec.reuse === true || (cfg.reuse !== 'off' && options.service !== undefined);
   if (!asked) return { reuse: false, reason: 'reuse off' };
   if (cfg.ci && cfg.reuse !== 'force') return { reuse: false, reason: 'CI is set (BERTH_REUSE=force reuses anyway)' };
-  return { reuse: true, reason: cfg.reuse === 'off' ? 'reuse: true' : `BERTH_REUSE=${cfg.reuse === 'force' ? 'force' : '1'}` };
+  return { reuse: true, reason: spec.reuse === true ? 'reuse: true' : `BERTH_REUSE=${cfg.reuse === 'force' ? 'force' : '1'}` };
 }
 
 export function reuseName(plan: Pick<ResolvedSpec, 'name'>, userNamed: boolean, hash: string): string {

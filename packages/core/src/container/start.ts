@@ -51,7 +51,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     throwIfAborted(signal, 'start');
     resolved = validateSpec(spec);
     const plan = resolved;
-    if (reuseWanted(spec).reuse) {
+    if (reuseWanted(spec, config(), { service }).reuse) {
       phase = 'discover';
       engine = await getEngine();
       return await startReusable({

@@ -3,6 +3,7 @@
  * databases cloned from a template, and snapshots of the main database. The service definition
  * (service.ts) is a thin layer over this.
  */
+import { config } from '../../config.js';
 import type { StartedContainer } from '../../container/handle.js';
 import { reuseWanted } from '../../container/reuse.js';
 import type { ServiceReuse } from '../../container/reuse-report.js';
@@ -68,7 +69,9 @@ export class StartedPostgres implements AsyncDisposable {
   get reuse(): ServiceReuse | undefined {
     const container = this.container.reuse;
     if (!container) {
-      const wanted = reuseWanted({ ...(this.#reuseOption === undefined ? {} : { reuse: this.#reuseOption }) });
+      const wanted = reuseWanted({ ...(this.#reuseOption === undefined ? {} : { reuse: this.#reuseOption }) }, config(), {
+        service: this.container.name,
+      });
       const skipped = !wanted.reuse && wanted.reason.startsWith('CI') ? wanted.reason : undefined;
       if (!skipped && !this.#cache) return undefined;
       return { ...(skipped ? { skipped } : {}), ...(this.#cache ? { cache: this.#cache } : {}) };
@@ -150,7 +153,10 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
   const driver: { pg: PgModule } | { missing: MissingPeerDependencyError } = needsDriver ? { pg: await loadPg() } : await tryLoadPg();
   const generated = await postgresSpec(options);
   // The image cache serves fresh containers; a reused container needs none.
-  const cache = options.cache && !reuseWanted(generated).reuse ? await planCache(await getEngine(), options, generated, signal) : undefined;
+  const cache =
+    options.cache && !reuseWanted(generated, config(), { service }).reuse
+      ? await planCache(await getEngine(), options, generated, signal)
+      : undefined;
   const spec = cache?.spec ?? generated;
   const container = await start(spec, { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
   let admin: AdminConnection | undefined;
