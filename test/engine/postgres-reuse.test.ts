@@ -60,8 +60,12 @@ afterAll(async () => {
   const hashes = ids.length ? (await docker('inspect', '-f', '{{index .Config.Labels "dev.berth.reuse"}}', ...ids)).split('\n') : [];
   if (ids.length) await docker('rm', '-f', '-v', ...ids);
   for (const hash of hashes) {
-    const volumes = (await docker('volume', 'ls', '-q', '--filter', `label=dev.berth.reuse.last-use=${hash}`)).split('\n').filter(Boolean);
-    if (volumes.length) await docker('volume', 'rm', '-f', ...volumes);
+    for (const marker of ['last-use', 'ready']) {
+      const volumes = (await docker('volume', 'ls', '-q', '--filter', `label=dev.berth.reuse.${marker}=${hash}`))
+        .split('\n')
+        .filter(Boolean);
+      if (volumes.length) await docker('volume', 'rm', '-f', ...volumes);
+    }
   }
 });
 

@@ -19,7 +19,7 @@ import { ensureImage, resolveImage } from '../image/pull.js';
 import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { BERTH_VERSION, Labels } from '../session/labels.js';
-import { isMarkedReady, markReady, markUse, readyName } from '../session/reuse-markers.js';
+import { markReady, markUse, readyContainer, readyName } from '../session/reuse-markers.js';
 import type { Session } from '../session/session.js';
 import { packCopies } from './copy.js';
 import { createBody } from './create-body.js';
@@ -119,7 +119,8 @@ async function findOrCreate(
   let joined = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     signal?.throwIfAborted();
-    const info = await engine.inspectContainer(name, signal);
+    // The container and its ready marker in one round trip.
+    const [info, vouched] = await Promise.all([engine.inspectContainer(name, signal), readyContainer(engine, hash)]);
     if (!info) {
       const outcome: ReuseOutcome = { hash, action: 'created', reason: why ?? 'none with this identity yet' };
       const resolved: ResolvedSpec = { ...plan, name, keep: true, reuse: outcome };
@@ -132,7 +133,7 @@ async function findOrCreate(
     if (verdict.verdict === 'replace') {
       log('[%s] replacing reused %s: %s', info.Id.slice(0, 12), name, verdict.reason);
       why = `replaced: ${verdict.reason}`;
-      await replace(engine, info.Id);
+      await replace(engine, info.Id, hash);
       continue;
     }
     if (verdict.verdict === 'wait') {
@@ -151,7 +152,7 @@ async function findOrCreate(
     const resolved: ResolvedSpec = { ...plan, name, keep: true, reuse: outcome };
     ctx.onPhase('wait', info.Id);
     // Its creator saw it ready and it still runs with its image and ports: attach at once.
-    if (await isMarkedReady(engine, info.Id)) return attachReady(ctx, resolved, ref, info, deadline);
+    if (vouched === info.Id) return attachReady(ctx, resolved, ref, info, deadline);
     try {
       const container = await attach(ctx, resolved, ref, deadline);
       await markReady(engine, hash, info.Id);
@@ -160,7 +161,7 @@ async function findOrCreate(
       if (signal?.aborted) throw error;
       // It never became ready for us: replace it rather than trust it.
       why = `replaced: not ready (${(error as Error).message.split('\n')[0]})`;
-      await replace(engine, info.Id);
+      await replace(engine, info.Id, hash);
     }
   }
   throw new ContainerStartError(`could not create or reuse container ${name} (identity ${hash.slice(0, 16)})`, {
@@ -206,7 +207,7 @@ async function createAndStart(
     return container;
   } catch (error) {
     // Half-made: remove it so the next process does not wait on it (start() adds the context).
-    await replace(engine, id).catch(() => undefined);
+    await replace(engine, id, hash).catch(() => undefined);
     throw error;
   }
 }
@@ -237,8 +238,8 @@ async function attachReady(ctx: ReuseContext, plan: ResolvedSpec, ref: string, i
   return new StartedContainer(ctx.engine, plan, ref, info, readPorts(info, ctx.engine.portHost), hub, readiness);
 }
 
-/** Removes a reused container by id (never by name) with its ready marker. */
-async function replace(engine: Engine, id: string): Promise<void> {
+/** Removes a reused container by id (never by name), and its ready marker if it vouches for it. */
+async function replace(engine: Engine, id: string, hash: string): Promise<void> {
   await engine.removeContainer(id, { volumes: true });
-  await engine.removeVolume(readyName(id));
+  if ((await readyContainer(engine, hash)) === id) await engine.removeVolume(readyName(hash));
 }

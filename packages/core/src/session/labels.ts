@@ -42,6 +42,8 @@ export const Labels = {
   reuseLastUse: 'dev.berth.reuse.last-use',
   /** The ready marker volume of a reused container: its creator saw it pass its wait strategy. */
   reuseReady: 'dev.berth.reuse.ready',
+  /** On the ready marker: the id of the container it vouches for. */
+  reuseReadyContainer: 'dev.berth.reuse.ready.container',
   /** An initialised-image cache entry (`berth-cache/...`): its input hash. */
   cache: 'dev.berth.cache',
   /** Test stand-in images provisioned by the project (not session resources). */

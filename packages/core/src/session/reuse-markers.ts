@@ -12,9 +12,9 @@
  *   and when a session holding a lease ends; its `dev.berth.created` label (its creation time) is the
  *   last use. Re-creating is remove + create: two processes doing it at once end with one marker
  *   dated either way, which is all the TTL needs.
- * - a **ready marker**: `berth-reuse-ready-<container id>`, made once the container's creator saw it
- *   pass its wait strategy. Later runs find it and attach at once (state, image and ports are still
- *   checked on every attach); without it they run the wait strategy themselves.
+ * - a **ready marker**: `berth-reuse-ready-<hash16>`, naming the container id its creator saw pass
+ *   the wait strategy. Later runs that find it naming the container they inspected attach at once
+ *   (state, image and ports are still checked on every attach); otherwise they run the wait strategy.
  */
 import type { Engine } from '../engine/engine.js';
 import { debug } from '../log.js';
@@ -63,18 +63,31 @@ export async function touchLeasesOf(engine: Engine, leases: readonly { labels: R
   for (const r of results) if (r.status === 'rejected') log('could not date the last use: %s', String(r.reason));
 }
 
-export function readyName(containerId: string): string {
-  return `berth-reuse-ready-${containerId.slice(0, 24)}`;
+export function readyName(hash: string): string {
+  return `berth-reuse-ready-${hash.slice(0, 16)}`;
 }
 
-/** Records that the reused container `containerId` (identity `hash`) passed its wait strategy. */
+/**
+ * Records that the reused container `containerId` (identity `hash`) passed its wait strategy. One
+ * marker per identity, naming the container it vouches for, so it can be read in the same round
+ * trip as the container's inspect (by name) and a replaced container's marker never vouches for
+ * its successor.
+ */
 export async function markReady(engine: Engine, hash: string, containerId: string): Promise<void> {
+  const name = readyName(hash);
+  await engine.removeVolume(name);
   await engine.createVolume({
-    name: readyName(containerId),
-    labels: { [Labels.reuseReady]: hash, [Labels.created]: new Date().toISOString(), [Labels.version]: BERTH_VERSION },
+    name,
+    labels: {
+      [Labels.reuseReady]: hash,
+      [Labels.reuseReadyContainer]: containerId,
+      [Labels.created]: new Date().toISOString(),
+      [Labels.version]: BERTH_VERSION,
+    },
   });
 }
 
-export async function isMarkedReady(engine: Engine, containerId: string): Promise<boolean> {
-  return (await engine.inspectVolume(readyName(containerId))) !== undefined;
+/** The container id the ready marker of `hash` vouches for, if any. */
+export async function readyContainer(engine: Engine, hash: string): Promise<string | undefined> {
+  return (await engine.inspectVolume(readyName(hash)))?.Labels?.[Labels.reuseReadyContainer];
 }
