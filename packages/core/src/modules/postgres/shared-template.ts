@@ -62,15 +62,18 @@ export async function prepareSharedTemplate({ pg, admin, main, options, signal, 
   const connection = opened.value;
   try {
     if (exists.status === 'rejected') throw exists.reason;
-    // Templates start from the main database as the init scripts left it, kept aside as `berth_base`
-    // when the container is new: the main database itself may since hold an earlier run's schema.
-    if (fresh) await admin.createDatabase(BASE_DATABASE, main.database).catch(ignoreDuplicate);
+    // Templates start from the main database as the init scripts left it: the main database itself
+    // may since hold an earlier run's schema. Without init scripts (or a spec override that could add
+    // some) that is exactly template1, which the image cloned it from; otherwise a copy is kept aside
+    // as `berth_base` when the container is new.
+    const pristine = options.initScripts.length === 0 && options.spec === undefined;
+    if (fresh && !pristine) await admin.createDatabase(BASE_DATABASE, main.database).catch(ignoreDuplicate);
     const outcome = await ensureTemplate(
       admin,
       template,
       run,
       async (temporary) => {
-        const source = (await admin.databaseExists(BASE_DATABASE)) ? BASE_DATABASE : main.database;
+        const source = pristine ? 'template1' : (await admin.databaseExists(BASE_DATABASE)) ? BASE_DATABASE : main.database;
         await prepareTemplate({
           pg,
           admin,
