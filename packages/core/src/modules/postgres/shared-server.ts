@@ -8,8 +8,9 @@
  * - finds its template by key (template-key.ts) or builds it under a temporary name and renames it
  *   into place. A rename onto an existing name fails, so two runs building the same template at once
  *   end with one (the loser drops its copy and uses the winner's).
- * - then drops what no live run uses: other `berth_tpl_*` templates and `berth_f_*` databases of
- *   runs whose connection is gone.
+ * - claims its template (a shared advisory lock on the run connection) before looking for it.
+ * - then drops what no live run uses: other `berth_tpl_*` templates (each under the exclusive lock,
+ *   so never one a run has claimed) and `berth_f_*` databases of runs whose connection is gone.
  */
 import { randomBytes } from 'node:crypto';
 import { debug } from '../../log.js';
@@ -80,8 +81,18 @@ export async function dropTemplate(admin: AdminConnection, name: string): Promis
   await admin.dropDatabase(name, 'later');
 }
 
+/**
+ * Takes this run's claim on its template: a session-level shared advisory lock keyed by the
+ * template's name, held by the run connection for the run's life (and released with it when the
+ * process dies). A template is only dropped under the exclusive lock, so a run that holds its claim
+ * and then finds the template can clone from it.
+ */
+export async function claimTemplate(connection: PgClient, template: string): Promise<void> {
+  await connection.query('SELECT pg_advisory_lock_shared(hashtext($1))', [template]);
+}
+
 /** Drops templates and fresh databases no live run uses (best effort; a failure is logged). */
-export async function dropUnused(admin: AdminConnection, keepTemplate: string): Promise<string[]> {
+export async function dropUnused(admin: AdminConnection, connection: PgClient, keepTemplate: string): Promise<string[]> {
   const apps = await admin.query('SELECT application_name FROM pg_stat_activity WHERE application_name LIKE $1', [`${RUN_APP} %`]);
   const liveRuns = new Set<string>();
   const liveTemplates = new Set<string>([keepTemplate]);
@@ -104,9 +115,19 @@ export async function dropUnused(admin: AdminConnection, keepTemplate: string): 
     else if (name.startsWith(RUN_DATABASE_PREFIX)) unused = !liveRuns.has(name.slice(RUN_DATABASE_PREFIX.length).split('_')[0] ?? '');
     else unused = false;
     if (!unused) continue;
+    // A finished template goes only under the exclusive lock: a run that claimed it keeps it.
+    const guarded = name.startsWith(KEYED_TEMPLATE_PREFIX) && !building;
     try {
-      await dropTemplate(admin, name);
-      dropped.push(name);
+      if (guarded) {
+        const got = await connection.query('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
+        if (got.rows[0]?.ok !== true) continue;
+      }
+      try {
+        await dropTemplate(admin, name);
+        dropped.push(name);
+      } finally {
+        if (guarded) await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+      }
     } catch (error) {
       log('could not drop unused %s: %s', name, (error as Error).message);
     }

@@ -9,6 +9,7 @@ import type { PostgresDetails } from './details.js';
 import type { PgModule } from './driver.js';
 import type { ResolvedPostgresOptions } from './options.js';
 import {
+  claimTemplate,
   dropRunDatabases,
   dropTemplate,
   dropUnused,
@@ -54,14 +55,12 @@ export async function prepareSharedTemplate({ pg, admin, main, options, signal, 
   // The server version (one round trip) and the inputs' digests (file reads) at the same time.
   const key = await templateKey(options, admin.serverVersion());
   const template = key ? keyedTemplateName(key) : `${KEYED_TEMPLATE_PREFIX}r${run}`;
-  const [opened, exists] = await Promise.allSettled([
-    openRunConnection(pg, main, run, template, options.connectTimeoutMs),
-    key ? admin.databaseExists(template) : Promise.resolve(false),
-  ]);
-  if (opened.status === 'rejected') throw opened.reason;
-  const connection = opened.value;
+  // The run connection and its claim first: once claimed, no other run's clean-up drops the
+  // template, so one found below is still there when the pool clones it.
+  const connection = await openRunConnection(pg, main, run, template, options.connectTimeoutMs);
   try {
-    if (exists.status === 'rejected') throw exists.reason;
+    await claimTemplate(connection, template);
+    const exists = key ? await admin.databaseExists(template) : false;
     // Templates start from the main database as the init scripts left it: the main database itself
     // may since hold an earlier run's schema. Without init scripts (or a spec override that could add
     // some) that is exactly template1, which the image cloned it from; otherwise a copy is kept aside
@@ -84,11 +83,11 @@ export async function prepareSharedTemplate({ pg, admin, main, options, signal, 
           recreateMain: fresh,
         });
       },
-      exists.value,
+      exists,
     );
     log('template %s %s (run %s)', template, outcome, run);
     // Best effort, in the background: old templates and dead runs' databases.
-    dropUnused(admin, template).catch((error: unknown) => log('dropping unused databases: %s', (error as Error).message));
+    dropUnused(admin, connection, template).catch((error: unknown) => log('dropping unused databases: %s', (error as Error).message));
     let closed: Promise<void> | undefined;
     return {
       run,
