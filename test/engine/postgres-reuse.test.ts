@@ -89,6 +89,10 @@ describe('postgres templates keyed by their inputs on a reused server', () => {
     await fresh.release();
     await second.stop();
 
+    // Leftovers of a run that was killed: a fresh database and a half-built template named after it.
+    await query(second.url.replace(/\/[^/]*$/, '/postgres'), 'CREATE DATABASE berth_f_0badc0de_1');
+    await query(second.url.replace(/\/[^/]*$/, '/postgres'), 'CREATE DATABASE berth_tpl_0123456789abcdef_b0badc0de');
+
     writeFileSync(migration, 'CREATE TABLE orders (id int, total numeric);');
     const third = await run();
     expect(third.reuse).toMatchObject({ container: { action: 'reused' }, template: 'built' });
@@ -102,12 +106,17 @@ describe('postgres templates keyed by their inputs on a reused server', () => {
     // The new template sits beside the old one; the old one, used by no live run, is dropped (in the
     // background, right after the start).
     let templates = await names(third, 'berth\\_tpl\\_%');
-    for (let i = 0; i < 50 && templates.includes(template as string); i++) {
+    let deadRuns = await names(third, 'berth\\_f\\_0badc0de%');
+    for (let i = 0; i < 50 && (templates.length > 1 || deadRuns.length > 0); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       templates = await names(third, 'berth\\_tpl\\_%');
+      deadRuns = await names(third, 'berth\\_f\\_0badc0de%');
     }
     expect(templates).not.toContain(template);
     expect(templates).toHaveLength(1);
+    // The dead run's leftovers went in the same clean-up.
+    expect(deadRuns).toEqual([]);
+    expect(templates).not.toContain('berth_tpl_0123456789abcdef_b0badc0de');
     await changed.release();
     await third.stop();
   });
