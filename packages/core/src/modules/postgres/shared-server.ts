@@ -13,10 +13,11 @@
  *   so never one a run has claimed) and `berth_f_*` databases of runs whose connection is gone.
  */
 import { randomBytes } from 'node:crypto';
+import { ModuleError } from '../../errors.js';
 import { debug } from '../../log.js';
 import { type AdminConnection, quoteIdent } from './admin.js';
 import type { PostgresDetails } from './details.js';
-import type { PgClient, PgModule } from './driver.js';
+import type { PgClient, PgModule, PgResult } from './driver.js';
 import { KEYED_TEMPLATE_PREFIX } from './template-key.js';
 
 const log = debug('postgres');
@@ -28,13 +29,7 @@ export function newRunId(): string {
 }
 
 /** Opens the run connection; `close()` ends it (the run is then gone as far as the server knows). */
-export async function openRunConnection(
-  pg: PgModule,
-  details: PostgresDetails,
-  run: string,
-  template: string,
-  connectTimeoutMs: number,
-): Promise<PgClient> {
+export async function openRunConnection(pg: PgModule, details: PostgresDetails, run: string, connectTimeoutMs: number): Promise<PgClient> {
   const client = new pg.Client({
     host: details.host,
     port: details.port,
@@ -42,7 +37,8 @@ export async function openRunConnection(
     password: details.password,
     database: details.database === 'postgres' ? 'template1' : 'postgres',
     connectionTimeoutMillis: connectTimeoutMs,
-    application_name: `${RUN_APP} ${run} ${template}`,
+    // The template is added once known (claimTemplate); the run id is what fresh databases go by.
+    application_name: `${RUN_APP} ${run}`,
   });
   client.on('error', () => undefined);
   await client.connect();
@@ -82,13 +78,21 @@ export async function dropTemplate(admin: AdminConnection, name: string): Promis
 }
 
 /**
- * Takes this run's claim on its template: a session-level shared advisory lock keyed by the
- * template's name, held by the run connection for the run's life (and released with it when the
- * process dies). A template is only dropped under the exclusive lock, so a run that holds its claim
- * and then finds the template can clone from it.
+ * Takes this run's claim on its template and says whether the template exists, in one round trip:
+ * the run connection names the template, then holds a session-level shared advisory lock keyed by
+ * its name for the run's life (released with the connection when the process dies), then looks.
+ * A template is only dropped under the exclusive lock, so one found here stays until the run ends.
  */
-export async function claimTemplate(connection: PgClient, template: string): Promise<void> {
-  await connection.query('SELECT pg_advisory_lock_shared(hashtext($1))', [template]);
+export async function claimTemplate(connection: PgClient, run: string, template: string): Promise<boolean> {
+  // Several statements in one simple query need literals; the name is berth's own, checked here.
+  if (!/^[a-z0-9_]+$/.test(template) || !/^[0-9a-f]+$/.test(run)) throw new ModuleError(`unexpected template name ${template}`);
+  const results = (await connection.query(
+    `SET application_name TO '${RUN_APP} ${run} ${template}'; ` +
+      `SELECT pg_advisory_lock_shared(hashtext('${template}')); ` +
+      `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '${template}') AS found`,
+  )) as unknown as PgResult | PgResult[];
+  const last = Array.isArray(results) ? results[results.length - 1] : results;
+  return last?.rows[0]?.found === true;
 }
 
 /** Drops templates and fresh databases no live run uses (best effort; a failure is logged). */

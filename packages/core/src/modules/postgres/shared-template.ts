@@ -52,15 +52,19 @@ export interface SharedInput {
 
 export async function prepareSharedTemplate({ pg, admin, main, options, signal, fresh }: SharedInput): Promise<SharedRun> {
   const run = newRunId();
-  // The server version (one round trip) and the inputs' digests (file reads) at the same time.
-  const key = await templateKey(options, admin.serverVersion());
-  const template = key ? keyedTemplateName(key) : `${KEYED_TEMPLATE_PREFIX}r${run}`;
-  // The run connection and its claim first: once claimed, no other run's clean-up drops the
-  // template, so one found below is still there when the pool clones it.
-  const connection = await openRunConnection(pg, main, run, template, options.connectTimeoutMs);
+  // The run connection opens while the server version (one round trip) and the inputs' digests
+  // (file reads) make the key.
+  const opening = openRunConnection(pg, main, run, options.connectTimeoutMs);
+  opening.catch(() => undefined);
+  const keyed = templateKey(options, admin.serverVersion());
+  keyed.catch(() => undefined);
+  const connection = await opening;
   try {
-    await claimTemplate(connection, template);
-    const exists = key ? await admin.databaseExists(template) : false;
+    const key = await keyed;
+    const template = key ? keyedTemplateName(key) : `${KEYED_TEMPLATE_PREFIX}r${run}`;
+    // Claimed before it is looked for: no other run's clean-up drops it under us afterwards.
+    const found = await claimTemplate(connection, run, template);
+    const exists = key ? found : false;
     // Templates start from the main database as the init scripts left it: the main database itself
     // may since hold an earlier run's schema. Without init scripts (or a spec override that could add
     // some) that is exactly template1, which the image cloned it from; otherwise a copy is kept aside
