@@ -19,6 +19,7 @@ import { importCost } from './cases/imports.mjs';
 import { mysqlFreshDatabase } from './cases/mysql.mjs';
 import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
+import { imageCache, reuseLoop } from './cases/reuse.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -89,6 +90,8 @@ async function main() {
     ['compose', composeUp],
     ['mysql', mysqlFreshDatabase],
     ['pg-versions', postgresVersionsFreshDatabase],
+    ['reuse', reuseLoop],
+    ['cache', imageCache],
   ];
   const cases = [];
   let footprintResult;

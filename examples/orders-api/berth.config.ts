@@ -18,6 +18,9 @@ export default defineConfig({
       tuneForTests: true, // fsync and friends off: nothing here needs to survive a crash
       // Runs once, against the template that every fresh database is cloned from.
       setup: (templateUrl) => migrate(templateUrl, migrations).then(() => undefined),
+      // What setup reads: with reuse on (BERTH_REUSE=1), an unchanged folder means the next run clones
+      // the template it finds and runs no migrations; a changed file builds a new template.
+      templateInputs: [migrations],
     }),
     cache: redis({ image: 'redis:7' }),
   },

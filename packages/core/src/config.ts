@@ -35,6 +35,15 @@ export interface BerthConfig {
   reaperLog: string | undefined;
   /** BERTH_PULL_POLICY: default pull policy when a spec does not say (missing | always | never). */
   pullPolicy: 'missing' | 'always' | 'never' | undefined;
+  /**
+   * BERTH_REUSE: `1`/`true` reuses the run's declared services' containers across runs, `force`
+   * also when CI is set, `0`/unset leaves it to each spec's `reuse`. See docs/reuse.md.
+   */
+  reuse: 'off' | 'on' | 'force';
+  /** CI: set (to anything but empty, 0 or false) on CI runners; reuse is then off unless forced. */
+  ci: boolean;
+  /** BERTH_REUSE_TTL: minutes an idle reused container is kept after its last use. Default 30. */
+  reuseTtlMs: number;
   xdgRuntimeDir: string | undefined;
   home: string;
 }
@@ -45,6 +54,8 @@ export function readConfig(env: Env = process.env, home: string = homedir()): Be
   const scale = Number(env.BERTH_TIMEOUT_SCALE ?? '1');
   const owner = Number(env.BERTH_SESSION_OWNER_PID);
   const pullPolicy = env.BERTH_PULL_POLICY;
+  const reuse = (env.BERTH_REUSE ?? '').toLowerCase();
+  const ttlMinutes = Number(env.BERTH_REUSE_TTL ?? '30');
   return {
     dockerHost: nonEmpty(env.DOCKER_HOST),
     dockerTlsVerify: isTruthy(env.DOCKER_TLS_VERIFY),
@@ -61,6 +72,9 @@ export function readConfig(env: Env = process.env, home: string = homedir()): Be
     reaperEnabled: env.BERTH_REAPER !== 'off',
     reaperLog: nonEmpty(env.BERTH_REAPER_LOG),
     pullPolicy: pullPolicy === 'missing' || pullPolicy === 'always' || pullPolicy === 'never' ? pullPolicy : undefined,
+    reuse: reuse === 'force' ? 'force' : isTruthy(reuse) ? 'on' : 'off',
+    ci: isTruthy(env.CI),
+    reuseTtlMs: Number.isFinite(ttlMinutes) && ttlMinutes >= 0 ? Math.round(ttlMinutes * 60_000) : 30 * 60_000,
     xdgRuntimeDir: nonEmpty(env.XDG_RUNTIME_DIR),
     home,
   };

@@ -26,9 +26,18 @@ describe('parseArgs', () => {
       json: true,
       dryRun: true,
       all: true,
+      reuse: false,
+      cache: false,
       sessions: [],
       engine: undefined,
     });
+  });
+
+  it('prune --reuse / --cache: only with prune, never with --all or --session', () => {
+    expect(ok(['prune', '--reuse', '--cache', '--dry-run'])).toMatchObject({ reuse: true, cache: true, dryRun: true });
+    expect(parseArgs(['ls', '--reuse'])).toEqual({ ok: false, message: '--reuse does not apply to `berth ls`' });
+    expect(parseArgs(['prune', '--reuse', '--all']).ok).toBe(false);
+    expect(parseArgs(['prune', '--cache', '--session', 'x']).ok).toBe(false);
   });
 
   it('takes values separated or inline, and repeats --session', () => {

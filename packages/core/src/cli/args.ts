@@ -7,6 +7,10 @@ export interface CliArgs {
   json: boolean;
   dryRun: boolean;
   all: boolean;
+  /** (prune) reused containers no live session holds, whatever their age. */
+  reuse: boolean;
+  /** (prune) initialised-image cache entries. */
+  cache: boolean;
   /** Restrict ls/prune to these sessions. */
   sessions: string[];
   /** DOCKER_HOST-style address overriding discovery. */
@@ -20,7 +24,7 @@ const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'help'];
 const ALLOWED: Record<Command | 'help', readonly string[]> = {
   doctor: [],
   ls: ['--session'],
-  prune: ['--all', '--dry-run', '--session'],
+  prune: ['--all', '--dry-run', '--session', '--reuse', '--cache'],
   help: [],
 };
 
@@ -29,7 +33,8 @@ export const USAGE = `Usage: berth <command> [options]
 Commands:
   doctor    how berth finds the engine: each strategy tried and its outcome, the engine and API
             version, the endpoint used and the host for published ports
-  ls        berth's resources on the engine, grouped by session, with each owner's state
+  ls        berth's resources on the engine, grouped by session, with each owner's state; reused
+            containers with their hash, last use and what keeps them; cached images
   prune     remove the resources of sessions whose owner is dead on this host
 
 Options:
@@ -38,12 +43,23 @@ Options:
   --session ID        (ls, prune) only this session; repeatable
   --all               (prune) everything berth labelled: every session, alive or not, and kept volumes
   --dry-run           (prune) list what would be removed, remove nothing
+  --reuse             (prune) instead: reused containers no live run holds, whatever their age
+  --cache             (prune) instead: the initialised-image cache (berth-cache/... images)
   -h, --help          this text
 
 Exit codes: 0 success; 1 the engine is unreachable or something could not be removed; 2 bad usage.`;
 
 export function parseArgs(argv: readonly string[]): ParseResult {
-  const args: CliArgs = { command: 'help', json: false, dryRun: false, all: false, sessions: [], engine: undefined };
+  const args: CliArgs = {
+    command: 'help',
+    json: false,
+    dryRun: false,
+    all: false,
+    reuse: false,
+    cache: false,
+    sessions: [],
+    engine: undefined,
+  };
   if (argv.includes('-h') || argv.includes('--help')) return { ok: true, args };
   let command: string | undefined;
   const seen: string[] = [];
@@ -71,6 +87,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         args.dryRun = true;
         seen.push(flag);
         break;
+      case '--reuse':
+      case '--cache':
+        if (flag === '--reuse') args.reuse = true;
+        else args.cache = true;
+        seen.push(flag);
+        break;
       case '--engine':
       case '--session': {
         const v = value();
@@ -93,5 +115,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const stray = seen.find((flag) => !allowed.includes(flag));
   if (stray) return { ok: false, message: `${stray} does not apply to \`berth ${args.command}\`` };
   if (args.all && args.sessions.length > 0) return { ok: false, message: '--all and --session exclude each other' };
+  if ((args.reuse || args.cache) && (args.all || args.sessions.length > 0)) {
+    return { ok: false, message: '--reuse/--cache prune only reused resources; they exclude --all and --session' };
+  }
   return { ok: true, args };
 }

@@ -10,6 +10,7 @@ import { doctor, printDoctor } from './doctor.js';
 import { type Output, stdio } from './format.js';
 import { groupJson, listGroups, printGroups } from './ls.js';
 import { printPrune, prune, pruneJson } from './prune.js';
+import { listReuse, printReuse, printReusePrune, pruneReuse, reuseJson } from './reuse.js';
 
 export async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
   const parsed = parseArgs(argv);
@@ -33,13 +34,22 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
     }
     case 'ls': {
       const engine = await connect(cfg, args.engine);
-      const groups = await listGroups(engine, args.sessions, 'all');
-      if (args.json) json({ sessions: groups.map(groupJson) });
-      else printGroups(groups, io);
+      const [groups, reuse] = await Promise.all([listGroups(engine, args.sessions, 'all'), listReuse(engine, cfg.reuseTtlMs)]);
+      if (args.json) json({ sessions: groups.map(groupJson), ...reuseJson(reuse) });
+      else {
+        if (groups.length > 0 || (reuse.reused.length === 0 && reuse.cache.length === 0)) printGroups(groups, io);
+        printReuse(reuse, io);
+      }
       return 0;
     }
     case 'prune': {
       const engine = await connect(cfg, args.engine);
+      if (args.reuse || args.cache) {
+        const result = await pruneReuse(engine, { reuse: args.reuse, cache: args.cache, dryRun: args.dryRun, ttlMs: cfg.reuseTtlMs });
+        if (args.json) json({ dryRun: args.dryRun, [args.dryRun ? 'wouldRemove' : 'removed']: result.removed, failed: result.failed });
+        else printReusePrune(result, args.dryRun, io);
+        return result.failed.length > 0 ? 1 : 0;
+      }
       const result = await prune(engine, { all: args.all, dryRun: args.dryRun, sessions: args.sessions });
       if (args.json) json(pruneJson(result));
       else printPrune(result, io);

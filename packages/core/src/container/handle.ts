@@ -10,7 +10,7 @@ import type { ExposedPort, Protocol } from '../wait/target.js';
 import { type ArchiveEntry, packCopies, readArchive, writeEntries } from './copy.js';
 import type { LogHub } from './log-hub.js';
 import { lookupPort, type PortMap } from './ports.js';
-import type { CopySpec, ResolvedSpec } from './spec.js';
+import type { CopySpec, ResolvedSpec, ReuseOutcome } from './spec.js';
 
 export interface ExecCallOptions {
   env?: Record<string, string>;
@@ -66,6 +66,11 @@ export class StartedContainer implements AsyncDisposable {
     this.#ports = ports;
     this.#logs = logs;
     this.#readiness = readiness;
+  }
+
+  /** Set when the container is reused across runs: what the start did and why. */
+  get reuse(): ReuseOutcome | undefined {
+    return this.#spec.reuse;
   }
 
   /** Host port published for `port` inside the container. Throws PortNotExposedError listing the exposed ones. */
@@ -166,6 +171,11 @@ export class StartedContainer implements AsyncDisposable {
 
   async #stop(options: StopOptions): Promise<void> {
     this.#logs.close();
+    // A reused container outlives this handle: stop() only detaches, unless removal is asked for.
+    if (this.#spec.reuse && options.remove !== true) {
+      this.#log('detached (reused container kept for the next run)');
+      return;
+    }
     const remove = options.remove ?? !this.#spec.keep;
     if (options.gracefulSeconds !== undefined || !remove) {
       await this.#engine.stopContainer(this.id, options.gracefulSeconds ?? this.#spec.stopTimeoutSeconds, options.signal);

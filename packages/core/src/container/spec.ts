@@ -118,6 +118,14 @@ export interface ContainerSpec {
   logConsumer?: (line: LogLine) => void;
   /** Keep the container after stop() (debugging). It still carries its session label. */
   keep?: boolean;
+  /**
+   * Reuse the container across runs (docs/reuse.md): a later start of the same spec (same identity
+   * hash) attaches to the running container instead of creating one. Ignored when CI is set unless
+   * BERTH_REUSE=force. BERTH_REUSE=1 turns it on for every spec that does not say `false`.
+   */
+  reuse?: boolean;
+  /** Extra input folded into the reuse identity (modules pass their options that the spec does not show). */
+  reuseKey?: string;
 }
 
 /** Options for a single `start()` call, as opposed to what the container is. */
@@ -169,4 +177,16 @@ export interface ResolvedSpec {
   wait: WaitStrategy | undefined;
   logConsumer: ((line: LogLine) => void) | undefined;
   keep: boolean;
+  /** Set by the reuse path only: the container outlives stop(), which then only detaches. */
+  reuse?: ReuseOutcome;
+}
+
+/** What a reusable start did, for the run's first line (container/reuse-report.ts). */
+export interface ReuseOutcome {
+  /** The identity hash (sha256 hex). */
+  hash: string;
+  /** `reused`: attached to a running container; `created`: none was usable, so one was made. */
+  action: 'reused' | 'created';
+  /** Why: "first use", "stopped (exited 137)", "image changed", "joined another process's start", ... */
+  reason: string;
 }

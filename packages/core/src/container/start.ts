@@ -27,6 +27,7 @@ import { createBody } from './create-body.js';
 import { StartedContainer } from './handle.js';
 import { LogHub } from './log-hub.js';
 import { readPorts } from './ports.js';
+import { reuseWanted, startReusable } from './reuse.js';
 import type { ContainerSpec, ResolvedSpec, StartOptions } from './spec.js';
 import { validateSpec } from './validate.js';
 import { ContainerWaitTarget } from './wait-target.js';
@@ -39,13 +40,15 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
   const { signal, service } = options;
   let phase: StartPhase = 'validate';
   let containerId: string | undefined;
+  /** A reused container in the error context; never removed by this start's failure path. */
+  let reusedId: string | undefined;
   let resolved: ReturnType<typeof validateSpec> | undefined;
   let engine: Engine | undefined;
   let hub: LogHub | undefined;
   const context = (): ErrorDetails => ({
     ...(service ? { service } : {}),
     image: resolved?.image ?? spec?.image,
-    ...(containerId ? { containerId } : {}),
+    ...((containerId ?? reusedId) ? { containerId: containerId ?? reusedId } : {}),
     phase,
     elapsedMs: performance.now() - began,
     ...(hub ? { logTail: hub.tail() } : {}),
@@ -55,6 +58,25 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     throwIfAborted(signal, 'start');
     resolved = validateSpec(spec);
     const plan = resolved;
+    if (reuseWanted(spec, config(), { service }).reuse) {
+      phase = 'discover';
+      engine = await getEngine();
+      return await startReusable({
+        engine,
+        session: await ensureSession(engine),
+        spec,
+        plan,
+        service,
+        signal,
+        onPhase: (next, id) => {
+          phase = next;
+          reusedId = id ?? reusedId;
+        },
+        onHub: (h) => {
+          hub = h;
+        },
+      });
+    }
     await pickFreePorts(plan);
 
     phase = 'discover';
@@ -137,8 +159,16 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
  * Readiness for a start or a restart: follow logs since the container's (re)start, build the wait
  * target, run the strategy (fail fast on exit), then settle the log hub.
  */
-function makeReadiness(engine: Engine, spec: ResolvedSpec, image: string, firstDeadline: number, onHub: (hub: LogHub) => void) {
-  let first = true;
+export function makeReadiness(
+  engine: Engine,
+  spec: ResolvedSpec,
+  image: string,
+  firstDeadline: number,
+  onHub: (hub: LogHub) => void,
+  /** The container was found ready (a reused one): the first call is then already a restart. */
+  alreadyStarted = false,
+) {
+  let first = !alreadyStarted;
   return async (_container: StartedContainer | undefined, signal: AbortSignal | undefined) => {
     // A restart gets a fresh budget of the same length, counted from the restart.
     const deadline = first ? firstDeadline : performance.now() + scaledTimeout(spec.startupTimeoutMs, config());

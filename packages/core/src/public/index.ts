@@ -9,6 +9,9 @@ export type { ArchiveEntry } from '../container/copy.js';
 export type { ExecCallOptions, StopOptions } from '../container/handle.js';
 // containers
 export { StartedContainer } from '../container/handle.js';
+// containers
+export type { ServiceReuse } from '../container/reuse-report.js';
+export { reuseLine, reuseOf } from '../container/reuse-report.js';
 export type {
   BindMount,
   ContainerSpec,
@@ -18,6 +21,7 @@ export type {
   PortSpec,
   PullPolicy,
   ResourceLimits,
+  ReuseOutcome,
   StartOptions,
   TmpfsMount,
   VolumeMount,

@@ -7,6 +7,8 @@ import type { Engine } from '../engine/engine.js';
 import { CleanupError } from '../errors.js';
 import { debug } from '../log.js';
 import { KIND_ORDER, listResources, type Resource } from './inventory.js';
+import { Labels } from './labels.js';
+import { touchLeasesOf } from './reuse-markers.js';
 
 const log = debug('session');
 
@@ -67,6 +69,11 @@ export function cleanupError(what: string, report: RemovalReport): CleanupError 
  */
 export async function removeSession(engine: Engine, sessionId: string): Promise<RemovalReport> {
   const resources = await listResources(engine, { session: sessionId });
+  // Reused containers this session leased were in use until now: date their last use first.
+  await touchLeasesOf(
+    engine,
+    resources.filter((r) => r.kind === 'volume' && r.labels[Labels.reuseLease]),
+  );
   const report = await removeResources(engine, resources);
   log('session %s: removed %d resources, %d failures', sessionId, report.removed.length, report.failed.length);
   const error = cleanupError(`cleaning up session ${sessionId}`, report);

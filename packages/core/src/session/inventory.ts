@@ -76,6 +76,8 @@ export async function listResources(engine: Engine, filter: ListFilter = {}): Pr
     result.push({ kind: 'volume', id: v.Name, name: v.Name, labels: v.Labels ?? {}, createdMs: parseTime(v.CreatedAt), detail: '' });
   }
   for (const i of imageList) {
+    // Initialised-image cache entries carry a blanked session label; they are listed apart (cli/reuse.ts).
+    if (i.Labels?.[Labels.cache] !== undefined) continue;
     const tag = i.RepoTags?.find((t) => t !== '<none>:<none>') ?? i.Id.slice(7, 19);
     result.push({
       kind: 'image',

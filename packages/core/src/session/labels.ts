@@ -29,6 +29,23 @@ export const Labels = {
   kept: 'dev.berth.kept',
   /** Built images: remove at session end. */
   removeImage: 'dev.berth.remove-at-end',
+  /**
+   * A container reused across runs: the identity hash of what it is (container/reuse-identity.ts).
+   * It carries no session label; its lifetime is the reuse TTL (session/reuse-sweep.ts).
+   */
+  reuse: 'dev.berth.reuse',
+  /** Epoch ms by which the creator of a reused container must have made it ready; later it is replaced. */
+  reuseDeadline: 'dev.berth.reuse.deadline',
+  /** A lease marker volume: this session uses the reused resource with this hash. */
+  reuseLease: 'dev.berth.reuse.lease',
+  /** The last-use marker volume of a reused resource: its creation time is the last use. */
+  reuseLastUse: 'dev.berth.reuse.last-use',
+  /** The ready marker volume of a reused container: its creator saw it pass its wait strategy. */
+  reuseReady: 'dev.berth.reuse.ready',
+  /** On the ready marker: the id of the container it vouches for. */
+  reuseReadyContainer: 'dev.berth.reuse.ready.container',
+  /** An initialised-image cache entry (`berth-cache/...`): its input hash. */
+  cache: 'dev.berth.cache',
   /** Test stand-in images provisioned by the project (not session resources). */
   testImage: 'dev.berth.test-image',
 } as const;

@@ -12,7 +12,9 @@ import { connect } from '../engine/index.js';
 import { debug } from '../log.js';
 import { removeResources } from './cleanup.js';
 import { listResources } from './inventory.js';
+import { Labels } from './labels.js';
 import type { WatchLine } from './reaper.js';
+import { touchLeasesOf } from './reuse-markers.js';
 
 const log = debug('reaper');
 const SETTLE_MS = [1000, 2000, 4000];
@@ -54,6 +56,12 @@ async function reapOne(line: WatchLine): Promise<number> {
   for (let pass = 0; pass <= SETTLE_MS.length; pass++) {
     const resources = await listResources(engine, { session: line.session });
     if (resources.length === 0 && pass > 0) break;
+    // The run used its leased reused containers until it died: date their last use now.
+    if (pass === 0)
+      await touchLeasesOf(
+        engine,
+        resources.filter((r) => r.kind === 'volume' && r.labels[Labels.reuseLease]),
+      );
     const report = await removeResources(engine, resources);
     failures = report.failed.length;
     log('session %s pass %d: removed %d, failed %d', line.session, pass, report.removed.length, failures);

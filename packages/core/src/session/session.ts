@@ -20,6 +20,7 @@ import { newSessionId } from './id.js';
 import { BERTH_VERSION, Labels } from './labels.js';
 import { pidAlive, procStartTime } from './owner.js';
 import { type ReaperHandle, spawnReaper } from './reaper.js';
+import { sweepReused } from './reuse-sweep.js';
 import { installSignalCleanup } from './signals.js';
 import { sweepDeadSessions } from './sweep.js';
 
@@ -176,7 +177,9 @@ function own(engine: Engine): Active {
     // ours waits for it, and its list calls stay out of the way of the run's first container start.
     // Unref'd: a process that ends sooner leaves the sweep to the next session.
     setTimeout(() => {
-      sweepDeadSessions(engine).catch((error: unknown) => log('sweep failed: %s', (error as Error).message));
+      sweepDeadSessions(engine)
+        .then(() => sweepReused(engine, { ttlMs: cfg.reuseTtlMs }))
+        .catch((error: unknown) => log('sweep failed: %s', (error as Error).message));
     }, SWEEP_DELAY_MS).unref();
   }
   return active;

@@ -40,6 +40,8 @@ export const CONTAINER_SPEC_KEYS: KnownKeys<ContainerSpec> = {
   wait: true,
   logConsumer: true,
   keep: true,
+  reuse: true,
+  reuseKey: true,
 };
 
 export const PORT_KEYS = ['container', 'host', 'protocol', 'hostIp'] as const;

@@ -26,6 +26,7 @@ export async function postgresSpec(options: ResolvedPostgresOptions): Promise<Co
     copy: await initScriptCopies(options.initScripts),
     wait: postgresReady(),
     startupTimeoutMs: options.startupTimeoutMs,
+    ...(options.reuse === undefined ? {} : { reuse: options.reuse }),
   };
   const override = options.spec;
   if (typeof override === 'function') return override(generated);

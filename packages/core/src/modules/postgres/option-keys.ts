@@ -18,5 +18,9 @@ export const POSTGRES_OPTION_KEYS: KnownKeys<PostgresOptions> = {
   cloneStrategy: true,
   startupTimeoutMs: true,
   connectTimeoutMs: true,
+  reuse: true,
+  cache: true,
+  templateInputs: true,
+  templateKey: true,
   spec: true,
 };

@@ -56,6 +56,29 @@ export interface PostgresOptions {
    * servers always copy files and ignore this.
    */
   cloneStrategy?: 'file_copy' | 'wal_log';
+  /**
+   * Keep the container across runs (docs/reuse.md). A second run attaches to the running server and
+   * clones from the template its inputs built, so an unchanged suite runs no migrations. Default: the
+   * BERTH_REUSE variable (off; always off when CI is set unless BERTH_REUSE=force).
+   */
+  reuse?: boolean;
+  /**
+   * Files or directories `setup` reads (migrations): their content keys the template, so a changed
+   * migration builds a new template and an unchanged one is cloned at once. Relative paths resolve
+   * against the working directory.
+   */
+  templateInputs?: string[];
+  /**
+   * A key for the template when its inputs cannot be declared (e.g. a migration version). With a
+   * `setup` hook and neither this nor `templateInputs`, a reused server builds the template per run.
+   */
+  templateKey?: string;
+  /**
+   * Initialised-image cache (docs/reuse.md): after the first start and `setup`, commit the server to a
+   * local `berth-cache/postgres:<hash>` image; later starts with the same inputs run that image and
+   * skip initdb and migrations. Default false.
+   */
+  cache?: boolean;
   /** Time allowed for pull, create, start and readiness. Default 60 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
   /** Time allowed to open one of berth's own connections to the server. Default 5 s. */
@@ -84,6 +107,10 @@ export interface ResolvedPostgresOptions {
   startupTimeoutMs: number;
   connectTimeoutMs: number;
   spec: PostgresOptions['spec'];
+  reuse: boolean | undefined;
+  templateInputs: string[];
+  templateKey: string | undefined;
+  cache: boolean;
 }
 
 /** The default password; not treated as a secret (redacting "test" would mangle every log line). */
@@ -134,7 +161,16 @@ export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedP
     // berth's own connections: scaled here, once (startupTimeoutMs is scaled by start()).
     connectTimeoutMs: scaledTimeout(integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER)),
     spec,
+    reuse: optionalBoolean(options.reuse, 'reuse'),
+    templateInputs: paths(options.templateInputs, 'templateInputs'),
+    templateKey: options.templateKey === undefined ? undefined : nonEmpty(options.templateKey, 'templateKey'),
+    cache: optionalBoolean(options.cache, 'cache') ?? false,
   };
+}
+
+function optionalBoolean(value: unknown, field: string): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') fail(field, 'true or false', value);
+  return value as boolean | undefined;
 }
 
 /** `["-c", "fsync=off", ...]` for the server's command line. */

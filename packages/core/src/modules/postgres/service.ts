@@ -3,6 +3,7 @@
  * isolation hands each lease a fresh database; lease details are the service's details pointing at
  * that database. Built on startPostgres() and its public methods only.
  */
+import { recordReuse } from '../../container/reuse-report.js';
 import type { Isolation, Lease, RunningService, ServiceDefinition } from '../../services/definition.js';
 import type { PostgresDetails } from './details.js';
 import { type PostgresOptions, resolvePostgresOptions } from './options.js';
@@ -30,7 +31,10 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
           leased.delete(id);
         },
       };
-      return { details: started.details, isolation, stop: () => started.stop() };
+      const running: RunningService<PostgresDetails> = { details: started.details, isolation, stop: () => started.stop() };
+      const reuse = started.reuse;
+      if (reuse) recordReuse(running, reuse);
+      return running;
     },
   };
 }

@@ -3,8 +3,12 @@
  * databases cloned from a template, and snapshots of the main database. The service definition
  * (service.ts) is a thin layer over this.
  */
+import { config } from '../../config.js';
 import type { StartedContainer } from '../../container/handle.js';
+import { reuseWanted } from '../../container/reuse.js';
+import type { ServiceReuse } from '../../container/reuse-report.js';
 import { start } from '../../container/start.js';
+import { getEngine } from '../../engine/index.js';
 import {
   AbortError,
   BerthError,
@@ -20,7 +24,9 @@ import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule, tryLoadPg } from './driver.js';
 import { FreshDatabasePool } from './fresh-pool.js';
+import { CACHE_REPO, type CachePlan, commitCache, planCache } from './image-cache.js';
 import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
+import { prepareSharedTemplate, type SharedRun } from './shared-template.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { prepareTemplate } from './template.js';
 
@@ -40,19 +46,38 @@ export interface FreshDatabase extends AsyncDisposable {
 }
 
 /** Either the means to make databases, or the reason there are none (pg is not installed). */
-type Databases = { pool: FreshDatabasePool; admin: AdminConnection } | { missing: MissingPeerDependencyError };
+type Databases = { pool: FreshDatabasePool; admin: AdminConnection; shared?: SharedRun } | { missing: MissingPeerDependencyError };
 
 export class StartedPostgres implements AsyncDisposable {
   readonly container: StartedContainer;
   readonly details: PostgresDetails;
   readonly #databases: Databases;
+  readonly #reuseOption: boolean | undefined;
+  readonly #cache: string | undefined;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startPostgres(). */
-  constructor(container: StartedContainer, details: PostgresDetails, databases: Databases) {
+  constructor(container: StartedContainer, details: PostgresDetails, databases: Databases, reuseOption?: boolean, cache?: string) {
     this.container = container;
+    this.#reuseOption = reuseOption;
+    this.#cache = cache;
     this.details = details;
     this.#databases = databases;
+  }
+
+  /** What reuse did for this start (container and template), or undefined when reuse was not asked for. */
+  get reuse(): ServiceReuse | undefined {
+    const container = this.container.reuse;
+    if (!container) {
+      const wanted = reuseWanted({ ...(this.#reuseOption === undefined ? {} : { reuse: this.#reuseOption }) }, config(), {
+        service: this.container.name,
+      });
+      const skipped = !wanted.reuse && wanted.reason.startsWith('CI') ? wanted.reason : undefined;
+      if (!skipped && !this.#cache) return undefined;
+      return { ...(skipped ? { skipped } : {}), ...(this.#cache ? { cache: this.#cache } : {}) };
+    }
+    const shared = 'shared' in this.#databases ? this.#databases.shared : undefined;
+    return { container, ...(shared ? { template: shared.templateState } : {}) };
   }
 
   /** URL of the main database. */
@@ -92,11 +117,11 @@ export class StartedPostgres implements AsyncDisposable {
   async #stop(): Promise<void> {
     const steps: (() => Promise<void>)[] = [];
     if ('pool' in this.#databases) {
-      const { pool, admin } = this.#databases;
-      steps.push(
-        () => pool.close(),
-        () => admin.close(),
-      );
+      const { pool, admin, shared } = this.#databases;
+      steps.push(() => pool.close());
+      // On a reused server: this run's databases go, the server and its template stay.
+      if (shared) steps.push(() => shared.close());
+      steps.push(() => admin.close());
     }
     steps.push(() => this.container.stop());
     const errors: unknown[] = [];
@@ -126,25 +151,46 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
   // matters to freshDatabase()/snapshot(), which report it when called.
   const needsDriver = options.setup !== undefined || options.setupSql.length > 0;
   const driver: { pg: PgModule } | { missing: MissingPeerDependencyError } = needsDriver ? { pg: await loadPg() } : await tryLoadPg();
-  const spec = await postgresSpec(options);
+  const generated = await postgresSpec(options);
+  // The image cache serves fresh containers; a reused container needs none.
+  const cache =
+    options.cache && !reuseWanted(generated, config(), { service }).reuse
+      ? await planCache(await getEngine(), options, generated, signal)
+      : undefined;
+  const spec = cache?.spec ?? generated;
   const container = await start(spec, { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
   let admin: AdminConnection | undefined;
   try {
     const port = container.mappedPort(POSTGRES_PORT);
     const main = { host: container.host, port, user: options.user, password: options.password, database: options.database };
     const details: PostgresDetails = { kind: 'postgres', ...main, url: postgresUrl(main), containerName: container.name };
-    if ('missing' in driver) return new StartedPostgres(container, details, driver);
+    if ('missing' in driver) return new StartedPostgres(container, details, driver, options.reuse);
     const connection = new AdminConnection(driver.pg, details, {
       connections: options.poolConcurrency + 1,
       connectTimeoutMs: options.connectTimeoutMs,
       cloneStrategy: options.cloneStrategy,
     });
     admin = connection;
-    await prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
+    const reuse = container.reuse;
+    const cached = cache?.use ? cache : undefined;
+    const shared =
+      reuse || cached
+        ? await prepareSharedTemplate({
+            pg: driver.pg,
+            admin: connection,
+            main: details,
+            options,
+            signal,
+            fresh: reuse ? reuse.action === 'created' : !cached?.hit,
+          })
+        : undefined;
+    if (!shared) await prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
+    if (cached && !cached.hit) await commitCache(await getEngine(), connection, container.id, cached, signal);
+    const template = shared?.template ?? options.templateDatabase;
     const pool = new FreshDatabasePool(
       {
         create: async (name) => {
-          await connection.createDatabase(name, options.templateDatabase);
+          await connection.createDatabase(name, template);
           // A wal_log clone has no relation cache file; without this its first client builds it
           // (measured here: ~50 ms extra, long tail). file_copy clones inherit the template's.
           if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
@@ -154,12 +200,19 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
       {
         size: options.poolSize,
         concurrency: options.poolConcurrency,
-        prefix: 'berth_fresh_',
+        // Per-run names on a shared server, so runs never see each other's databases.
+        prefix: shared?.prefix ?? 'berth_fresh_',
         owner: `postgres container ${container.name}`,
       },
     );
     pool.warm();
-    return new StartedPostgres(container, details, { pool, admin: connection });
+    return new StartedPostgres(
+      container,
+      details,
+      { pool, admin: connection, ...(shared ? { shared } : {}) },
+      options.reuse,
+      cacheText(cache),
+    );
   } catch (error) {
     // Nothing half-made survives: the container (and the template in it) goes away.
     await admin?.close();
@@ -170,4 +223,10 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
     }
     throw withDetails(error, context, (message, opts) => new ModuleError(`preparing the template database failed: ${message}`, opts));
   }
+}
+
+function cacheText(cache: CachePlan | undefined): string | undefined {
+  if (!cache) return undefined;
+  if (!cache.use) return `image cache off: ${cache.reason}`;
+  return cache.hit ? `image cache hit ${CACHE_REPO}:${cache.tag}` : `image cache miss, committed ${CACHE_REPO}:${cache.tag}`;
 }

@@ -24,11 +24,15 @@ export interface TemplateInput {
   main: PostgresDetails;
   options: ResolvedPostgresOptions;
   signal: AbortSignal | undefined;
+  /** Database the template starts as a copy of (default the main database). */
+  source?: string;
+  /** Re-create the main database from the template after setup (default true; off on a server other runs share). */
+  recreateMain?: boolean;
 }
 
-export async function prepareTemplate({ pg, admin, main, options, signal }: TemplateInput): Promise<void> {
+export async function prepareTemplate({ pg, admin, main, options, signal, source, recreateMain = true }: TemplateInput): Promise<void> {
   const template = options.templateDatabase;
-  await admin.createDatabase(template, main.database);
+  await admin.createDatabase(template, source ?? main.database);
   const details = withDatabase(main, template);
   try {
     for (const [index, file] of options.setupSql.entries()) {
@@ -49,7 +53,7 @@ export async function prepareTemplate({ pg, admin, main, options, signal }: Temp
     await admin.dropDatabase(template).catch(() => undefined);
     throw error;
   }
-  if (options.setup || options.setupSql.length > 0) {
+  if (recreateMain && (options.setup || options.setupSql.length > 0)) {
     await admin.dropDatabase(main.database);
     await admin.createDatabase(main.database, template);
   }
