@@ -21,10 +21,34 @@ export class LogHub {
   #ended = false;
   #source: SplitLogs | undefined;
   #onEnd: (() => void)[] = [];
+  #closed = false;
+  #unrefWanted = false;
   readonly #consumer: ((line: LogLine) => void) | undefined;
 
   constructor(consumer?: (line: LogLine) => void) {
     this.#consumer = consumer;
+  }
+
+  /**
+   * Attaches a follow stream whose response has not arrived yet. Some engines (Podman 4) send the
+   * response headers of a follow only with the container's first output, so readiness must not wait
+   * for them: the lines join the hub whenever the stream opens. A stream that opens after the hub was
+   * closed is closed at once; one that fails to open ends the hub (waits then see no more lines).
+   */
+  attachPending(pending: Promise<SplitLogs>): void {
+    pending.then(
+      (source) => {
+        if (this.#closed) {
+          source.destroy();
+          return;
+        }
+        this.attach(source);
+        if (this.#unrefWanted) source.unref();
+      },
+      () => {
+        this.#end();
+      },
+    );
   }
 
   attach(source: SplitLogs): void {
@@ -137,10 +161,14 @@ export class LogHub {
     this.#limit = TAIL_LINES;
     if (this.#lines.length > TAIL_LINES) this.#lines.splice(0, this.#lines.length - TAIL_LINES);
     if (!this.#consumer) this.close();
-    else this.#source?.unref?.();
+    else {
+      this.#unrefWanted = true;
+      this.#source?.unref?.();
+    }
   }
 
   close(): void {
+    this.#closed = true;
     this.#source?.destroy();
     this.#source = undefined;
     this.#end();

@@ -183,18 +183,17 @@ export function makeReadiness(
       engine.logs(spec.name, { follow: true, tty: false, ...(since ? { since } : {}), ...(signal ? { signal } : {}) });
     let info: ContainerInspect;
     if (first) {
-      const [inspected, logs] = await Promise.allSettled([mustInspect(engine, spec), follow(undefined)]);
-      // Attach first, so a failed inspect still closes the stream (the caller closes the hub).
-      if (logs.status === 'fulfilled') hub.attach(logs.value);
-      if (inspected.status === 'rejected') throw inspected.reason;
-      if (logs.status === 'rejected') throw logs.reason;
-      info = inspected.value;
+      // The stream opens alongside the inspect and is not waited for: an engine may hold a follow's
+      // response until the container prints (Podman 4), and a silent container must still become
+      // ready. A failed inspect closes the hub, and with it a stream that opens later.
+      hub.attachPending(follow(undefined));
+      info = await mustInspect(engine, spec);
     } else {
       info = await mustInspect(engine, spec);
       const since = info.State.Running
         ? engineTimestamp(info.State.FinishedAt)
         : engineTimestamp(new Date(Date.parse(info.State.StartedAt) - 1000).toISOString());
-      hub.attach(await follow(since));
+      hub.attachPending(follow(since));
     }
     first = false;
     const ports = readPorts(info, engine.portHost);
