@@ -8,6 +8,7 @@ export default defineConfig([
       postgres: 'src/public/postgres.ts',
       redis: 'src/public/redis.ts',
       broker: 'src/public/broker.ts',
+      adapter: 'src/public/adapter.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -203,3 +203,25 @@ export function withDetails(
 function stripUndefined(details: ErrorDetails): ErrorDetails {
   return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as ErrorDetails;
 }
+
+/**
+ * The run is stopping (SIGINT/SIGTERM, or its teardown began): berth hands out nothing more and is
+ * removing what it created. A test that asked for a service at that moment fails with this one error
+ * instead of the driver errors its vanishing containers would cause.
+ */
+export class RunStoppingError extends BerthError {
+  override readonly code = 'BERTH_RUN_STOPPING';
+}
+
+/**
+ * An isolation pool (fresh databases, redis databases, vhosts) could not serve a request within its
+ * timeout. `details` name the service, the pool's size and what its slots are doing.
+ */
+export class PoolTimeoutError extends BerthError {
+  override readonly code = 'BERTH_POOL_TIMEOUT';
+}
+
+/** A service's details (what crosses to the workers) are not plain JSON; `details.path` names the field. */
+export class NotSerialisableError extends BerthError {
+  override readonly code = 'BERTH_NOT_SERIALISABLE';
+}

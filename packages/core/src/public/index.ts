@@ -35,11 +35,10 @@ export * from '../image/index.js';
 // session, network, volume (owned by the session layer)
 export type { Network, NetworkOptions } from '../network/index.js';
 export { createNetwork } from '../network/index.js';
-// services: what runner adapters (vitest, jest) start once per run and hand to workers
-export type { Broker, BrokerAddress } from '../services/broker.js';
-export { acquireLease, BrokerError, releaseLease, startBroker } from '../services/broker.js';
+// services: what a test suite declares (adapters' lifecycle lives in @berth/core/adapter)
+export { BrokerError } from '../services/broker.js';
 export type { BerthRunConfig } from '../services/config.js';
-export { defineConfig, validateRunConfig } from '../services/config.js';
+export { defineConfig } from '../services/config.js';
 export type {
   DetailsOf,
   Isolation,
@@ -50,8 +49,7 @@ export type {
   ServiceStartContext,
   ServicesDetails,
 } from '../services/definition.js';
-export type { Handoff, RunningServices } from '../services/start-services.js';
-export { startServices } from '../services/start-services.js';
+export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
 export type { Session } from '../session/session.js';
 export { createSession, currentSession, endSession } from '../session/session.js';
 export type { Volume, VolumeOptions } from '../volume/index.js';

@@ -37,6 +37,12 @@ export interface Broker {
   readonly address: BrokerAddress;
   /** Stops accepting requests, aborts acquisitions in flight, releases every outstanding lease. Idempotent. */
   close(): Promise<void>;
+  /**
+   * The run is stopping (a signal, or teardown began): from now on every request, and every
+   * acquisition in flight, fails with `reason` alone, whatever the vanishing services would have
+   * answered. close() still gives back what is out.
+   */
+  stopping(reason: BerthError): void;
 }
 
 /** Talking to the broker failed (it is gone, refused the token, or answered something unexpected). */
@@ -75,6 +81,8 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
   /** Every request being handled; close() waits for them. */
   const handling = new Set<Promise<void>>();
   let closing = false;
+  /** Set once the run stops: the one error every request gets from then on. */
+  let stopReason: BerthError | undefined;
 
   const authorised = (req: IncomingMessage): boolean => {
     const given = Buffer.from(req.headers.authorization ?? '');
@@ -149,6 +157,7 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (!authorised(req)) throw new HttpFailure(401, new BrokerError('the broker refused a request without its token'));
+      if (stopReason) throw new HttpFailure(503, stopReason);
       if (closing) throw new HttpFailure(503, new BrokerError('the broker is shutting down (the test run is ending)'));
       const match = /^\/v1\/([^/]+)\/(acquire|release)$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) throw new HttpFailure(404, new BrokerError(`no route for ${req.method} ${req.url}`));
@@ -161,7 +170,13 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
         res.writeHead(204).end();
       }
     } catch (error) {
-      const failure = error instanceof HttpFailure ? error : new HttpFailure(500, toBerthError(error));
+      // While the run stops, whatever went wrong (an aborted clone, a refused connection) is a
+      // consequence of stopping: say that, once, instead of the cascade.
+      const failure = stopReason
+        ? new HttpFailure(503, stopReason)
+        : error instanceof HttpFailure
+          ? error
+          : new HttpFailure(500, toBerthError(error));
       send(res, failure.status, serialise(failure.error));
     }
   };
@@ -202,6 +217,10 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
     close: () => {
       closed ??= close();
       return closed;
+    },
+    stopping: (reason) => {
+      stopReason ??= reason;
+      for (const controller of acquiring) controller.abort(reason);
     },
   };
 }
