@@ -12,7 +12,7 @@ export { acquireLease, releaseLease, startBroker } from '../services/broker.js';
 export { validateRunConfig } from '../services/config.js';
 export type { ConfigSource, ImportModule, LoadedRunConfig } from '../services/discover.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadRunConfig, nativeImport } from '../services/discover.js';
-export type { RunnerHooks, TestHelpers } from '../services/helpers.js';
+export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';
 export { createTestHelpers } from '../services/helpers.js';
 export type { RunOptions, StartedRun } from '../services/run.js';
 export { applyEnv, startRun } from '../services/run.js';

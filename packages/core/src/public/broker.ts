@@ -8,7 +8,7 @@ export * from '../errors.js';
 export type { BrokerAddress } from '../services/broker.js';
 export { acquireLease, BrokerError, releaseLease } from '../services/broker.js';
 export type { Lease, ServiceDetailsBase } from '../services/definition.js';
-export type { RunnerHooks, TestHelpers } from '../services/helpers.js';
+export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';
 export { createTestHelpers } from '../services/helpers.js';
 export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
 export type { Handoff } from '../services/start-services.js';

@@ -32,22 +32,28 @@ export interface RunnerHooks {
 }
 
 export interface TestHelpers {
-  /** Connection details of a declared service; with a kind, checked and typed as that kind. */
+  /**
+   * Connection details of a declared service; with a kind, checked and typed as that kind, without
+   * one a union of the known kinds to narrow by `kind`.
+   */
   service<K extends ServiceKind>(name: string, kind: K): ServiceKinds[K];
-  service(name: string): ServiceDetailsBase;
+  service(name: string): AnyServiceDetails;
   /** A fresh database of a database service (postgres today; mysql ...), for the current test. */
   freshDatabase<K extends DatabaseKind>(name: string, kind?: K): Promise<ServiceKinds[K]>;
   /** A fresh (flushed) redis logical database for the current test. */
   freshRedis(name: string): Promise<ServiceKinds['redis']>;
   /** A fresh slice of any service that hands them out, for the current test. */
   freshLease<K extends ServiceKind>(name: string, kind: K): Promise<ServiceKinds[K]>;
-  freshLease(name: string): Promise<ServiceDetailsBase>;
+  freshLease(name: string): Promise<AnyServiceDetails>;
   /** One fresh database for every test of the enclosing file or describe block. */
   useFreshDatabase<K extends DatabaseKind>(name: string, kind?: K): () => ServiceKinds[K];
   useFreshRedis(name: string): () => ServiceKinds['redis'];
   useFreshLease<K extends ServiceKind>(name: string, kind: K): () => ServiceKinds[K];
-  useFreshLease(name: string): () => ServiceDetailsBase;
+  useFreshLease(name: string): () => AnyServiceDetails;
 }
+
+/** The details of any known kind; narrow with `details.kind === 'postgres'`. */
+export type AnyServiceDetails = ServiceKinds[ServiceKind];
 
 type Want = { kind?: string | undefined; database?: boolean; what: string };
 

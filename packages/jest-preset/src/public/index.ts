@@ -7,7 +7,15 @@
  * `defineConfig` from @berth/core.
  */
 
-export type { DatabaseDetails, DatabaseKind, Handoff, ServiceDetailsBase, ServiceKind, ServiceKinds } from '@berth/core/broker';
+export type {
+  AnyServiceDetails,
+  DatabaseDetails,
+  DatabaseKind,
+  Handoff,
+  ServiceDetailsBase,
+  ServiceKind,
+  ServiceKinds,
+} from '@berth/core/broker';
 export type { PostgresDetails } from '@berth/core/postgres';
 export type { RedisDetails } from '@berth/core/redis';
 export { freshDatabase, freshLease, freshRedis, service, useFreshDatabase, useFreshLease, useFreshRedis } from '../services.js';
