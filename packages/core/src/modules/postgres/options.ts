@@ -45,6 +45,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Fresh databases created at the same time while refilling. Default 2. */
   poolConcurrency?: number;
+  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s. */
+  acquireTimeoutMs?: number;
   /** Name of the template database. Default `berth_template`. */
   templateDatabase?: string;
   /**
@@ -76,6 +78,7 @@ export interface ResolvedPostgresOptions {
   setup: PostgresOptions['setup'];
   poolSize: number;
   poolConcurrency: number;
+  acquireTimeoutMs: number;
   templateDatabase: string;
   cloneStrategy: 'file_copy' | 'wal_log';
   startupTimeoutMs: number;
@@ -124,6 +127,7 @@ export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedP
     setup,
     poolSize: integer(options.poolSize ?? 4, 'poolSize', 0, 64),
     poolConcurrency: integer(options.poolConcurrency ?? 2, 'poolConcurrency', 1, 16),
+    acquireTimeoutMs: integer(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
     templateDatabase,
     cloneStrategy: oneOf(options.cloneStrategy ?? 'file_copy', 'cloneStrategy', ['file_copy', 'wal_log'] as const),
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),

@@ -15,11 +15,11 @@ import {
   withDetails,
 } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import { IsolationPool } from '../../services/pool.js';
 import { AdminConnection } from './admin.js';
 import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule, tryLoadPg } from './driver.js';
-import { FreshDatabasePool } from './fresh-pool.js';
 import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { prepareTemplate } from './template.js';
@@ -28,6 +28,8 @@ export interface StartPostgresOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
+  /** Test workers of the run: the pool keeps at least one fresh database ready per worker. */
+  workers?: number;
 }
 
 /** A database of its own, cloned from the template. Dropped by `release()` or `await using`. */
@@ -35,12 +37,19 @@ export interface FreshDatabase extends AsyncDisposable {
   readonly name: string;
   readonly details: PostgresDetails;
   readonly url: string;
-  /** Drops the database (connected clients are disconnected). Idempotent. */
+  /**
+   * Gives the database back. Returns at once: it is dropped in the background (connected clients
+   * are disconnected then). Idempotent.
+   */
   release(): Promise<void>;
 }
 
-/** Either the means to make databases, or the reason there are none (pg is not installed). */
-type Databases = { pool: FreshDatabasePool; admin: AdminConnection } | { missing: MissingPeerDependencyError };
+/**
+ * Either the means to make databases, or the reason there are none (pg is not installed).
+ * `template` settles when the template database is ready (or could not be made); fresh databases,
+ * snapshots and restores wait for it.
+ */
+type Databases = { pool: IsolationPool<string>; admin: AdminConnection; template: Promise<void> } | { missing: MissingPeerDependencyError };
 
 export class StartedPostgres implements AsyncDisposable {
   readonly container: StartedContainer;
@@ -65,18 +74,22 @@ export class StartedPostgres implements AsyncDisposable {
     const { pool } = this.#require('get a fresh database');
     const name = await pool.acquire(options.signal);
     const details = withDatabase(this.details, name);
-    const release = () => pool.release(name);
+    const release = async () => pool.release(name);
     return { name, details, url: details.url, release, [Symbol.asyncDispose]: release };
   }
 
   /** Copies the main database into a snapshot (default name `default`), replacing an older one. */
   async snapshot(name = 'default'): Promise<void> {
-    await takeSnapshot(this.#require('take a snapshot').admin, this.details.database, name);
+    const { admin, template } = this.#require('take a snapshot');
+    await template;
+    await takeSnapshot(admin, this.details.database, name);
   }
 
   /** Replaces the main database with the snapshot's copy. Sessions on the main database are ended. */
   async restore(name = 'default'): Promise<void> {
-    await restoreSnapshot(this.#require('restore a snapshot').admin, this.details.database, name);
+    const { admin, template } = this.#require('restore a snapshot');
+    await template;
+    await restoreSnapshot(admin, this.details.database, name);
   }
 
   /** Idempotent: fails pending fresh-database requests, closes berth's connections, removes the container. */
@@ -92,9 +105,11 @@ export class StartedPostgres implements AsyncDisposable {
   async #stop(): Promise<void> {
     const steps: (() => Promise<void>)[] = [];
     if ('pool' in this.#databases) {
-      const { pool, admin } = this.#databases;
+      const { pool, admin, template } = this.#databases;
       steps.push(
         () => pool.close(),
+        // A template still being made in the background finishes (or fails) before its connection goes.
+        () => template.catch(() => undefined),
         () => admin.close(),
       );
     }
@@ -104,7 +119,7 @@ export class StartedPostgres implements AsyncDisposable {
     if (errors.length > 0) throw new CleanupError(`stopping postgres ${this.container.name} failed`, errors);
   }
 
-  #require(what: string): { pool: FreshDatabasePool; admin: AdminConnection } {
+  #require(what: string): { pool: IsolationPool<string>; admin: AdminConnection; template: Promise<void> } {
     if ('missing' in this.#databases) throw this.#databases.missing;
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot ${what}: postgres container ${this.container.name} was stopped`, {
@@ -115,12 +130,20 @@ export class StartedPostgres implements AsyncDisposable {
   }
 }
 
-/** Starts postgres and, when `pg` is installed, prepares the template and warms the pool. */
+/**
+ * Starts postgres and, when `pg` is installed, prepares the template and warms the pool. Without a
+ * `setup` hook or `setupSql` it resolves at the server's ready line and makes the template in the
+ * background (fresh databases wait for it); with them it resolves once they ran, so their errors fail
+ * the start.
+ */
 export async function startPostgres(options: PostgresOptions = {}, startOptions: StartPostgresOptions = {}): Promise<StartedPostgres> {
   return startResolved(resolvePostgresOptions(options), startOptions);
 }
 
-export async function startResolved(options: ResolvedPostgresOptions, { signal, service }: StartPostgresOptions): Promise<StartedPostgres> {
+export async function startResolved(
+  options: ResolvedPostgresOptions,
+  { signal, service, workers }: StartPostgresOptions,
+): Promise<StartedPostgres> {
   if (options.password !== DEFAULT_PASSWORD) registerSecret(options.password);
   // Setup needs the driver: fail before a container exists. Without setup, a missing driver only
   // matters to freshDatabase()/snapshot(), which report it when called.
@@ -140,26 +163,39 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
       cloneStrategy: options.cloneStrategy,
     });
     admin = connection;
-    await prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
-    const pool = new FreshDatabasePool(
+    const template = prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
+    // Waited for below, or by the first fresh database; never an unhandled rejection meanwhile.
+    template.catch(() => undefined);
+    if (needsDriver) await template;
+    let counter = 0;
+    const pool = new IsolationPool<string>(
       {
-        create: async (name) => {
+        create: async () => {
+          await template;
+          const name = `berth_fresh_${++counter}`;
           await connection.createDatabase(name, options.templateDatabase);
           // A wal_log clone has no relation cache file; without this its first client builds it
           // (measured here: ~50 ms extra, long tail). file_copy clones inherit the template's.
           if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
+          return name;
         },
-        drop: (name) => connection.dropDatabase(name, 'later'),
+        recycle: async (name) => {
+          await connection.dropDatabase(name, 'later');
+          return 'gone';
+        },
+        describe: (name) => `database ${name}`,
       },
       {
-        size: options.poolSize,
+        service: `fresh databases of ${service ? `service ${service} (postgres container ${container.name})` : `postgres container ${container.name}`}`,
+        min: options.poolSize,
+        max: Math.max(64, options.poolSize * 2),
         concurrency: options.poolConcurrency,
-        prefix: 'berth_fresh_',
-        owner: `postgres container ${container.name}`,
+        acquireTimeoutMs: options.acquireTimeoutMs,
+        workers,
       },
     );
     pool.warm();
-    return new StartedPostgres(container, details, { pool, admin: connection });
+    return new StartedPostgres(container, details, { pool, admin: connection, template });
   } catch (error) {
     // Nothing half-made survives: the container (and the template in it) goes away.
     await admin?.close();

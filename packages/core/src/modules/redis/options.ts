@@ -16,6 +16,8 @@ export interface RedisOptions {
   startupTimeoutMs?: number;
   /** Time allowed to open one of berth's own connections (flushing a released db). Default 5 s. */
   connectTimeoutMs?: number;
+  /** How long a request for a database of its own waits before it fails (PoolTimeoutError). Default 30 s. */
+  acquireTimeoutMs?: number;
   /**
    * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
    * every other field replaces berth's); a function receives the generated spec and returns the one
@@ -30,6 +32,7 @@ export interface ResolvedRedisOptions {
   args: string[];
   startupTimeoutMs: number;
   connectTimeoutMs: number;
+  acquireTimeoutMs: number;
   spec: RedisOptions['spec'];
 }
 
@@ -51,6 +54,7 @@ export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOp
     args: [...args],
     startupTimeoutMs: positive(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs'),
     connectTimeoutMs: positive(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs'),
+    acquireTimeoutMs: positive(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs'),
     spec,
   };
 }

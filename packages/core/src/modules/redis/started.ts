@@ -4,18 +4,20 @@
  */
 import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
-import { CleanupError, ContainerNotRunningError } from '../../errors.js';
+import { CleanupError, ContainerNotRunningError, ContainerStartError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
-import { REDIS_PORT, redisSpec } from './container-spec.js';
-import { LogicalDbPool } from './db-pool.js';
+import { IsolationPool } from '../../services/pool.js';
+import { REDIS_DATABASES, REDIS_PORT, redisSpec } from './container-spec.js';
 import { type RedisDetails, redisUrl, withDb } from './details.js';
 import { type RedisOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.js';
-import { RespConnection } from './resp.js';
+import { RespConnection, RespReplyError } from './resp.js';
 
 export interface StartRedisOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
+  /** Test workers of the run: the pool keeps at least one database ready per worker. */
+  workers?: number;
 }
 
 /** A logical database (1–15) of your own until released; emptied on release. */
@@ -23,18 +25,18 @@ export interface FreshRedisDatabase extends AsyncDisposable {
   readonly db: number;
   readonly details: RedisDetails;
   readonly url: string;
-  /** Flushes the database and gives it back. Idempotent. */
+  /** Gives the database back at once; it is flushed in the background before anyone else gets it. Idempotent. */
   release(): Promise<void>;
 }
 
 export class StartedRedis implements AsyncDisposable {
   readonly container: StartedContainer;
   readonly details: RedisDetails;
-  readonly #pool: LogicalDbPool;
+  readonly #pool: IsolationPool<number>;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startRedis(). */
-  constructor(container: StartedContainer, details: RedisDetails, pool: LogicalDbPool) {
+  constructor(container: StartedContainer, details: RedisDetails, pool: IsolationPool<number>) {
     this.container = container;
     this.details = details;
     this.#pool = pool;
@@ -52,7 +54,7 @@ export class StartedRedis implements AsyncDisposable {
     }
     const db = await this.#pool.acquire(options.signal);
     const details = withDb(this.details, db);
-    const release = () => this.#pool.release(db);
+    const release = async () => this.#pool.release(db);
     return { db, details, url: details.url, release, [Symbol.asyncDispose]: release };
   }
 
@@ -76,7 +78,7 @@ export function startRedis(options: RedisOptions = {}, startOptions: StartRedisO
   return startResolved(resolveRedisOptions(options), startOptions);
 }
 
-export async function startResolved(options: ResolvedRedisOptions, { signal, service }: StartRedisOptions): Promise<StartedRedis> {
+export async function startResolved(options: ResolvedRedisOptions, { signal, service, workers }: StartRedisOptions): Promise<StartedRedis> {
   registerSecret(options.password);
   const container = await start(redisSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
   let port: number;
@@ -96,18 +98,72 @@ export async function startResolved(options: ResolvedRedisOptions, { signal, ser
     db: 0,
     containerName: container.name,
   };
-  const pool = new LogicalDbPool({
-    dbs: Array.from({ length: 15 }, (_, i) => i + 1),
-    owner: `redis container ${container.name}`,
-    flush: async (db) => {
-      const connection = await RespConnection.open({ host: details.host, port, password, timeoutMs: options.connectTimeoutMs });
-      try {
-        await connection.command('SELECT', String(db));
-        await connection.command('FLUSHDB');
-      } finally {
-        connection.close();
-      }
+  try {
+    await pingFromHost(details, options.connectTimeoutMs);
+  } catch (error) {
+    await container.stop().catch(() => undefined);
+    throw new ContainerStartError(`redis ${container.name} is up but does not answer a PING from the host: ${(error as Error).message}`, {
+      cause: error,
+      hint:
+        error instanceof RespReplyError
+          ? 'the reply above is the server’s own: an image that keeps protected mode on, or a password that differs from `password`'
+          : 'the mapped port did not answer; is something else in the way of the engine’s port mapping?',
+      details: { image: container.image, containerName: container.name, ...(service ? { service } : {}) },
+    });
+  }
+  const flush = async (db: number) => {
+    const connection = await RespConnection.open({ host: details.host, port, password, timeoutMs: options.connectTimeoutMs });
+    try {
+      await connection.command('SELECT', String(db));
+      await connection.command('FLUSHDB');
+    } finally {
+      connection.close();
+    }
+  };
+  // Databases not in any slot; a retired one comes back here and is flushed again before reuse.
+  const unused = Array.from({ length: REDIS_DATABASES - 1 }, (_, i) => i + 1);
+  const pool = new IsolationPool<number>(
+    {
+      create: async () => {
+        const db = unused.shift();
+        if (db === undefined) throw new ContainerNotRunningError('every redis database is in use');
+        try {
+          await flush(db);
+        } catch (error) {
+          unused.push(db);
+          throw error;
+        }
+        return db;
+      },
+      recycle: async (db) => {
+        await flush(db);
+        return 'reuse';
+      },
+      retire: async (db) => {
+        unused.push(db);
+      },
+      describe: (db) => `redis database ${db}`,
     },
-  });
+    {
+      service: `databases of ${service ? `service ${service} (redis container ${container.name})` : `redis container ${container.name}`}`,
+      min: 2,
+      max: REDIS_DATABASES - 1,
+      concurrency: 2,
+      acquireTimeoutMs: options.acquireTimeoutMs,
+      workers,
+    },
+  );
+  pool.warm();
   return new StartedRedis(container, details, pool);
+}
+
+/** One PING through the mapped port, as the tests will connect; an error reply is quoted. */
+async function pingFromHost(details: RedisDetails, timeoutMs: number): Promise<void> {
+  const connection = await RespConnection.open({ host: details.host, port: details.port, password: details.password, timeoutMs });
+  try {
+    const reply = await connection.command('PING');
+    if (reply !== 'PONG') throw new RespReplyError(`redis replied ${JSON.stringify(reply)} to PING`);
+  } finally {
+    connection.close();
+  }
 }
