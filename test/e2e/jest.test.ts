@@ -112,15 +112,15 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     expect(new Set([...fileDbs, ...testDbs]).size).toBe(8);
   });
 
-  test('the shared test file (also run by vitest) passes unchanged', async () => {
+  test('the shared test files (also run by vitest) pass unchanged: helpers, pool faults, pool exhaustion', async () => {
     const target = project('shared', version);
     const source = join(here, 'fixtures/vitest-suites/shared');
     mkdirSync(join(target.dir, 'tests'), { recursive: true });
     copyFileSync(join(source, 'berth.config.ts'), join(target.dir, 'berth.config.ts'));
-    copyFileSync(join(source, 'tests/helpers.shared.ts'), join(target.dir, 'tests/helpers.shared.ts'));
+    for (const file of ['helpers.shared.ts', 'pool.shared.ts']) copyFileSync(join(source, 'tests', file), join(target.dir, 'tests', file));
     const run = await runJest(target, ['--maxWorkers=2']);
 
-    expect(run.output).toMatch(/Tests:\s+3 passed, 3 total/);
+    expect(run.output).toMatch(/Tests:\s+6 passed, 6 total/);
     expect(run.code, run.output).toBe(0);
     expect(await leftoversOf(run.pid)).toEqual([]);
   });

@@ -137,10 +137,10 @@ describe.each(runners)('$name', (runner) => {
     expect(await leftoversOf(result.pid)).toEqual([]);
   });
 
-  test('the shared test file (also run by jest) passes unchanged', async () => {
+  test('the shared test files (also run by jest) pass unchanged: helpers, pool faults, pool exhaustion', async () => {
     const result = await run(runner, 'shared', ['run']);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/Tests\s+3 passed \(3\)/);
+    expect(result.output).toMatch(/Tests\s+6 passed \(6\)/);
     expect(await leftoversOf(result.pid)).toEqual([]);
   });
 

@@ -4,6 +4,8 @@
  * env, teardown, signals) and the test helpers for its workers, created over a small RunnerHooks
  * seam. Tests import their helpers from the adapter, never from here.
  *
+ * Module authors: IsolationPool is the one shape of an isolation pool (warm, bounded, self-healing).
+ *
  * Workers that must stay light (no engine client) import the worker half from @berth/core/broker.
  */
 
@@ -14,6 +16,8 @@ export type { ConfigSource, ImportModule, LoadedRunConfig } from '../services/di
 export { CONFIG_FILE_NAMES, findConfigFile, loadRunConfig, nativeImport } from '../services/discover.js';
 export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';
 export { createTestHelpers } from '../services/helpers.js';
+export type { PoolOptions, PoolStats, SlotOps } from '../services/pool.js';
+export { IsolationPool } from '../services/pool.js';
 export type { RunOptions, StartedRun } from '../services/run.js';
 export { applyEnv, startRun } from '../services/run.js';
 export { checkSerialisable } from '../services/serialisable.js';

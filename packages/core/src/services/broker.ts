@@ -259,7 +259,22 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 function toBerthError(error: unknown): BerthError {
   if (error instanceof BerthError) return error;
+  // A berth error from another copy of core (a config loaded through a bundler's module runner
+  // may bring its own): same shape, same code, so it travels as what it is.
+  if (isBerthErrorLike(error)) return error as unknown as BerthError;
   return new BerthError(error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+function isBerthErrorLike(error: unknown): boolean {
+  const candidate = error as { code?: unknown; summary?: unknown; details?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('BERTH_') &&
+    typeof candidate.summary === 'string' &&
+    typeof candidate.details === 'object'
+  );
 }
 
 function serialise(error: BerthError): ErrorBody {
