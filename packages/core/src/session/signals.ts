@@ -56,7 +56,15 @@ export function stoppedLine(signal: string, removed: RemovedCounts | undefined):
 /** Installs the handlers; returns a function that removes them. */
 export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | undefined>, options: SignalCleanupOptions): () => void {
   const realExit = process.exit;
-  const exit = options.exit ?? ((code: number) => realExit.call(process, code));
+  const exit =
+    options.exit ??
+    ((code: number) => {
+      // Last 'exit' listener, so it has the final word: jest sets its own exit code from one.
+      process.on('exit', () => {
+        process.exitCode = code;
+      });
+      realExit.call(process, code);
+    });
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   let running = false;
   let exitRequested = false;
