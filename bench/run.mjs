@@ -15,6 +15,7 @@ import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs'
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
+import { suiteFreshDatabases } from './cases/suite.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -81,6 +82,7 @@ async function main() {
     ['parallel', parallelSix],
     ['log', logLatency],
     ['postgres', postgresReadyToQuery],
+    ['suite', suiteFreshDatabases],
   ];
   const cases = [];
   let footprintResult;
