@@ -70,6 +70,7 @@ interface Waiter<S> {
 }
 
 const MAX_FAILURES_KEPT = 5;
+const DEMAND_WINDOW_MS = 2_000;
 
 export class IsolationPool<S> {
   readonly #ops: SlotOps<S>;
@@ -84,6 +85,10 @@ export class IsolationPool<S> {
   #recycling = 0;
   #retired = 0;
   #peak = 0;
+  /** When recent requests came (a 2 s window): the demand rate. */
+  readonly #recent: number[] = [];
+  /** How long a create takes, smoothed. */
+  #createMs = 0;
   #paused = false;
   #closed: BerthError | undefined;
 
@@ -103,6 +108,7 @@ export class IsolationPool<S> {
     if (signal?.aborted)
       return Promise.reject(new AbortError(`request for ${this.#options.service} was aborted`, { cause: signal.reason }));
     this.#paused = false;
+    this.#noteRequest();
     const ready = this.#ready.shift();
     if (ready !== undefined) {
       this.#lease(ready);
@@ -210,9 +216,12 @@ export class IsolationPool<S> {
   #fill(): void {
     while (!this.#closed && this.#creating < this.#options.concurrency && this.#wanted()) {
       this.#creating += 1;
+      const began = performance.now();
       const made = this.#ops.create(this.#stop.signal).then(
         (slot) => {
           this.#creating -= 1;
+          const took = performance.now() - began;
+          this.#createMs = this.#createMs === 0 ? took : 0.7 * this.#createMs + 0.3 * took;
           if (this.#closed) {
             void this.#ops.recycle(slot, this.#stop.signal).catch(() => undefined);
             return;
@@ -239,12 +248,22 @@ export class IsolationPool<S> {
   }
 
   /**
-   * Slots to keep ready: at least `min`, one per worker, and the most ever in use at once — the
-   * last bounded to twice the first two, so one burst does not keep dozens of slots made for good.
+   * Slots to keep ready: at least `min`, one per worker, the most ever in use at once, and what the
+   * recent request rate consumes while one create runs — the last two bounded to twice the first
+   * two, so one burst does not keep dozens of slots made for good.
    */
   #target(): number {
     const base = Math.max(this.#options.min, this.#options.workers ?? 0);
-    return Math.max(base, Math.min(this.#peak, Math.max(2 * base, 1)));
+    const cutoff = performance.now() - DEMAND_WINDOW_MS;
+    while (this.#recent.length > 0 && (this.#recent[0] as number) < cutoff) this.#recent.shift();
+    const inFlight = Math.ceil((this.#recent.length / DEMAND_WINDOW_MS) * this.#createMs);
+    const demand = Math.max(this.#peak, inFlight + (this.#options.workers ?? 0));
+    return Math.max(base, Math.min(demand, Math.max(2 * base, 1)));
+  }
+
+  #noteRequest(): void {
+    this.#recent.push(performance.now());
+    if (this.#recent.length > 1_000) this.#recent.shift();
   }
 
   #lease(slot: S): void {
