@@ -49,7 +49,15 @@ describe('postgres() service definition', () => {
       }
       await Promise.all(leases.map((l) => isolation.release(l.id)));
       await isolation.release('never-leased');
-      await expect(currentDatabase(leases[0]?.details.url ?? '')).rejects.toThrow(/does not exist/);
+      // Given back at once, dropped in the background shortly after.
+      await expect
+        .poll(() =>
+          currentDatabase(leases[0]?.details.url ?? '').then(
+            () => 'still there',
+            (error: Error) => error.message,
+          ),
+        )
+        .toMatch(/does not exist/);
     } finally {
       await running.stop();
       await running.stop();
