@@ -4,11 +4,13 @@
  * created, prints one line, exits 130/143, and the engine holds nothing of the run at the moment the
  * process has exited. bench/sigint.mjs runs the same 15 times each and prints the counts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { interruptRun } from './support/interrupt.mjs';
+import { interruptRun, leftoversOfPid } from './support/interrupt.mjs';
 import { assertPrerequisites, fixtureEnv, type JestProject, prepareProject, removePackageCopies } from './support/jest-projects.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -65,6 +67,47 @@ describe('vitest', () => {
     });
     expectCleanStop(result, 'SIGTERM');
   });
+});
+
+test('vitest, SIGTERM to the main process only (a CI cancel): a test asking for slices gets one clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-stopping-'));
+  const errors = join(dir, 'errors.jsonl');
+  try {
+    const suites = join(fixtures, 'vitest-suites');
+    const child = spawn(process.execPath, [join(suites, 'node_modules/vitest/vitest.mjs'), 'run'], {
+      cwd: join(suites, 'stopping'),
+      env: { ...process.env, CI: 'true', BERTH_FIXTURE_ERRORS: errors },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        if (/berth-e2e ready/.test(output)) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), 30_000))]);
+    if (code === 'late') child.kill('SIGKILL');
+    const left = await leftoversOfPid(child.pid as number);
+    expect(code, output).toBe(143);
+    expect(left).toEqual([]);
+    const seen = readFileSync(errors, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { code: string });
+    expect(seen.length, output).toBeGreaterThan(0);
+    // Every request after the signal failed the same way: no connection errors, no cascade.
+    expect(new Set(seen.map((e) => e.code))).toEqual(new Set(['BERTH_RUN_STOPPING']));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('jest 30', () => {

@@ -18,7 +18,16 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as errors from '../errors.js';
-import { AbortError, BerthError, type BerthErrorOptions, CleanupError, ConfigError, type ErrorDetails, throwIfAborted } from '../errors.js';
+import {
+  AbortError,
+  BerthError,
+  type BerthErrorOptions,
+  CleanupError,
+  ConfigError,
+  type ErrorDetails,
+  RunStoppingError,
+  throwIfAborted,
+} from '../errors.js';
 import { debug } from '../log.js';
 import type { Lease, RunningService } from './definition.js';
 
@@ -358,7 +367,11 @@ function call(
             return;
           }
           if (status >= 200 && status < 300) resolve(parsed);
-          else reject(revive(parsed, status, service));
+          else {
+            const error = revive(parsed, status, service);
+            if (error.code === 'BERTH_RUN_STOPPING') stoppingSeen.add(address.url);
+            reject(error);
+          }
         });
       },
     );
@@ -367,8 +380,17 @@ function call(
   });
 }
 
+/** Brokers that said their run is stopping: once they are gone, that is why. */
+const stoppingSeen = new Set<string>();
+
 function transportError(error: Error, address: BrokerAddress, what: string, signal: AbortSignal | undefined): BerthError {
   if (signal?.aborted) return new AbortError(`${what} was aborted`, { cause: signal.reason });
+  if (stoppingSeen.has(address.url)) {
+    return new RunStoppingError(`the test run is stopping: the broker has gone (${what})`, {
+      cause: error,
+      hint: 'nothing to fix in the test: the run was interrupted',
+    });
+  }
   return new BrokerError(`could not reach the berth broker at ${address.url} for the ${what}: ${error.message}`, {
     cause: error,
     hint: 'the broker lives in the test runner’s main process; it is gone once the run has ended or the runner was killed',
