@@ -46,11 +46,14 @@ describe('IsolationPool', () => {
     expect(new Set(got).size).toBe(3);
   });
 
-  it('keeps at least one slot ready per worker', async () => {
+  it('keeps four slots ready per worker, within max', async () => {
     const { ops } = fakeOps();
-    const p = pool(ops, { min: 1, workers: 4 });
+    const p = pool(ops, { min: 1, workers: 2 });
     p.warm();
-    await expect.poll(() => p.stats().ready).toBe(4);
+    await expect.poll(() => p.stats().ready).toBe(8);
+    const capped = pool(fakeOps().ops, { min: 1, workers: 4, max: 10 });
+    capped.warm();
+    await expect.poll(() => capped.stats().ready).toBe(10);
   });
 
   it('grows its warm target to the demand it saw', async () => {

@@ -28,7 +28,7 @@ export interface StartPostgresOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
-  /** Test workers of the run: the pool keeps at least one fresh database ready per worker. */
+  /** Test workers of the run: the pool keeps four fresh databases ready per worker. */
   workers?: number;
 }
 

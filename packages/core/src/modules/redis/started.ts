@@ -16,7 +16,7 @@ export interface StartRedisOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
-  /** Test workers of the run: the pool keeps at least one database ready per worker. */
+  /** Test workers of the run: the pool keeps four databases ready per worker. */
   workers?: number;
 }
 
