@@ -72,13 +72,17 @@ describe('vitest', () => {
 test('vitest, SIGTERM to the main process only (a CI cancel): a test asking for slices gets one clear error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-stopping-'));
   const errors = join(dir, 'errors.jsonl');
+  let group: number | undefined;
   try {
     const suites = join(fixtures, 'vitest-suites');
     const child = spawn(process.execPath, [join(suites, 'node_modules/vitest/vitest.mjs'), 'run'], {
       cwd: join(suites, 'stopping'),
       env: { ...process.env, CI: 'true', BERTH_FIXTURE_ERRORS: errors },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so the workers can be ended with it whatever happens.
+      detached: true,
     });
+    group = child.pid;
     let output = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.stderr.on('data', (chunk) => {
@@ -106,6 +110,13 @@ test('vitest, SIGTERM to the main process only (a CI cancel): a test asking for 
     // Every request after the signal failed the same way: no connection errors, no cascade.
     expect(new Set(seen.map((e) => e.code))).toEqual(new Set(['BERTH_RUN_STOPPING']));
   } finally {
+    if (group !== undefined) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });
