@@ -20,6 +20,7 @@ import { mysqlFreshDatabase } from './cases/mysql.mjs';
 import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { imageCache, reuseLoop } from './cases/reuse.mjs';
+import { suiteFreshDatabases } from './cases/suite.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -92,6 +93,7 @@ async function main() {
     ['pg-versions', postgresVersionsFreshDatabase],
     ['reuse', reuseLoop],
     ['cache', imageCache],
+    ['suite', suiteFreshDatabases],
   ];
   const cases = [];
   let footprintResult;

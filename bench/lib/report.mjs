@@ -72,6 +72,13 @@ export function renderMarkdown(run) {
     }
   }
 
+  const noted = cases.filter((c) => c.notes?.length > 0);
+  if (noted.length > 0) {
+    out.push('## Notes', '');
+    for (const c of noted) for (const note of c.notes) out.push(`- ${c.title}: ${note}`);
+    out.push('');
+  }
+
   const traced = cases.filter((c) => Object.keys(c.calls).length > 0);
   if (traced.length > 0) {
     out.push('## Engine calls of one start (last iteration; time to response headers)', '');

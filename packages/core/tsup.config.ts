@@ -12,6 +12,7 @@ export default defineConfig([
       rabbitmq: 'src/public/rabbitmq.ts',
       nats: 'src/public/nats.ts',
       compose: 'src/public/compose.ts',
+      adapter: 'src/public/adapter.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

@@ -6,8 +6,9 @@
  * same engine are never looked at or touched).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type Child, eventually, type Finished, runChild, spawnChild } from './support/child.js';
@@ -23,6 +24,7 @@ import {
 } from './support/jest-projects.js';
 
 const RUN_TIMEOUT_MS = 240_000;
+const here = dirname(fileURLToPath(import.meta.url));
 
 /** Runner pids of the current test: checked for leftovers after it, cleaned if it failed. */
 const runners: number[] = [];
@@ -81,7 +83,7 @@ const ESM = { NODE_OPTIONS: '--experimental-vm-modules' };
 const execFileText = async (command: string, args: string[]) => (await promisify(execFile)(command, args)).stdout;
 
 describe.each(JEST_VERSIONS)('jest %i', (version) => {
-  test('ts-jest, CommonJS: postgres and redis in two workers, fresh databases per test, file and worker', async () => {
+  test('ts-jest, CommonJS: postgres and redis in two workers, fresh databases per test and per file', async () => {
     const target = project('ts-jest-cjs', version);
     const run = await runJest(target, ['--maxWorkers=2']);
 
@@ -97,26 +99,30 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     const perTest = marks.find((mark) => mark.file === 'per-test')?.perTest as string[];
     expect(new Set(perTest).size).toBe(2);
 
-    const perWorker = marks.filter((mark) => String(mark.file).startsWith('per-worker-'));
-    expect(perWorker).toHaveLength(4);
-    const byPid = new Map<unknown, Record<string, unknown>[]>();
-    for (const mark of perWorker) byPid.set(mark.pid, [...(byPid.get(mark.pid) ?? []), mark]);
-    const workerDbs = new Set<unknown>();
-    const redisDbs = new Set<unknown>();
-    for (const files of byPid.values()) {
-      // Every file of a worker got that worker's database and redis db, and saw the rows of the files before it.
-      expect(new Set(files.map((mark) => mark.workerDb)).size).toBe(1);
-      expect(new Set(files.map((mark) => mark.redisDb)).size).toBe(1);
-      expect(files.map((mark) => mark.rowsInWorkerDb)).toEqual(files.map((_, index) => index + 1));
-      workerDbs.add(files[0]?.workerDb);
-      redisDbs.add(files[0]?.redisDb);
+    const perFile = marks.filter((mark) => String(mark.file).startsWith('per-file-'));
+    expect(perFile).toHaveLength(4);
+    // Each file had its database and redis db to itself (fresh: one row, counter 1), and each test
+    // got one more database of its own.
+    for (const mark of perFile) {
+      expect(mark.rowsInFileDb).toBe(1);
+      expect(mark.counter).toBe(':1');
     }
-    // Different workers never share one, and per-file databases are all different.
-    expect(workerDbs.size).toBe(byPid.size);
-    expect(redisDbs.size).toBe(byPid.size);
-    const fileDbs = perWorker.map((mark) => mark.fileDb);
-    expect(new Set(fileDbs).size).toBe(4);
-    for (const db of fileDbs) expect(workerDbs.has(db)).toBe(false);
+    const fileDbs = perFile.map((mark) => mark.fileDb);
+    const testDbs = perFile.map((mark) => mark.testDb);
+    expect(new Set([...fileDbs, ...testDbs]).size).toBe(8);
+  });
+
+  test('the shared test files (also run by vitest) pass unchanged: helpers, pool faults, pool exhaustion', async () => {
+    const target = project('shared', version);
+    const source = join(here, 'fixtures/vitest-suites/shared');
+    mkdirSync(join(target.dir, 'tests'), { recursive: true });
+    copyFileSync(join(source, 'berth.config.ts'), join(target.dir, 'berth.config.ts'));
+    for (const file of ['helpers.shared.ts', 'pool.shared.ts']) copyFileSync(join(source, 'tests', file), join(target.dir, 'tests', file));
+    const run = await runJest(target, ['--maxWorkers=2']);
+
+    expect(run.output).toMatch(/Tests:\s+6 passed, 6 total/);
+    expect(run.code, run.output).toBe(0);
+    expect(await leftoversOf(run.pid)).toEqual([]);
   });
 
   test('ESM test files through @swc/jest, services inline in withBerth(), the project globalSetup after berth', async () => {

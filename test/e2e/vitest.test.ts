@@ -137,6 +137,13 @@ describe.each(runners)('$name', (runner) => {
     expect(await leftoversOf(result.pid)).toEqual([]);
   });
 
+  test('the shared test files (also run by jest) pass unchanged: helpers, pool faults, pool exhaustion', async () => {
+    const result = await run(runner, 'shared', ['run']);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests\s+6 passed \(6\)/);
+    expect(await leftoversOf(result.pid)).toEqual([]);
+  });
+
   test("a service that cannot start fails the run at once with berth's error, and nothing is left", async () => {
     const result = await run(runner, 'failing', ['run']);
     expect(result.code, result.output).not.toBe(0);

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startServices } from '@berth/core';
+import { startServices } from '@berth/core/adapter';
 import { compose } from '@berth/core/compose';
 import pg from 'pg';
 import { expect, it } from 'vitest';

@@ -60,7 +60,7 @@ describe('postgres bad input', () => {
     const began = performance.now();
     const vanished = await db.freshDatabase().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);
-    expect((vanished as ModuleError).hint).toContain(`postgres container ${db.container.name}`);
+    expect((vanished as ModuleError).message).toContain(`postgres container ${db.container.name}`);
     expect(performance.now() - began).toBeLessThan(10_000);
 
     await db.stop();

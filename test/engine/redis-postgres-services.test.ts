@@ -1,6 +1,7 @@
 // Both modules the way the runner adapters use them: startServices() starts them in parallel, the
 // hand-off is plain JSON, workers lease fresh databases through the broker, and stop() leaves nothing.
-import { acquireLease, defineConfig, releaseLease, startServices } from '@berth/core';
+import { defineConfig } from '@berth/core';
+import { acquireLease, releaseLease, startServices } from '@berth/core/adapter';
 import { type PostgresDetails, postgres } from '@berth/core/postgres';
 import { type RedisDetails, redis } from '@berth/core/redis';
 import pg from 'pg';

@@ -2,7 +2,7 @@
 // distinct logical databases (waiting when all 15 are out) that are flushed on release.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { ContainerNotRunningError } from '@berth/core';
+import { ContainerNotRunningError, ContainerStartError } from '@berth/core';
 import { redis, type StartedRedis, startRedis } from '@berth/core/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelled } from '../support/docker.js';
@@ -121,12 +121,61 @@ describe('redis() service definition', () => {
       expect(await client.send('SET', 'k', 'v')).toBe('+OK');
       client.close();
       await running.isolation?.release(lease.id);
+      // Given back at once; flushed in the background, shortly after.
       const check = await Client.fromUrl(lease.details.url);
-      expect(await check.send('DBSIZE')).toBe(':0');
+      await expect.poll(() => check.send('DBSIZE'), { timeout: 2_000 }).toBe(':0');
       check.close();
     } finally {
       await running.stop();
     }
     await expect(running.isolation?.acquire()).rejects.toBeInstanceOf(ContainerNotRunningError);
+  });
+});
+
+describe('the image contract and readiness from the host', () => {
+  it('runs through the image entrypoint with options only, so the server is what the image makes it', async () => {
+    const running = await startRedis();
+    try {
+      const client = await Client.fromUrl(running.url);
+      // CONFIG GET answers [name, value]: the first send() reads the name, the next reply line the value.
+      // Set explicitly by berth (not left to the build's defaults), and the image's own /data kept.
+      expect(await client.send('PING')).toBe('+PONG');
+      client.close();
+      const raw = async (...args: string[]) => {
+        const socket = connect({ host: running.details.host, port: running.details.port });
+        await once(socket, 'connect');
+        socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+        let text = '';
+        for await (const chunk of socket) {
+          text += String(chunk);
+          if (/^\*2\r\n\$\d+\r\n[^\r]*\r\n\$\d+\r\n[^\r]*\r\n$/.test(text)) break;
+        }
+        socket.destroy();
+        return text.split('\r\n')[4];
+      };
+      expect(await raw('CONFIG', 'GET', 'protected-mode')).toBe('no');
+      expect(await raw('CONFIG', 'GET', 'databases')).toBe('16');
+      expect(await raw('CONFIG', 'GET', 'dir')).toBe('/data');
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('fails the start quoting DENIED when the server keeps protected mode on', async () => {
+    const error = await startRedis({
+      // A server started past the image's entrypoint, with the build's protected mode left on.
+      spec: (generated) => ({ ...generated, entrypoint: ['redis-server'], command: ['--protected-mode', 'yes'] }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContainerStartError);
+    expect((error as Error).message).toMatch(
+      /does not answer a PING from the host: redis replied: DENIED Redis is running in protected mode/,
+    );
+    expect((error as ContainerStartError).hint).toMatch(/protected mode/);
+  });
+
+  it('fails the start quoting NOAUTH when the server wants a password berth was not given', async () => {
+    const error = await startRedis({ args: ['--requirepass', 'not-told-to-berth'] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContainerStartError);
+    expect((error as Error).message).toMatch(/redis replied: NOAUTH Authentication required/);
   });
 });

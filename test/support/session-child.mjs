@@ -9,7 +9,9 @@
 //   exit    lets the event loop drain          } look at the resources first (no endSession call)
 //   end     after `go`: calls endSession() twice, prints `ended {json}` and exits
 //   worker  also spawns `session-child.mjs join` (a worker inheriting the session) and waits
-//   join    joins the inherited session, creates a container, prints `ready`, waits
+//   join    joins the inherited session, creates a container, prints `ready`, waits until its
+//           parent goes (its stdin, a pipe from the parent, closes): an owner killed by a test must
+//           not leave its worker sleeping under pid 1
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { core } from './session-core.mjs';
@@ -54,7 +56,9 @@ if (mode === 'join') {
 }
 
 if (mode === 'worker') {
-  const worker = spawn(process.execPath, [fileURLToPath(import.meta.url), 'join'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // stdin is a pipe the worker only watches: when this process dies (SIGKILL included) the pipe
+  // closes and the worker ends itself.
+  const worker = spawn(process.execPath, [fileURLToPath(import.meta.url), 'join'], { stdio: ['pipe', 'pipe', 'inherit'] });
   info.worker = await new Promise((resolve, reject) => {
     let text = '';
     worker.stdout.on('data', (chunk) => {
@@ -82,6 +86,10 @@ if (mode === 'throw') {
   await core.endSession();
   await core.endSession();
   console.log(`ended ${JSON.stringify({ current: (await core.currentSession())?.id ?? null, env: process.env.BERTH_SESSION_ID ?? null })}`);
+} else if (mode === 'join') {
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
 } else if (mode !== 'exit') {
   setInterval(() => {}, 60_000);
 }

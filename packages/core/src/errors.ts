@@ -295,3 +295,28 @@ export class NameConflictError extends EngineError {
   static override readonly code = 'BERTH_NAME_CONFLICT';
   override readonly code = 'BERTH_NAME_CONFLICT';
 }
+
+/**
+ * The run is stopping (SIGINT/SIGTERM, or its teardown began): berth hands out nothing more and is
+ * removing what it created. A test that asked for a service at that moment fails with this one error
+ * instead of the driver errors its vanishing containers would cause.
+ */
+export class RunStoppingError extends BerthError {
+  static override readonly code = 'BERTH_RUN_STOPPING';
+  override readonly code = 'BERTH_RUN_STOPPING';
+}
+
+/**
+ * An isolation pool (fresh databases, redis databases, vhosts) could not serve a request within its
+ * timeout. `details` name the service, the pool's size and what its slots are doing.
+ */
+export class PoolTimeoutError extends BerthError {
+  static override readonly code = 'BERTH_POOL_TIMEOUT';
+  override readonly code = 'BERTH_POOL_TIMEOUT';
+}
+
+/** A service's details (what crosses to the workers) are not plain JSON; `details.path` names the field. */
+export class NotSerialisableError extends BerthError {
+  static override readonly code = 'BERTH_NOT_SERIALISABLE';
+  override readonly code = 'BERTH_NOT_SERIALISABLE';
+}

@@ -3,12 +3,10 @@
  *
  * They live in two worlds: the environment is loaded once per worker by Node itself, while a test's
  * imports are evaluated afresh for every test file inside jest's sandbox. The environment knows the
- * test lifecycle (which test runs, when it is done) and can load @berth/core once per worker; the
- * test module knows neither. So the environment puts this object on the sandbox's global object under
- * a `Symbol.for` key, and the test module calls it.
+ * test lifecycle (which test runs, when it is done); the test module does not. So the environment
+ * puts this object on the sandbox's global object under a `Symbol.for` key, and the test module's
+ * helpers (core's, see services.ts) call it.
  */
-import type { ServiceDetailsBase } from '@berth/core';
-import type { LeaseScope } from './environment/leases.js';
 
 export const BRIDGE_KEY = Symbol.for('dev.berth.jest.bridge');
 
@@ -19,8 +17,11 @@ export interface ErrorRequest {
 }
 
 export interface Bridge {
-  /** A slice of `service`; `per` undefined means: this test if one is running, else this file. */
-  acquire(service: string, per: LeaseScope | undefined): Promise<ServiceDetailsBase>;
+  /**
+   * Runs `giveBack` when the running test is done (after its afterEach hooks); with concurrent
+   * tests in the file, when the file is done. False when no test is running.
+   */
+  onTestEnd(giveBack: () => Promise<void>): boolean;
   /** A berth ConfigError, made from the worker's @berth/core. */
   configError(request: ErrorRequest): Error;
 }

@@ -7,7 +7,7 @@
  *
  * The only variables this package reads are named here.
  */
-import type { Handoff } from '@berth/core';
+import type { Handoff } from '@berth/core/broker';
 
 /** The hand-off (`{ services, env, broker? }`) as JSON. */
 export const HANDOFF_VARIABLE = 'BERTH_JEST_HANDOFF';

@@ -11,14 +11,13 @@
  *
  * Projects that share one plugin instance share one set of services.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BerthRunConfig, ConfigError, type ServiceDefinition, validateRunConfig } from '@berth/core';
+import type { BerthRunConfig, ServiceDefinition } from '@berth/core';
+import { ConfigError } from '@berth/core';
+import { type ConfigSource, loadRunConfig, startRun, validateRunConfig } from '@berth/core/adapter';
 import type { TestProject, Vite } from 'vitest/node';
 import './public/provided.js';
 import { registry } from './registry.js';
-import { startRun } from './run.js';
 import { type SharedRun, sharedRun } from './shared-run.js';
 
 export interface BerthPluginOptions<S extends Record<string, ServiceDefinition> = Record<string, ServiceDefinition>> {
@@ -31,15 +30,11 @@ export interface BerthPluginOptions<S extends Record<string, ServiceDefinition> 
   env?: BerthRunConfig<S>['env'];
   /**
    * A file whose default export is `defineConfig({ services, env })`, relative to the project root.
-   * Without `services` and `configFile`, the plugin looks for berth.config.{ts,mts,js,mjs} there.
+   * Without `services` and `configFile`, the plugin looks for berth.config.{ts,mts,cts,js,mjs,cjs}
+   * there (core's one rule, the same as @berth/jest's).
    */
   configFile?: string;
 }
-
-export const CONFIG_FILE_NAMES = ['berth.config.ts', 'berth.config.mts', 'berth.config.js', 'berth.config.mjs'] as const;
-
-/** Where the services come from: given inline, or a file loaded when the project first runs. */
-export type ConfigSource = { kind: 'inline'; config: BerthRunConfig } | { kind: 'file'; path: string | undefined };
 
 const GLOBAL_SETUP = fileURLToPath(new URL('./global-setup.js', import.meta.url));
 const WORKER_SETUP = fileURLToPath(new URL('./worker-setup.js', import.meta.url));
@@ -56,9 +51,14 @@ export function berth<S extends Record<string, ServiceDefinition>>(options: Bert
       test.setupFiles = prepend(WORKER_SETUP, test.setupFiles);
     },
     configureVitest({ project }) {
-      const root = project.config.root;
-      const resolved: ConfigSource = source.kind === 'file' ? { kind: 'file', path: locateConfigFile(root, source.path) } : source;
-      shared ??= sharedRun((first: TestProject) => startRun(() => loadConfig(first, resolved)));
+      const resolved: ConfigSource = source.kind === 'file' ? { ...source, root: project.config.root } : source;
+      shared ??= sharedRun((first: TestProject) =>
+        startRun({
+          // Through the project's module runner: TypeScript config files load like test files do.
+          load: async () => (await loadRunConfig(resolved, (path) => first.import(path))).config,
+          ...workersOf(first),
+        }),
+      );
       const run = shared;
       registry().hooks.set(project, (p) => run.join(p as TestProject));
     },
@@ -80,46 +80,22 @@ export function configSource(options: BerthPluginOptions): ConfigSource {
     if (typeof configFile !== 'string' || configFile === '') {
       throw new ConfigError(`expected \`configFile\` in berth() options to be a path, got ${JSON.stringify(configFile)}`);
     }
-    return { kind: 'file', path: configFile };
+    return { kind: 'file', root: '.', configFile };
   }
   if (services === undefined) {
     if (env !== undefined) throw new ConfigError('berth() was given `env` without `services`');
-    return { kind: 'file', path: undefined };
+    return { kind: 'file', root: '.' };
   }
-  return { kind: 'inline', config: validateRunConfig({ services, env }, 'berth() options') };
+  return { kind: 'inline', config: validateRunConfig({ services, env }, 'berth() options'), source: 'berth() options' };
 }
 
-/** The config file to load: the one named (it must exist), else the first conventional name found. */
-export function locateConfigFile(root: string, named: string | undefined, exists: (path: string) => boolean = existsSync): string {
-  if (named !== undefined) {
-    const path = isAbsolute(named) ? named : resolve(root, named);
-    if (!exists(path))
-      throw new ConfigError(`berth config file ${path} does not exist`, { hint: 'configFile is resolved against the project root' });
-    return path;
-  }
-  for (const name of CONFIG_FILE_NAMES) {
-    const path = resolve(root, name);
-    if (exists(path)) return path;
-  }
-  throw new ConfigError(`berth() found no services: no ${CONFIG_FILE_NAMES.join(', ')} in ${root}`, {
-    hint: 'declare them inline, berth({ services: { db: postgres() } }), or export default defineConfig({ services }) from berth.config.ts',
-  });
+/** How many test files vitest runs at once, when the project says. */
+function workersOf(project: TestProject): { workers?: number } {
+  const max = (project.config as { maxWorkers?: unknown }).maxWorkers;
+  return typeof max === 'number' && max > 0 ? { workers: max } : {};
 }
 
 function prepend(file: string, list: string | string[] | undefined): string[] {
   const rest = list === undefined ? [] : Array.isArray(list) ? list : [list];
   return [file, ...rest.filter((entry) => entry !== file)];
-}
-
-async function loadConfig(project: TestProject, source: ConfigSource): Promise<BerthRunConfig> {
-  if (source.kind === 'inline') return source.config;
-  const path = source.path as string;
-  let loaded: unknown;
-  try {
-    // Through the project's module runner: TypeScript config files load like test files do.
-    loaded = await project.import(path);
-  } catch (error) {
-    throw new ConfigError(`loading berth config file ${path} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  }
-  return validateRunConfig(loaded, path);
 }

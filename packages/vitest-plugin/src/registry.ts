@@ -13,14 +13,12 @@ export type ProjectHook = (project: object) => Promise<() => Promise<void>>;
 
 interface Registry {
   hooks: WeakMap<object, ProjectHook>;
-  /** Runs in this process that hold the berth session open (see session-users in plugin.ts). */
-  sessionUsers: number;
 }
 
 const KEY = Symbol.for('dev.berth.vitest.registry');
 
 export function registry(): Registry {
   const holder = globalThis as { [KEY]?: Registry };
-  holder[KEY] ??= { hooks: new WeakMap(), sessionUsers: 0 };
+  holder[KEY] ??= { hooks: new WeakMap() };
   return holder[KEY];
 }

@@ -1,6 +1,5 @@
-import type { Handoff } from '@berth/core';
+import type { Handoff, StartedRun } from '@berth/core/adapter';
 import { describe, expect, it } from 'vitest';
-import type { StartedRun } from './run.js';
 import { type ProvidingProject, sharedRun } from './shared-run.js';
 
 function project(): ProvidingProject & { provided: Handoff[] } {

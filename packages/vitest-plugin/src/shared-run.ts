@@ -3,8 +3,7 @@
  * of services: the first project to run starts them, each gets the hand-off provided, and the last
  * teardown stops them. A start that failed is forgotten, so a later run (watch mode) tries again.
  */
-import type { Handoff } from '@berth/core';
-import type { StartedRun } from './run.js';
+import type { Handoff, StartedRun } from '@berth/core/adapter';
 
 /** The part of vitest's TestProject this needs. */
 export interface ProvidingProject {

@@ -35,6 +35,8 @@ export interface JestProject {
 const BUILT = [
   'core/dist/index.cjs',
   'core/dist/index.js',
+  'core/dist/adapter.cjs',
+  'core/dist/broker.cjs',
   'core/dist/postgres.cjs',
   'core/dist/redis.cjs',
   'core/dist/reaper.js',

@@ -58,10 +58,13 @@ export {
   MissingPeerDependencyError,
   ModuleError,
   NameConflictError,
+  NotSerialisableError,
+  PoolTimeoutError,
   PortNotExposedError,
   PullError,
   RedisReplyError,
   RegistryAuthError,
+  RunStoppingError,
   WaitAttemptError,
   WaitFailedError,
   WaitTimeoutError,
@@ -77,13 +80,9 @@ export type { Network, NetworkOptions } from '../network/index.js';
 export { createNetwork } from '../network/index.js';
 // secrets: values never printed in errors or logs (berth registers the ones it is handed)
 export { redact, registerSecret } from '../secrets.js';
-// Adapter-only: what the runner adapters (@berth/vitest, @berth/jest) need to run the lifecycle.
-// (to be moved to the `@berth/core/adapter` entry with the one run lifecycle)
-export type { Broker, BrokerAddress } from '../services/broker.js';
-export { acquireLease, releaseLease, startBroker } from '../services/broker.js';
-// services: the run configuration users declare
+// services: what a test suite declares (the adapters' lifecycle lives in @berth/core/adapter)
 export type { BerthRunConfig } from '../services/config.js';
-export { defineConfig, validateRunConfig } from '../services/config.js';
+export { defineConfig } from '../services/config.js';
 export type {
   DetailsOf,
   Isolation,
@@ -94,8 +93,7 @@ export type {
   ServiceStartContext,
   ServicesDetails,
 } from '../services/definition.js';
-export type { Handoff, RunningServices } from '../services/start-services.js';
-export { startServices } from '../services/start-services.js';
+export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
 // sessions
 export type { Session } from '../session/session.js';
 export { createSession, currentSession, endSession } from '../session/session.js';

@@ -26,6 +26,7 @@ import {
   CleanupError,
   ConfigError,
   type ErrorDetails,
+  RunStoppingError,
   throwIfAborted,
 } from '../errors.js';
 import { debug } from '../log.js';
@@ -49,6 +50,12 @@ export interface Broker {
   readonly address: BrokerAddress;
   /** Stops accepting requests, aborts acquisitions in flight, releases every outstanding lease. Idempotent. */
   close(): Promise<void>;
+  /**
+   * The run is stopping (a signal, or teardown began): from now on every request, and every
+   * acquisition in flight, fails with `reason` alone, whatever the vanishing services would have
+   * answered. close() still gives back what is out.
+   */
+  stopping(reason: BerthError): void;
 }
 
 /** Talking to the broker failed (it is gone, refused the token, or answered something unexpected). */
@@ -84,6 +91,8 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
   /** Every request being handled; close() waits for them. */
   const handling = new Set<Promise<void>>();
   let closing = false;
+  /** Set once the run stops: the one error every request gets from then on. */
+  let stopReason: BerthError | undefined;
 
   const authorised = (req: IncomingMessage): boolean => {
     const given = Buffer.from(req.headers.authorization ?? '');
@@ -158,6 +167,7 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       if (!authorised(req)) throw new HttpFailure(401, new BrokerError('the broker refused a request without its token'));
+      if (stopReason) throw new HttpFailure(503, stopReason);
       if (closing) throw new HttpFailure(503, new BrokerError('the broker is shutting down (the test run is ending)'));
       const match = /^\/v1\/([^/]+)\/(acquire|release)$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) throw new HttpFailure(404, new BrokerError(`no route for ${req.method} ${req.url}`));
@@ -170,7 +180,13 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
         res.writeHead(204).end();
       }
     } catch (error) {
-      const failure = error instanceof HttpFailure ? error : new HttpFailure(500, toBerthError(error));
+      // While the run stops, whatever went wrong (an aborted clone, a refused connection) is a
+      // consequence of stopping: say that, once, instead of the cascade.
+      const failure = stopReason
+        ? new HttpFailure(503, stopReason)
+        : error instanceof HttpFailure
+          ? error
+          : new HttpFailure(500, toBerthError(error));
       send(res, failure.status, serialise(failure.error));
     }
   };
@@ -212,6 +228,10 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
       closed ??= close();
       return closed;
     },
+    stopping: (reason) => {
+      stopReason ??= reason;
+      for (const controller of acquiring) controller.abort(reason);
+    },
   };
 }
 
@@ -249,7 +269,22 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 function toBerthError(error: unknown): BerthError {
   if (error instanceof BerthError) return error;
+  // A berth error from another copy of core (a config loaded through a bundler's module runner
+  // may bring its own): same shape, same code, so it travels as what it is.
+  if (isBerthErrorLike(error)) return error as unknown as BerthError;
   return new BerthError(error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+function isBerthErrorLike(error: unknown): boolean {
+  const candidate = error as { code?: unknown; summary?: unknown; details?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('BERTH_') &&
+    typeof candidate.summary === 'string' &&
+    typeof candidate.details === 'object'
+  );
 }
 
 function serialise(error: BerthError): ErrorBody {
@@ -333,7 +368,11 @@ function call(
             return;
           }
           if (status >= 200 && status < 300) resolve(parsed);
-          else reject(revive(parsed, status, service));
+          else {
+            const error = revive(parsed, status, service);
+            if (error.code === 'BERTH_RUN_STOPPING') stoppingSeen.add(address.url);
+            reject(error);
+          }
         });
       },
     );
@@ -342,8 +381,17 @@ function call(
   });
 }
 
+/** Brokers that said their run is stopping: once they are gone, that is why. */
+const stoppingSeen = new Set<string>();
+
 function transportError(error: Error, address: BrokerAddress, what: string, signal: AbortSignal | undefined): BerthError {
   if (signal?.aborted) return new AbortError(`${what} was aborted`, { cause: signal.reason });
+  if (stoppingSeen.has(address.url)) {
+    return new RunStoppingError(`the test run is stopping: the broker has gone (${what})`, {
+      cause: error,
+      hint: 'nothing to fix in the test: the run was interrupted',
+    });
+  }
   return new BrokerError(`could not reach the berth broker at ${address.url} for the ${what}: ${error.message}`, {
     cause: error,
     hint: 'the broker lives in the test runner’s main process; it is gone once the run has ended or the runner was killed',

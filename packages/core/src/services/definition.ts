@@ -40,6 +40,11 @@ export interface ServiceStartContext {
   /** The name the suite gave the service ("db"). */
   name: string;
   signal?: AbortSignal;
+  /**
+   * How many test workers the runner will run at once, when the adapter knows: isolation pools
+   * size their warm slots to it.
+   */
+  workers?: number;
 }
 
 export interface ServiceDefinition<Details extends ServiceDetailsBase = ServiceDetailsBase> {

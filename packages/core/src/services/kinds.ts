@@ -1,7 +1,7 @@
 /**
- * Every service kind berth knows, by its `kind`, with the details a test receives. Helpers shared by
- * the runner adapters are typed through it (`service('db', 'postgres')` → PostgresDetails); each
- * module adds its line.
+ * Connection details by service kind: what `service(name, kind)` and the fresh-slice helpers return.
+ * Every module adds its line here; a module outside berth adds its own by declaration merging:
+ * `declare module '@berth/core' { interface ServiceKinds { mongo: MongoDetails } }`.
  */
 import type { ComposeDetails } from '../compose/definition.js';
 import type { MysqlDetails } from '../modules/mysql/details.js';
@@ -18,3 +18,13 @@ export interface ServiceKinds {
   nats: NatsDetails;
   compose: ComposeDetails;
 }
+
+export type ServiceKind = keyof ServiceKinds & string;
+
+/** Kinds whose slices are databases: their details name one (`database: string`). */
+export type DatabaseKind = {
+  [K in ServiceKind]: ServiceKinds[K] extends { database: string } ? K : never;
+}[ServiceKind];
+
+/** Details of any database kind; narrow with `details.kind`. */
+export type DatabaseDetails = ServiceKinds[DatabaseKind];

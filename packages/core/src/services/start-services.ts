@@ -1,12 +1,15 @@
 /**
  * Starts a run's declared services in parallel and stops them in reverse order. What comes out is a
  * `Handoff`: plain JSON the adapters pass to worker processes (vitest provide/inject, jest env).
+ * Every service's details are checked to be plain JSON before anything is handed off.
  */
-import { BerthError, CleanupError, ContainerStartError, withDetails } from '../errors.js';
+import { BerthError, ContainerStartError, withDetails } from '../errors.js';
 import { debug } from '../log.js';
-import { type BrokerAddress, startBroker } from './broker.js';
+import { type Broker, type BrokerAddress, startBroker } from './broker.js';
 import type { BerthRunConfig } from './config.js';
 import type { RunningService, ServiceDefinition, ServiceDetailsBase, ServicesDetails } from './definition.js';
+import { checkSerialisable } from './serialisable.js';
+import { runSteps, type Step } from './steps.js';
 
 const log = debug('services');
 
@@ -22,20 +25,32 @@ export interface Handoff<S extends Record<string, ServiceDefinition> = Record<st
 export interface RunningServices<S extends Record<string, ServiceDefinition> = Record<string, ServiceDefinition>> {
   readonly handoff: Handoff<S>;
   readonly running: Readonly<Record<string, RunningService>>;
-  /** Stops the broker, then every service in reverse declaration order; collects all failures. */
+  /** From now on the broker answers every request with `reason` (the run is stopping). */
+  stopping(reason: BerthError): void;
+  /** Closes the broker, then stops every service in reverse declaration order; runs every step, reports every failure. */
   stop(): Promise<void>;
+}
+
+export interface StartServicesOptions {
+  signal?: AbortSignal;
+  /** Test workers the runner runs at once (sizes the isolation pools). */
+  workers?: number;
 }
 
 export async function startServices<S extends Record<string, ServiceDefinition>>(
   config: BerthRunConfig<S>,
-  options: { signal?: AbortSignal } = {},
+  options: StartServicesOptions = {},
 ): Promise<RunningServices<S>> {
   const names = Object.keys(config.services);
   const began = performance.now();
   const results = await Promise.allSettled(
     names.map((name) => {
       const definition = config.services[name] as ServiceDefinition;
-      return definition.start({ name, ...(options.signal ? { signal: options.signal } : {}) });
+      return definition.start({
+        name,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.workers ? { workers: options.workers } : {}),
+      });
     }),
   );
   const running: Record<string, RunningService> = {};
@@ -45,59 +60,65 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     if (result.status === 'fulfilled') running[name] = result.value;
     else failures.push({ name, error: result.reason });
   });
+  let broker: Broker | undefined;
+  const stopSteps = (): Step[] => [
+    ...(broker ? [{ what: 'close the lease broker', run: () => broker?.close() }] : []),
+    ...[...names].reverse().flatMap((name) => {
+      const service = running[name];
+      return service ? [{ what: `stop service ${name}`, run: () => service.stop() }] : [];
+    }),
+  ];
+  const abandon = async (error: unknown): Promise<never> => {
+    await runSteps('stopping the services after a failed start', stopSteps()).catch((cleanup: unknown) =>
+      log('cleaning up after a failed start failed too: %s', String(cleanup)),
+    );
+    throw error;
+  };
 
   if (failures.length > 0) {
-    await stopAll(names, running).catch(() => undefined);
     const [first] = failures;
     const definition = config.services[first?.name as string] as ServiceDefinition;
-    throw withDetails(
-      first?.error,
-      { service: first?.name, image: definition.image },
-      (message, opts) => new ContainerStartError(message, opts),
+    return abandon(
+      withDetails(
+        first?.error,
+        { service: first?.name, image: definition.image },
+        (message, opts) => new ContainerStartError(message, opts),
+      ),
     );
   }
   log('started %s in %d ms', names.join(', '), Math.round(performance.now() - began));
 
   const services = Object.fromEntries(names.map((name) => [name, (running[name] as RunningService).details])) as ServicesDetails<S>;
+  try {
+    for (const name of names) checkSerialisable(name, services[name]);
+  } catch (error) {
+    return abandon(error);
+  }
   const env: Record<string, string> = {};
   for (const [key, compute] of Object.entries(config.env ?? {})) {
     try {
       env[key] = String(compute(services));
     } catch (error) {
-      await stopAll(names, running).catch(() => undefined);
-      throw new BerthError(`computing env.${key} from the services' details failed`, { cause: error });
+      return abandon(new BerthError(`computing env.${key} from the services' details failed`, { cause: error }));
     }
   }
-
   const withIsolation = Object.entries(running).filter(([, service]) => service.isolation !== undefined);
-  const broker = withIsolation.length > 0 ? await startBroker(Object.fromEntries(withIsolation)) : undefined;
+  try {
+    broker = withIsolation.length > 0 ? await startBroker(Object.fromEntries(withIsolation)) : undefined;
+  } catch (error) {
+    return abandon(error);
+  }
 
   let stopped: Promise<void> | undefined;
   return {
     handoff: { services, env, ...(broker ? { broker: broker.address } : {}) },
     running,
+    stopping: (reason) => broker?.stopping(reason),
     stop: () => {
-      stopped ??= (async () => {
-        await broker?.close();
-        await stopAll(names, running);
-      })();
+      stopped ??= runSteps('stopping the services', stopSteps());
       return stopped;
     },
   };
-}
-
-async function stopAll(names: string[], running: Record<string, RunningService>): Promise<void> {
-  const errors: unknown[] = [];
-  for (const name of [...names].reverse()) {
-    const service = running[name];
-    if (!service) continue;
-    try {
-      await service.stop();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new CleanupError(`stopping ${errors.length} service(s) failed`, errors);
 }
 
 export type { ServiceDetailsBase };

@@ -15,13 +15,13 @@ import type { Engine } from '../engine/engine.js';
 import { type EngineOptions, getEngine } from '../engine/index.js';
 import { CleanupError } from '../errors.js';
 import { debug } from '../log.js';
-import { removeSession } from './cleanup.js';
+import { type RemovalReport, removeSession } from './cleanup.js';
 import { newSessionId } from './id.js';
 import { BERTH_VERSION, Labels } from './labels.js';
 import { pidAlive, procStartTime } from './owner.js';
 import { type ReaperHandle, spawnReaper } from './reaper.js';
 import { sweepReused } from './reuse-sweep.js';
-import { installSignalCleanup } from './signals.js';
+import { installSignalCleanup, type RemovedCounts } from './signals.js';
 import { sweepDeadSessions } from './sweep.js';
 
 const log = debug('session');
@@ -90,6 +90,11 @@ export async function currentSession(): Promise<Session | undefined> {
  * throws one CleanupError with every failure.
  */
 export async function endSession(): Promise<void> {
+  await finishSession();
+}
+
+/** endSession, returning what was removed (for the line printed on a signal). */
+async function finishSession(): Promise<RemovedCounts | undefined> {
   const attempt = pending;
   if (!attempt) return;
   pending = undefined;
@@ -102,7 +107,7 @@ export async function endSession(): Promise<void> {
   forgetEnv(active.session);
   active.uninstallSignals?.();
   try {
-    await removeEverywhere(active);
+    return await removeEverywhere(active);
   } finally {
     active.reaper?.release();
   }
@@ -164,12 +169,9 @@ function own(engine: Engine): Active {
   const reaper = cfg.reaperEnabled ? spawnReaper({ session: id, endpoint: engine.facts.endpoint, logFile: cfg.reaperLog }) : undefined;
   if (!cfg.reaperEnabled) log('BERTH_REAPER=off: a killed owner leaves session %s to `berth prune`', id);
   const active: Active = { session, engines: new Map([[engine.facts.endpoint.display, engine]]), reaper, uninstallSignals: undefined };
-  active.uninstallSignals = installSignalCleanup(
-    async () => {
-      if (pending) await endSession();
-    },
-    { timeoutMs: SIGNAL_CLEANUP_TIMEOUT_MS },
-  );
+  active.uninstallSignals = installSignalCleanup(async () => (pending ? finishSession() : undefined), {
+    timeoutMs: SIGNAL_CLEANUP_TIMEOUT_MS,
+  });
   log('created session %s (owner pid %d, reaper %s)', id, process.pid, reaper?.pid ?? 'none');
   if (!swept) {
     swept = true;
@@ -200,11 +202,17 @@ function forgetEnv(session: Session): void {
   resetConfig();
 }
 
-async function removeEverywhere(active: Active): Promise<void> {
+async function removeEverywhere(active: Active): Promise<RemovedCounts> {
   const results = await Promise.allSettled([...active.engines.values()].map((engine) => removeSession(engine, active.session.id)));
   const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const counts: RemovedCounts = {};
+  for (const result of results) {
+    if (result.status !== 'fulfilled') continue;
+    for (const resource of (result.value as RemovalReport).removed) counts[resource.kind] = (counts[resource.kind] ?? 0) + 1;
+  }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
     throw new CleanupError(`cleaning up session ${active.session.id} failed on ${errors.length} engines`, errors);
   }
+  return counts;
 }

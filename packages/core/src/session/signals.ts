@@ -1,60 +1,129 @@
 /**
- * SIGINT/SIGTERM in the session owner. Test runners install their own handlers, so ours cooperates
- * instead of taking over:
+ * SIGINT/SIGTERM in the session owner (a runner's main process or a plain script). Test runners have
+ * their own handlers, so ours cooperates instead of taking over, and makes sure berth finishes first:
  *
- * - On the signal we start removing the session's resources.
- * - If ours is the only listener for that signal (a plain script), nobody else will end the process:
- *   once cleanup finishes (or `timeoutMs` passes) we remove our listener and send the signal again,
- *   so the process dies the conventional way (killed by SIGINT/SIGTERM, exit status 130/143).
- * - If other listeners exist (vitest, jest, the user's own), they decide when to exit. If they exit
- *   before our cleanup is done, the reaper finishes it.
- * - A second signal while cleanup runs, with ours the only listener, re-raises at once (the user
- *   pressed Ctrl-C twice); the reaper finishes the job.
+ * 1. The run is told it is stopping (`onRunStopping` listeners): its broker hands out nothing more
+ *    and answers every request with one RunStoppingError.
+ * 2. `process.exit` is held: a runner that exits on the signal (vitest a millisecond later, jest once
+ *    its workers died) waits until berth has removed what it created (at most `timeoutMs`).
+ * 3. The session's resources are removed and one line is printed:
+ *    `berth: stopped on SIGINT; removed 2 containers, 1 network`.
+ * 4. The process exits 130 (SIGINT) or 143 (SIGTERM) when someone asked to exit meanwhile or nobody
+ *    else listens for the signal (a plain script). Otherwise another listener owns the exit and we
+ *    step aside.
  *
- * `uncaughtException` and normal exit are not handled here: `process.on('exit')` cannot wait for
- * asynchronous work, and the reaper sees the pipe close in those cases too.
+ * A second signal while cleanup runs, with ours the only listener, exits at once (Ctrl-C twice); the
+ * reaper finishes the job. `uncaughtException` and normal exit are not handled here:
+ * `process.on('exit')` cannot wait for asynchronous work, and the reaper sees the pipe close then.
  */
 import { debug } from '../log.js';
+import type { ResourceKind } from './inventory.js';
 
 const log = debug('session');
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const SIGNAL_NUMBERS: Record<(typeof SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15 };
+
+/** What the cleanup removed, by kind, for the closing line. */
+export type RemovedCounts = Partial<Record<ResourceKind, number>>;
 
 export interface SignalCleanupOptions {
   timeoutMs: number;
-  /** For tests: how the signal is re-raised. */
-  reraise?: (signal: NodeJS.Signals) => void;
+  /** For tests: how the process ends (default process.exit, the real one). */
+  exit?: (code: number) => void;
+  /** For tests: where the closing line goes (default stderr). */
+  print?: (line: string) => void;
+}
+
+type StopListener = (signal: NodeJS.Signals) => void;
+const stopListeners = new Set<StopListener>();
+
+/** Called (synchronously) on the first SIGINT/SIGTERM, before anything is removed. Returns the undo. */
+export function onRunStopping(listener: StopListener): () => void {
+  stopListeners.add(listener);
+  return () => {
+    stopListeners.delete(listener);
+  };
+}
+
+/** "stopped on SIGINT; removed 2 containers, 1 network" */
+export function stoppedLine(signal: string, removed: RemovedCounts | undefined): string {
+  const parts = (['container', 'network', 'volume', 'image'] as const)
+    .filter((kind) => (removed?.[kind] ?? 0) > 0)
+    .map((kind) => `${removed?.[kind]} ${kind}${removed?.[kind] === 1 ? '' : 's'}`);
+  return `berth: stopped on ${signal}; ${parts.length > 0 ? `removed ${parts.join(', ')}` : 'nothing to remove'}`;
 }
 
 /** Installs the handlers; returns a function that removes them. */
-export function installSignalCleanup(cleanup: () => Promise<void>, options: SignalCleanupOptions): () => void {
-  const reraise = options.reraise ?? ((signal: NodeJS.Signals) => process.kill(process.pid, signal));
+export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | undefined>, options: SignalCleanupOptions): () => void {
+  const realExit = process.exit;
+  const exit =
+    options.exit ??
+    ((code: number) => {
+      // Last 'exit' listener, so it has the final word: jest sets its own exit code from one.
+      process.on('exit', () => {
+        process.exitCode = code;
+      });
+      realExit.call(process, code);
+    });
+  const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   let running = false;
+  let exitRequested = false;
   const uninstall = () => {
     for (const signal of SIGNALS) process.removeListener(signal, handler);
   };
-  const giveBack = (signal: NodeJS.Signals) => {
-    uninstall();
-    reraise(signal);
-  };
   const othersListening = (signal: NodeJS.Signals) => process.listeners(signal).some((l) => l !== handler);
+  const holdExit = () => {
+    process.exit = ((code?: number | string | null) => {
+      exitRequested = true;
+      if (code !== undefined && code !== null) process.exitCode = code;
+      log('process.exit(%s) held until berth has cleaned up', code ?? '');
+      return undefined as never;
+    }) as typeof process.exit;
+  };
+  const releaseExit = () => {
+    process.exit = realExit;
+  };
   function handler(signal: NodeJS.Signals): void {
+    const code = 128 + (SIGNAL_NUMBERS[signal as (typeof SIGNALS)[number]] ?? 0);
     if (running) {
-      if (!othersListening(signal)) giveBack(signal);
+      // Ctrl-C twice: leave now, the reaper removes what is left.
+      if (!othersListening(signal)) {
+        releaseExit();
+        exit(code);
+      }
       return;
     }
     running = true;
     log('%s: removing the session resources', signal);
+    for (const listener of stopListeners) {
+      try {
+        listener(signal);
+      } catch (error) {
+        log('a stop listener failed: %s', String(error));
+      }
+    }
+    holdExit();
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, options.timeoutMs);
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
     });
-    const work = cleanup().catch((error: unknown) => log('cleanup on %s failed: %s', signal, (error as Error).message));
-    void Promise.race([work, deadline]).then(() => {
+    const work = cleanup().catch((error: unknown) => {
+      log('cleanup on %s failed: %s', signal, (error as Error).message);
+      return 'failed' as const;
+    });
+    void Promise.race([work, deadline]).then((outcome) => {
       clearTimeout(timer);
+      releaseExit();
+      if (outcome === 'timeout')
+        print(`berth: stopped on ${signal}; cleanup still running after ${options.timeoutMs} ms, the reaper finishes it`);
+      else if (outcome === 'failed')
+        print(`berth: stopped on ${signal}; removing some resources failed, the reaper retries (berth ls shows them)`);
+      else print(stoppedLine(signal, outcome));
       // Decided now, not when the signal came: a listener added meanwhile owns the exit. The cleanup
       // may have uninstalled us already (endSession does); that does not change the decision.
-      if (othersListening(signal)) uninstall();
-      else giveBack(signal);
+      const theirs = othersListening(signal);
+      uninstall();
+      if (exitRequested || !theirs) exit(code);
     });
   }
   for (const signal of SIGNALS) process.on(signal, handler);

@@ -44,13 +44,13 @@ export default defineConfig({ services: { fake }, env: { FAKE: () => 'x' } });
   test('explains a missing, ambiguous or broken config', async () => {
     await expect(loadRunConfig(projectWith('none', {}), {})).rejects.toMatchObject({
       code: 'BERTH_CONFIG_ERROR',
-      message: expect.stringMatching(/no berth config in .*: expected one of berth.config.ts, berth.config.mts/),
+      message: expect.stringMatching(/no berth config in .*: expected one of berth.config.ts, berth.config.mts, berth.config.cts/),
     });
     const two = projectWith('two', { 'berth.config.ts': 'export default {};', 'berth.config.js': 'module.exports = {};' });
     await expect(loadRunConfig(two, {})).rejects.toThrow(/found 2 berth config files/);
-    await expect(loadRunConfig(two, { configFile: 'nope.ts' })).rejects.toThrow(/the berth config file .*nope.ts does not exist/);
+    await expect(loadRunConfig(two, { configFile: 'nope.ts' })).rejects.toThrow(/berth config file .*nope.ts does not exist/);
     const broken = projectWith('broken', { 'berth.config.ts': "throw new Error('bad config');\n" });
-    await expect(loadRunConfig(broken, {})).rejects.toThrow(/loading the berth config .*berth.config.ts failed: bad config/);
+    await expect(loadRunConfig(broken, {})).rejects.toThrow(/loading berth config file .*berth.config.ts failed: bad config/);
     const shapeless = projectWith('shapeless', { 'berth.config.ts': 'export default { services: [] };\n' });
     await expect(loadRunConfig(shapeless, {})).rejects.toThrow(/expected `services` in .* to be an object/);
   });

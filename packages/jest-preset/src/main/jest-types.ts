@@ -6,6 +6,8 @@
 export interface GlobalConfigLike {
   watch?: boolean;
   watchAll?: boolean;
+  /** Workers jest runs at once (sizes berth's isolation pools). */
+  maxWorkers?: number;
 }
 
 export interface ProjectConfigLike {

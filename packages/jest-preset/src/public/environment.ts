@@ -17,10 +17,7 @@ import {
   ownEventHandler,
   resolveBaseEnvironment,
 } from '../environment/base.js';
-import { LeaseBook, type LeaseClient, type LeaseScope } from '../environment/leases.js';
-import { readHandoff } from '../handoff.js';
 import { loadCore, makeConfigError } from '../lazy-core.js';
-import { isWatching } from '../main/jest-types.js';
 
 const subclasses = new WeakMap<EnvironmentClass, EnvironmentClass>();
 
@@ -49,37 +46,30 @@ function BerthEnvironment(config: JestEnvironmentConfig, context: EnvironmentCon
   return new Subclass(config, context);
 }
 
+/** How long the end of a test (or file) waits for its slices to go back: never forever. */
+const GIVE_BACK_TIMEOUT_MS = 10_000;
+
 function berthSubclass(Base: EnvironmentClass): EnvironmentClass {
   const baseHandler = ownEventHandler(Base);
   return class BerthEnvironment extends Base {
-    readonly #leases: LeaseBook;
-    readonly #watching: boolean;
     #testRunning = false;
     /** Concurrent tests overlap, so "the test that is running" does not say whose slice it is. */
     #hasConcurrentTests = false;
+    readonly #atTestEnd: (() => Promise<void>)[] = [];
+    readonly #atFileEnd: (() => Promise<void>)[] = [];
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
       super(config, context);
-      this.#watching = isWatching(config.globalConfig);
-      this.#leases = new LeaseBook(leaseClient());
       const bridge: Bridge = {
-        acquire: (service, per) => this.#acquire(service, per),
+        onTestEnd: (giveBack) => {
+          if (!this.#testRunning) return false;
+          // With test.concurrent in the file, a per-test slice lives until the file is done.
+          (this.#hasConcurrentTests ? this.#atFileEnd : this.#atTestEnd).push(giveBack);
+          return true;
+        },
         configError: (request) => makeConfigError(loadCore(), request),
       };
       Object.defineProperty(this.global, BRIDGE_KEY, { value: bridge, enumerable: false, configurable: true });
-    }
-
-    async #acquire(service: string, per: LeaseScope | undefined) {
-      if (per === 'test' && !this.#testRunning) {
-        fail({ message: `freshDatabase(${JSON.stringify(service)}, { per: 'test' }) was called outside a test`, service });
-      }
-      let scope: LeaseScope = per ?? (this.#testRunning ? 'test' : 'file');
-      // With test.concurrent in the file, a per-test slice lives until the file is done.
-      if (scope === 'test' && this.#hasConcurrentTests) scope = 'file';
-      // Watch mode: workers end with each run while the services live on; nothing would give a
-      // per-worker slice back, so it lives as long as the file.
-      if (scope === 'worker' && this.#watching) scope = 'file';
-      return this.#leases.acquire(service, scope);
     }
 
     async handleTestEvent(event: Circus.Event, state: Circus.State): Promise<void> {
@@ -91,37 +81,38 @@ function berthSubclass(Base: EnvironmentClass): EnvironmentClass {
       } else if (event.name === 'test_done') {
         this.#testRunning = false;
         // A slice that cannot be given back fails the test that held it.
-        for (const error of await this.#leases.release('test')) event.test.errors.push(error);
+        for (const error of await giveBack(this.#atTestEnd.splice(0), 'the test')) event.test.errors.push(error);
       }
     }
 
     override async teardown(): Promise<void> {
-      const failures = await this.#leases.release('file');
-      if (this.#watching) failures.push(...(await this.#leases.releaseWorker()));
+      const failures = await giveBack(this.#atFileEnd.splice(0), 'the test file');
       await super.teardown();
       if (failures.length === 1) throw failures[0];
-      if (failures.length > 1) throw new (loadCore().CleanupError)(`giving back ${failures.length} fresh databases failed`, failures);
+      if (failures.length > 1) throw new (loadCore().CleanupError)(`giving back ${failures.length} fresh slices failed`, failures);
     }
   };
 }
 
-/** Talks to the broker named in the hand-off; @berth/core is loaded on the first fresh database. */
-function leaseClient(): LeaseClient {
-  const broker = () => {
-    const read = readHandoff();
-    if (!read.ok) {
-      fail({
-        message: 'no berth services in this test run: the berth globalSetup did not run',
-        hint: "set `preset: '@berth/jest'` (or wrap the config in withBerth()) in the jest config",
-      });
-    }
-    if (!read.handoff.broker) fail({ message: 'no service of this run hands out fresh databases' });
-    return read.handoff.broker;
-  };
-  return {
-    acquire: (service) => loadCore().acquireLease(broker(), service),
-    release: (service, id) => loadCore().releaseLease(broker(), service, id),
-  };
+/** Runs every give-back at once, bounded: a broker that does not answer fails the test, it does not hang it. */
+async function giveBack(steps: (() => Promise<void>)[], owner: string): Promise<unknown[]> {
+  if (steps.length === 0) return [];
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), GIVE_BACK_TIMEOUT_MS);
+  });
+  const work = Promise.allSettled(steps.map((step) => step()));
+  const outcome = await Promise.race([work, deadline]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    const core = loadCore();
+    return [
+      new core.BrokerError(`giving back the fresh slices of ${owner} took over ${GIVE_BACK_TIMEOUT_MS} ms`, {
+        hint: "the berth broker in jest's main process did not answer; is the run stopping?",
+      }),
+    ];
+  }
+  return outcome.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
 }
 
 export default BerthEnvironment as unknown as EnvironmentClass;

@@ -11,6 +11,6 @@ import { setUpRun } from '../main/run.js';
 export default async function berthGlobalSetup(globalConfig: GlobalConfigLike, projectConfig: ProjectConfigLike): Promise<void> {
   const read = readJestOptions(projectConfig.testEnvironmentOptions);
   if (!read.ok) throw new ConfigError(read.problem);
-  await setUpRun(projectConfig, read.options);
+  await setUpRun(globalConfig, projectConfig, read.options);
   if (read.options.globalSetup) await runProjectHook('globalSetup', read.options.globalSetup, globalConfig, projectConfig);
 }

@@ -9,6 +9,7 @@
  */
 import './provided.js';
 
-export type { BerthRunConfig, Handoff, ServiceDefinition } from '@berth/core';
+export type { BerthRunConfig, ServiceDefinition } from '@berth/core';
+export type { Handoff } from '@berth/core/adapter';
 export type { BerthPluginOptions } from '../plugin.js';
 export { berth } from '../plugin.js';

@@ -3,9 +3,7 @@
  * the credentials from the container's POSTGRES_* environment, prepares the template from the main
  * database and keeps a pool of fresh databases, like startPostgres() does after its start. The
  * container stays its owner's: stop() closes berth's connections and pool, never the container.
- *
- * (The part after the start duplicates started.ts on purpose, for now: that file belongs to the
- * module's pool rework; both can share one function once it lands.)
+ * The pool itself is the one startPostgres() uses (fresh-pool.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { config, scaledTimeout } from '../../config.js';
@@ -16,7 +14,7 @@ import type { Isolation, Lease } from '../../services/definition.js';
 import { AdminConnection } from './admin.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule } from './driver.js';
-import { FreshDatabasePool } from './fresh-pool.js';
+import { freshDatabasePool } from './fresh-pool.js';
 import { type PostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareTemplate } from './template.js';
 
@@ -74,23 +72,19 @@ export async function adoptPostgres(
       (message, opts) => new ModuleError(`preparing the template database failed: ${message}`, opts),
     );
   }
-  const pool = new FreshDatabasePool(
-    {
-      create: async (name) => {
-        await admin.createDatabase(name, resolved.templateDatabase);
-        if (resolved.cloneStrategy === 'wal_log') await admin.warmUp(name);
-      },
-      drop: (name) => admin.dropDatabase(name, 'later'),
-    },
-    { size: resolved.poolSize, concurrency: resolved.poolConcurrency, prefix: 'berth_fresh_', owner: `postgres ${container.name}` },
-  );
+  const pool = freshDatabasePool(admin, resolved, {
+    service: `fresh databases of postgres ${container.name}`,
+    template: Promise.resolve(),
+    templateName: resolved.templateDatabase,
+    prefix: 'berth_fresh_',
+  });
   pool.warm();
   const isolation: Isolation<PostgresDetails> = {
     async acquire(signal?: AbortSignal): Promise<Lease<PostgresDetails>> {
       const name = await pool.acquire(signal);
       return { id: name, details: withDatabase(details, name) };
     },
-    release: (id) => pool.release(id),
+    release: async (id) => pool.release(id),
   };
   let stopped: Promise<void> | undefined;
   const stop = () => {

@@ -18,6 +18,7 @@ export const POSTGRES_OPTION_KEYS: KnownKeys<PostgresOptions> = {
   cloneStrategy: true,
   startupTimeoutMs: true,
   connectTimeoutMs: true,
+  acquireTimeoutMs: true,
   reuse: true,
   cache: true,
   templateInputs: true,

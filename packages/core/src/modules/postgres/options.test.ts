@@ -14,7 +14,7 @@ describe('resolvePostgresOptions', () => {
       templateDatabase: 'berth_template',
       cloneStrategy: 'file_copy',
       poolSize: 4,
-      poolConcurrency: 2,
+      poolConcurrency: 4,
       settings: {},
       initScripts: [],
       setupSql: [],

@@ -46,8 +46,10 @@ export interface PostgresOptions {
   setup?: (templateUrl: string, context: PostgresSetupContext) => void | Promise<void>;
   /** Fresh databases kept ready in the background. Default 4; 0 creates each one on request. */
   poolSize?: number;
-  /** Fresh databases created at the same time while refilling. Default 2. */
+  /** Fresh databases created at the same time while refilling. Default 4. */
   poolConcurrency?: number;
+  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s. */
+  acquireTimeoutMs?: number;
   /** Name of the template database. Default `berth_template`. */
   templateDatabase?: string;
   /**
@@ -102,6 +104,7 @@ export interface ResolvedPostgresOptions {
   setup: PostgresOptions['setup'];
   poolSize: number;
   poolConcurrency: number;
+  acquireTimeoutMs: number;
   templateDatabase: string;
   cloneStrategy: 'file_copy' | 'wal_log';
   startupTimeoutMs: number;
@@ -154,7 +157,8 @@ export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedP
     setupSql: paths(options.setupSql, 'setupSql'),
     setup,
     poolSize: integer(options.poolSize ?? 4, 'poolSize', 0, 64),
-    poolConcurrency: integer(options.poolConcurrency ?? 2, 'poolConcurrency', 1, 16),
+    poolConcurrency: integer(options.poolConcurrency ?? 4, 'poolConcurrency', 1, 16),
+    acquireTimeoutMs: integer(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
     templateDatabase,
     cloneStrategy: oneOf(options.cloneStrategy ?? 'file_copy', 'cloneStrategy', ['file_copy', 'wal_log'] as const),
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),

@@ -15,8 +15,8 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
   return {
     kind: 'postgres',
     image: resolved.image,
-    async start({ name, signal }): Promise<RunningService<PostgresDetails>> {
-      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}) });
+    async start({ name, signal, workers }): Promise<RunningService<PostgresDetails>> {
+      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}), ...(workers ? { workers } : {}) });
       const leased = new Map<string, FreshDatabase>();
       const isolation: Isolation<PostgresDetails> = {
         async acquire(signal?: AbortSignal): Promise<Lease<PostgresDetails>> {
@@ -27,8 +27,9 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
         async release(id: string): Promise<void> {
           const fresh = leased.get(id);
           if (!fresh) return;
-          await fresh.release();
           leased.delete(id);
+          // Returns at once: the database is dropped in the background.
+          await fresh.release();
         },
       };
       const running: RunningService<PostgresDetails> = { details: started.details, isolation, stop: () => started.stop() };

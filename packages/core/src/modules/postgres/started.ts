@@ -19,11 +19,12 @@ import {
   withDetails,
 } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { IsolationPool } from '../../services/pool.js';
 import { AdminConnection } from './admin.js';
 import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule, tryLoadPg } from './driver.js';
-import { FreshDatabasePool } from './fresh-pool.js';
+import { freshDatabasePool } from './fresh-pool.js';
 import { CACHE_REPO, type CachePlan, commitCache, planCache } from './image-cache.js';
 import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareSharedTemplate, type SharedRun } from './shared-template.js';
@@ -34,6 +35,8 @@ export interface StartPostgresOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
+  /** Test workers of the run: the pool keeps four fresh databases ready per worker. */
+  workers?: number;
 }
 
 /** A database of its own, cloned from the template. Dropped by `release()` or `await using`. */
@@ -41,12 +44,21 @@ export interface FreshDatabase extends AsyncDisposable {
   readonly name: string;
   readonly details: PostgresDetails;
   readonly url: string;
-  /** Drops the database (connected clients are disconnected). Idempotent. */
+  /**
+   * Gives the database back. Returns at once: it is dropped in the background (connected clients
+   * are disconnected then). Idempotent.
+   */
   release(): Promise<void>;
 }
 
-/** Either the means to make databases, or the reason there are none (pg is not installed). */
-type Databases = { pool: FreshDatabasePool; admin: AdminConnection; shared?: SharedRun } | { missing: MissingPeerDependencyError };
+/**
+ * Either the means to make databases, or the reason there are none (pg is not installed).
+ * `template` settles when the template database is ready (or could not be made); fresh databases,
+ * snapshots and restores wait for it. `shared` is this run's hold on a reused or cached server.
+ */
+type Databases =
+  | { pool: IsolationPool<string>; admin: AdminConnection; template: Promise<void>; shared?: SharedRun }
+  | { missing: MissingPeerDependencyError };
 
 export class StartedPostgres implements AsyncDisposable {
   readonly container: StartedContainer;
@@ -90,18 +102,22 @@ export class StartedPostgres implements AsyncDisposable {
     const { pool } = this.#require('get a fresh database');
     const name = await pool.acquire(options.signal);
     const details = withDatabase(this.details, name);
-    const release = () => pool.release(name);
+    const release = async () => pool.release(name);
     return { name, details, url: details.url, release, [Symbol.asyncDispose]: release };
   }
 
   /** Copies the main database into a snapshot (default name `default`), replacing an older one. */
   async snapshot(name = 'default'): Promise<void> {
-    await takeSnapshot(this.#require('take a snapshot').admin, this.details.database, name);
+    const { admin, template } = this.#require('take a snapshot');
+    await template;
+    await takeSnapshot(admin, this.details.database, name);
   }
 
   /** Replaces the main database with the snapshot's copy. Sessions on the main database are ended. */
   async restore(name = 'default'): Promise<void> {
-    await restoreSnapshot(this.#require('restore a snapshot').admin, this.details.database, name);
+    const { admin, template } = this.#require('restore a snapshot');
+    await template;
+    await restoreSnapshot(admin, this.details.database, name);
   }
 
   /** Idempotent: fails pending fresh-database requests, closes berth's connections, removes the container. */
@@ -117,8 +133,12 @@ export class StartedPostgres implements AsyncDisposable {
   async #stop(): Promise<void> {
     const steps: (() => Promise<void>)[] = [];
     if ('pool' in this.#databases) {
-      const { pool, admin, shared } = this.#databases;
-      steps.push(() => pool.close());
+      const { pool, admin, template, shared } = this.#databases;
+      steps.push(
+        () => pool.close(),
+        // A template still being made in the background finishes (or fails) before its connection goes.
+        () => template.catch(() => undefined),
+      );
       // On a reused server: this run's databases go, the server and its template stay.
       if (shared) steps.push(() => shared.close());
       steps.push(() => admin.close());
@@ -129,7 +149,7 @@ export class StartedPostgres implements AsyncDisposable {
     if (errors.length > 0) throw new CleanupError(`stopping postgres ${this.container.name} failed`, errors);
   }
 
-  #require(what: string): { pool: FreshDatabasePool; admin: AdminConnection } {
+  #require(what: string): { pool: IsolationPool<string>; admin: AdminConnection; template: Promise<void> } {
     if ('missing' in this.#databases) throw this.#databases.missing;
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot ${what}: postgres container ${this.container.name} was stopped`, {
@@ -140,12 +160,20 @@ export class StartedPostgres implements AsyncDisposable {
   }
 }
 
-/** Starts postgres and, when `pg` is installed, prepares the template and warms the pool. */
+/**
+ * Starts postgres and, when `pg` is installed, prepares the template and warms the pool. Without a
+ * `setup` hook or `setupSql` it resolves at the server's ready line and makes the template in the
+ * background (fresh databases wait for it); with them it resolves once they ran, so their errors fail
+ * the start.
+ */
 export async function startPostgres(options: PostgresOptions = {}, startOptions: StartPostgresOptions = {}): Promise<StartedPostgres> {
   return startResolved(resolvePostgresOptions(options), startOptions);
 }
 
-export async function startResolved(options: ResolvedPostgresOptions, { signal, service }: StartPostgresOptions): Promise<StartedPostgres> {
+export async function startResolved(
+  options: ResolvedPostgresOptions,
+  { signal, service, workers }: StartPostgresOptions,
+): Promise<StartedPostgres> {
   if (options.password !== DEFAULT_PASSWORD) registerSecret(options.password);
   // Setup needs the driver: fail before a container exists. Without setup, a missing driver only
   // matters to freshDatabase()/snapshot(), which report it when called.
@@ -173,43 +201,40 @@ export async function startResolved(options: ResolvedPostgresOptions, { signal, 
     admin = connection;
     const reuse = container.reuse;
     const cached = cache?.use ? cache : undefined;
-    const shared =
-      reuse || cached
-        ? await prepareSharedTemplate({
-            pg: driver.pg,
-            admin: connection,
-            main: details,
-            options,
-            signal,
-            fresh: reuse ? reuse.action === 'created' : !cached?.hit,
-          })
-        : undefined;
-    if (!shared) await prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
-    if (cached && !cached.hit) await commitCache(await getEngine(), connection, container.id, cached, signal);
-    const template = shared?.template ?? options.templateDatabase;
-    const pool = new FreshDatabasePool(
-      {
-        create: async (name) => {
-          await connection.createDatabase(name, template);
-          // A wal_log clone has no relation cache file; without this its first client builds it
-          // (measured here: ~50 ms extra, long tail). file_copy clones inherit the template's.
-          if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
-        },
-        drop: (name) => connection.dropDatabase(name, 'later'),
-      },
-      {
-        size: options.poolSize,
-        concurrency: options.poolConcurrency,
-        // Per-run names on a shared server, so runs never see each other's databases.
-        prefix: shared?.prefix ?? 'berth_fresh_',
-        owner: `postgres container ${container.name}`,
-      },
-    );
+    let shared: SharedRun | undefined;
+    let template: Promise<void>;
+    if (reuse || cached) {
+      // A keyed template on a reused or cached server usually exists already: settle it before
+      // resolving, so the run's first line can say whether it was reused.
+      shared = await prepareSharedTemplate({
+        pg: driver.pg,
+        admin: connection,
+        main: details,
+        options,
+        signal,
+        fresh: reuse ? reuse.action === 'created' : !cached?.hit,
+      });
+      if (cached && !cached.hit) await commitCache(await getEngine(), connection, container.id, cached, signal);
+      template = Promise.resolve();
+    } else {
+      template = prepareTemplate({ pg: driver.pg, admin: connection, main: details, options, signal });
+      // Waited for below, or by the first fresh database; never an unhandled rejection meanwhile.
+      template.catch(() => undefined);
+      if (needsDriver) await template;
+    }
+    const pool = freshDatabasePool(connection, options, {
+      service: `fresh databases of ${service ? `service ${service} (postgres container ${container.name})` : `postgres container ${container.name}`}`,
+      template,
+      templateName: shared?.template ?? options.templateDatabase,
+      // Per-run names on a shared server, so runs never see each other's databases.
+      prefix: shared?.prefix ?? 'berth_fresh_',
+      workers,
+    });
     pool.warm();
     return new StartedPostgres(
       container,
       details,
-      { pool, admin: connection, ...(shared ? { shared } : {}) },
+      { pool, admin: connection, template, ...(shared ? { shared } : {}) },
       options.reuse,
       cacheText(cache),
     );

@@ -5,9 +5,8 @@
 import type { StartedContainer } from '../../container/handle.js';
 import { registerSecret } from '../../log.js';
 import type { Isolation, Lease } from '../../services/definition.js';
-import { LogicalDbPool } from './db-pool.js';
+import { redisDatabasePool } from './db-pool.js';
 import { type RedisDetails, redisUrl, withDb } from './details.js';
-import { RespConnection } from './resp.js';
 
 export interface AdoptRedisOptions {
   /** The server's `requirepass`, if any. */
@@ -16,6 +15,8 @@ export interface AdoptRedisOptions {
   port?: number;
   /** Default 5000. */
   connectTimeoutMs?: number;
+  /** How long a request for a database waits before it fails. Default 30000. */
+  acquireTimeoutMs?: number;
 }
 
 export interface AdoptedRedis {
@@ -37,25 +38,18 @@ export function adoptRedis(container: StartedContainer, options: AdoptRedisOptio
     db: 0,
     containerName: container.name,
   };
-  const pool = new LogicalDbPool({
-    dbs: Array.from({ length: 15 }, (_, i) => i + 1),
-    owner: `redis ${container.name}`,
-    flush: async (db) => {
-      const connection = await RespConnection.open({ host: details.host, port, password, timeoutMs: options.connectTimeoutMs ?? 5000 });
-      try {
-        await connection.command('SELECT', String(db));
-        await connection.command('FLUSHDB');
-      } finally {
-        connection.close();
-      }
-    },
+  const pool = redisDatabasePool(details, {
+    service: `databases of redis ${container.name}`,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    acquireTimeoutMs: options.acquireTimeoutMs ?? 30_000,
   });
+  pool.warm();
   const isolation: Isolation<RedisDetails> = {
     async acquire(signal?: AbortSignal): Promise<Lease<RedisDetails>> {
       const db = await pool.acquire(signal);
       return { id: String(db), details: withDb(details, db) };
     },
-    release: (id) => pool.release(Number(id)),
+    release: async (id) => pool.release(Number(id)),
   };
   return { details, isolation, stop: () => pool.close() };
 }

@@ -8,5 +8,6 @@ export const REDIS_OPTION_KEYS: KnownKeys<RedisOptions> = {
   args: true,
   startupTimeoutMs: true,
   connectTimeoutMs: true,
+  acquireTimeoutMs: true,
   spec: true,
 };

@@ -8,13 +8,15 @@ describe('redis options', () => {
   it('defaults to redis:7 without a password', () => {
     const spec = redisSpec(resolveRedisOptions());
     expect(spec.image).toBe('redis:7');
-    expect(spec.command).toEqual(['redis-server']);
+    // Options only: the image's entrypoint runs them as `redis-server <options>`.
+    expect(spec.command).toEqual(['--protected-mode', 'no', '--databases', '16']);
     expect(spec.ports).toEqual([6379]);
   });
 
-  it('passes the password and extra arguments to redis-server', () => {
+  it('passes the password and extra arguments to redis-server through the entrypoint', () => {
     const spec = redisSpec(resolveRedisOptions({ password: 's3cret', args: ['--appendonly', 'yes'] }));
-    expect(spec.command).toEqual(['redis-server', '--requirepass', 's3cret', '--appendonly', 'yes']);
+    expect(spec.command).toEqual(['--protected-mode', 'no', '--databases', '16', '--requirepass', 's3cret', '--appendonly', 'yes']);
+    expect(spec.entrypoint).toBeUndefined();
   });
 
   it.each([

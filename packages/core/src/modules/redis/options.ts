@@ -20,6 +20,8 @@ export interface RedisOptions {
   startupTimeoutMs?: number;
   /** Time allowed to open one of berth's own connections (flushing a released db). Default 5 s. */
   connectTimeoutMs?: number;
+  /** How long a request for a database of its own waits before it fails (PoolTimeoutError). Default 30 s. */
+  acquireTimeoutMs?: number;
   /**
    * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
    * every other field replaces berth's); a function receives the generated spec and returns the one
@@ -34,6 +36,7 @@ export interface ResolvedRedisOptions {
   args: string[];
   startupTimeoutMs: number;
   connectTimeoutMs: number;
+  acquireTimeoutMs: number;
   spec: RedisOptions['spec'];
 }
 
@@ -57,6 +60,7 @@ export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOp
     startupTimeoutMs: positive(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs'),
     // berth's own connections: scaled here, once (startupTimeoutMs is scaled by start()).
     connectTimeoutMs: scaledTimeout(positive(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs')),
+    acquireTimeoutMs: positive(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs'),
     spec,
   };
 }

@@ -12,8 +12,8 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisDetail
   return {
     kind: 'redis',
     image: resolved.image,
-    async start({ name, signal }): Promise<RunningService<RedisDetails>> {
-      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}) });
+    async start({ name, signal, workers }): Promise<RunningService<RedisDetails>> {
+      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}), ...(workers ? { workers } : {}) });
       const leased = new Map<string, FreshRedisDatabase>();
       const isolation: Isolation<RedisDetails> = {
         async acquire(signal?: AbortSignal): Promise<Lease<RedisDetails>> {

@@ -4,18 +4,21 @@
  */
 import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
-import { CleanupError, ContainerNotRunningError } from '../../errors.js';
+import { CleanupError, ContainerNotRunningError, ContainerStartError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { IsolationPool } from '../../services/pool.js';
 import { REDIS_PORT, redisSpec } from './container-spec.js';
-import { LogicalDbPool } from './db-pool.js';
+import { redisDatabasePool } from './db-pool.js';
 import { type RedisDetails, redisUrl, withDb } from './details.js';
 import { type RedisOptions, type ResolvedRedisOptions, resolveRedisOptions } from './options.js';
-import { RespConnection } from './resp.js';
+import { RespConnection, RespReplyError } from './resp.js';
 
 export interface StartRedisOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
+  /** Test workers of the run: the pool keeps four databases ready per worker. */
+  workers?: number;
 }
 
 /** A logical database (1–15) of your own until released; emptied on release. */
@@ -23,18 +26,18 @@ export interface FreshRedisDatabase extends AsyncDisposable {
   readonly db: number;
   readonly details: RedisDetails;
   readonly url: string;
-  /** Flushes the database and gives it back. Idempotent. */
+  /** Gives the database back at once; it is flushed in the background before anyone else gets it. Idempotent. */
   release(): Promise<void>;
 }
 
 export class StartedRedis implements AsyncDisposable {
   readonly container: StartedContainer;
   readonly details: RedisDetails;
-  readonly #pool: LogicalDbPool;
+  readonly #pool: IsolationPool<number>;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startRedis(). */
-  constructor(container: StartedContainer, details: RedisDetails, pool: LogicalDbPool) {
+  constructor(container: StartedContainer, details: RedisDetails, pool: IsolationPool<number>) {
     this.container = container;
     this.details = details;
     this.#pool = pool;
@@ -52,7 +55,7 @@ export class StartedRedis implements AsyncDisposable {
     }
     const db = await this.#pool.acquire(options.signal);
     const details = withDb(this.details, db);
-    const release = () => this.#pool.release(db);
+    const release = async () => this.#pool.release(db);
     return { db, details, url: details.url, release, [Symbol.asyncDispose]: release };
   }
 
@@ -76,7 +79,7 @@ export function startRedis(options: RedisOptions = {}, startOptions: StartRedisO
   return startResolved(resolveRedisOptions(options), startOptions);
 }
 
-export async function startResolved(options: ResolvedRedisOptions, { signal, service }: StartRedisOptions): Promise<StartedRedis> {
+export async function startResolved(options: ResolvedRedisOptions, { signal, service, workers }: StartRedisOptions): Promise<StartedRedis> {
   registerSecret(options.password);
   const container = await start(redisSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) });
   let port: number;
@@ -96,18 +99,36 @@ export async function startResolved(options: ResolvedRedisOptions, { signal, ser
     db: 0,
     containerName: container.name,
   };
-  const pool = new LogicalDbPool({
-    dbs: Array.from({ length: 15 }, (_, i) => i + 1),
-    owner: `redis container ${container.name}`,
-    flush: async (db) => {
-      const connection = await RespConnection.open({ host: details.host, port, password, timeoutMs: options.connectTimeoutMs });
-      try {
-        await connection.command('SELECT', String(db));
-        await connection.command('FLUSHDB');
-      } finally {
-        connection.close();
-      }
-    },
+  try {
+    await pingFromHost(details, options.connectTimeoutMs);
+  } catch (error) {
+    await container.stop().catch(() => undefined);
+    throw new ContainerStartError(`redis ${container.name} is up but does not answer a PING from the host: ${(error as Error).message}`, {
+      cause: error,
+      hint:
+        error instanceof RespReplyError
+          ? 'the reply above is the server’s own: an image that keeps protected mode on, or a password that differs from `password`'
+          : 'the mapped port did not answer; is something else in the way of the engine’s port mapping?',
+      details: { image: container.image, containerName: container.name, ...(service ? { service } : {}) },
+    });
+  }
+  const pool = redisDatabasePool(details, {
+    service: `databases of ${service ? `service ${service} (redis container ${container.name})` : `redis container ${container.name}`}`,
+    connectTimeoutMs: options.connectTimeoutMs,
+    acquireTimeoutMs: options.acquireTimeoutMs,
+    workers,
   });
+  pool.warm();
   return new StartedRedis(container, details, pool);
+}
+
+/** One PING through the mapped port, as the tests will connect; an error reply is quoted. */
+async function pingFromHost(details: RedisDetails, timeoutMs: number): Promise<void> {
+  const connection = await RespConnection.open({ host: details.host, port: details.port, password: details.password, timeoutMs });
+  try {
+    const reply = await connection.command('PING');
+    if (reply !== 'PONG') throw new RespReplyError(`redis replied ${JSON.stringify(reply)} to PING`);
+  } finally {
+    connection.close();
+  }
 }

@@ -1,0 +1,161 @@
+/**
+ * The helpers tests call, written once for every runner: the vitest and jest adapters create them
+ * over a small `RunnerHooks` seam and re-export them, so the same test file runs under both with the
+ * same names, signatures, types and errors.
+ *
+ *   service('db', 'postgres')        details of a declared service (typed by kind)
+ *   await freshDatabase('db')        a database of this test's own (any database kind), given back when
+ *   await freshRedis('cache')        the test ends, passed or failed; freshLease for any isolating kind
+ *   useFreshDatabase('db')           one for every test of the file / describe block: () => details
+ *
+ * Giving back is one request to the broker, answered at once: the pool resets or drops the slot in
+ * the background, off the test's critical path.
+ */
+import { AbortError, ConfigError } from '../errors.js';
+import { acquireLease, type BrokerAddress, releaseLease } from './broker.js';
+import type { ServiceDetailsBase } from './definition.js';
+import type { DatabaseKind, ServiceKind, ServiceKinds } from './kinds.js';
+import type { Handoff } from './start-services.js';
+
+/** What a runner adapter provides; everything else is the same for every runner. */
+export interface RunnerHooks {
+  /** The run's hand-off; throws a ConfigError worded for the runner when berth is not set up. */
+  handoff(): Handoff;
+  /**
+   * Runs `giveBack` when the current test ends (passed or failed). Returns false when no test is
+   * running (top level of a file, beforeAll).
+   */
+  onTestEnd(giveBack: () => Promise<void>): boolean;
+  /** The runner's per-file (or per-describe) hooks, for the use… variants. */
+  beforeAll(fn: () => Promise<void>): void;
+  afterAll(fn: () => Promise<void>): void;
+}
+
+export interface TestHelpers {
+  /**
+   * Connection details of a declared service; with a kind, checked and typed as that kind, without
+   * one a union of the known kinds to narrow by `kind`.
+   */
+  service<K extends ServiceKind>(name: string, kind: K): ServiceKinds[K];
+  service(name: string): AnyServiceDetails;
+  /** A fresh database of a database service (postgres today; mysql ...), for the current test. */
+  freshDatabase<K extends DatabaseKind>(name: string, kind?: K): Promise<ServiceKinds[K]>;
+  /** A fresh (flushed) redis logical database for the current test. */
+  freshRedis(name: string): Promise<ServiceKinds['redis']>;
+  /** A fresh slice of any service that hands them out, for the current test. */
+  freshLease<K extends ServiceKind>(name: string, kind: K): Promise<ServiceKinds[K]>;
+  freshLease(name: string): Promise<AnyServiceDetails>;
+  /** One fresh database for every test of the enclosing file or describe block. */
+  useFreshDatabase<K extends DatabaseKind>(name: string, kind?: K): () => ServiceKinds[K];
+  useFreshRedis(name: string): () => ServiceKinds['redis'];
+  useFreshLease<K extends ServiceKind>(name: string, kind: K): () => ServiceKinds[K];
+  useFreshLease(name: string): () => AnyServiceDetails;
+}
+
+/** The details of any known kind; narrow with `details.kind === 'postgres'`. */
+export type AnyServiceDetails = ServiceKinds[ServiceKind];
+
+type Want = { kind?: string | undefined; database?: boolean; what: string };
+
+export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
+  const lookup = (name: string, want: Want): ServiceDetailsBase => {
+    if (typeof name !== 'string' || name === '') {
+      throw new ConfigError(`expected a service name (the key under \`services\`), got ${JSON.stringify(name)}`);
+    }
+    const { services } = hooks.handoff();
+    const details = Object.hasOwn(services, name) ? (services as Record<string, ServiceDetailsBase>)[name] : undefined;
+    if (!details) {
+      const declared = Object.keys(services);
+      throw new ConfigError(`no service named ${JSON.stringify(name)} was declared`, {
+        hint: declared.length > 0 ? `declared services: ${declared.join(', ')}` : 'the berth config declares no services',
+        details: { service: name },
+      });
+    }
+    if (want.kind !== undefined && details.kind !== want.kind) {
+      throw new ConfigError(`service ${JSON.stringify(name)} is a ${details.kind} service, not ${want.kind}`, {
+        details: { service: name },
+        ...(details.kind === 'redis' ? { hint: 'freshRedis() gives a redis database of its own' } : {}),
+      });
+    }
+    if (want.database && typeof (details as { database?: unknown }).database !== 'string') {
+      throw new ConfigError(`service ${JSON.stringify(name)} is a ${details.kind} service, which has no databases to hand out`, {
+        details: { service: name },
+        hint:
+          details.kind === 'redis'
+            ? 'freshRedis() gives a redis database of its own'
+            : 'freshLease() gives a slice of any isolating service',
+      });
+    }
+    return details;
+  };
+
+  const brokerFor = (name: string, want: Want): BrokerAddress => {
+    lookup(name, want);
+    const { broker } = hooks.handoff();
+    if (!broker) {
+      throw new ConfigError(`service ${JSON.stringify(name)} does not hand out fresh slices`, {
+        hint: 'none of the declared services offers isolation',
+        details: { service: name },
+      });
+    }
+    return broker;
+  };
+
+  const perTest = async (name: string, want: Want): Promise<ServiceDetailsBase> => {
+    const broker = brokerFor(name, want);
+    const controller = new AbortController();
+    let pending: Promise<{ id: string }> | undefined;
+    const registered = hooks.onTestEnd(async () => {
+      if (!pending) return;
+      // A test that ended before its slice arrived (it timed out) does not wait for it: the request
+      // is abandoned, and the broker gives back a slice that arrives late.
+      controller.abort(new AbortError(`the test ended before its ${want.what} of ${name} arrived`));
+      const lease = await pending.catch(() => undefined);
+      if (lease) await releaseLease(broker, name, lease.id);
+    });
+    if (!registered) {
+      throw new ConfigError(`${want.what} of ${JSON.stringify(name)} can only be taken inside a test`, {
+        hint: 'for one per file or describe block, call the use… variant (useFreshDatabase, useFreshRedis, useFreshLease) at its top level',
+        details: { service: name },
+      });
+    }
+    pending = acquireLease(broker, name, controller.signal);
+    return (await pending.then((lease) => lease as { id: string; details: ServiceDetailsBase })).details;
+  };
+
+  const perBlock = (name: string, want: Want): (() => ServiceDetailsBase) => {
+    let lease: { id: string; details: ServiceDetailsBase; broker: BrokerAddress } | undefined;
+    hooks.beforeAll(async () => {
+      const broker = brokerFor(name, want);
+      lease = { ...(await acquireLease(broker, name)), broker };
+    });
+    hooks.afterAll(async () => {
+      const taken = lease;
+      lease = undefined;
+      if (taken) await releaseLease(taken.broker, name, taken.id);
+    });
+    return () => {
+      if (!lease) {
+        throw new ConfigError(`${want.what} of ${JSON.stringify(name)} is only there inside the tests of the block that declared it`, {
+          hint: 'read it inside test(), beforeEach() or a later beforeAll(), not at the top level of the file',
+          details: { service: name },
+        });
+      }
+      return lease.details;
+    };
+  };
+
+  const database = (kind: string | undefined): Want => ({ kind, database: true, what: 'a fresh database' });
+  const redis: Want = { kind: 'redis', what: 'a fresh redis database' };
+  const slice = (kind: string | undefined): Want => ({ kind, what: 'a fresh slice' });
+
+  return {
+    service: ((name: string, kind?: string) => lookup(name, { kind, what: 'service' })) as TestHelpers['service'],
+    freshDatabase: ((name: string, kind?: string) => perTest(name, database(kind))) as TestHelpers['freshDatabase'],
+    freshRedis: ((name: string) => perTest(name, redis)) as TestHelpers['freshRedis'],
+    freshLease: ((name: string, kind?: string) => perTest(name, slice(kind))) as TestHelpers['freshLease'],
+    useFreshDatabase: ((name: string, kind?: string) => perBlock(name, database(kind))) as TestHelpers['useFreshDatabase'],
+    useFreshRedis: ((name: string) => perBlock(name, redis)) as TestHelpers['useFreshRedis'],
+    useFreshLease: ((name: string, kind?: string) => perBlock(name, slice(kind))) as TestHelpers['useFreshLease'],
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * One run of a project's services in the runner's main process, the lifecycle both adapters (and a
+ * plain script) share:
+ *
+ *   load the config -> own the berth session -> start the services -> check their details are JSON
+ *   -> set the config's env -> ... tests ... -> restore env -> close the broker and stop the services
+ *   -> end the session (removes anything left with the run's label)
+ *
+ * Teardown runs every step and reports every failure (runSteps). Several runs in one process (vitest
+ * projects with their own plugin) share the process's session; the last one to stop ends it. On
+ * SIGINT/SIGTERM the session's signal handling tells every run it is stopping (see session/signals.ts):
+ * the broker then answers every request with one RunStoppingError.
+ */
+import { RunStoppingError } from '../errors.js';
+import { createSession, endSession } from '../session/session.js';
+import { onRunStopping } from '../session/signals.js';
+import type { BerthRunConfig } from './config.js';
+import { type Handoff, startServices } from './start-services.js';
+import { runSteps } from './steps.js';
+
+export interface RunOptions {
+  /** Loads the config (see loadRunConfig); called once. */
+  load(): Promise<BerthRunConfig>;
+  /** Test workers the runner runs at once; sizes the isolation pools. */
+  workers?: number;
+  signal?: AbortSignal;
+}
+
+export interface StartedRun {
+  readonly handoff: Handoff;
+  /** Restores the env, stops the services (reverse order), ends the session with its last user. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const nothing: StartedRun = { handoff: { services: {}, env: {} }, stop: async () => undefined };
+
+export async function startRun(options: RunOptions): Promise<StartedRun> {
+  const config = await options.load();
+  // Without services there is nothing to label or reap: no session, no engine connection.
+  if (Object.keys(config.services).length === 0) return nothing;
+
+  await openSession();
+  let running: Awaited<ReturnType<typeof startServices>>;
+  try {
+    running = await startServices(config, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
+    });
+  } catch (error) {
+    // startServices stopped what did start; ending the session sweeps anything half-made.
+    await closeSession().catch(() => undefined);
+    throw error;
+  }
+  const forgetStopping = onRunStopping((signal) => {
+    running.stopping(
+      new RunStoppingError(`the test run is stopping (${signal}): berth is removing its containers`, {
+        hint: 'nothing to fix in the test: the run was interrupted',
+        details: { signal },
+      }),
+    );
+  });
+  const restoreEnv = applyEnv(running.handoff.env);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    handoff: running.handoff,
+    stop: () => {
+      stopped ??= runSteps('stopping the berth run', [
+        { what: 'restore the environment', run: restoreEnv },
+        { what: 'forget the signal listener', run: forgetStopping },
+        { what: 'stop the services', run: () => running.stop() },
+        { what: 'end the session', run: closeSession },
+      ]);
+      return stopped;
+    },
+  };
+}
+
+const USERS = Symbol.for('dev.berth.run.session-users');
+
+function users(): { count: number } {
+  const holder = globalThis as { [USERS]?: { count: number } };
+  holder[USERS] ??= { count: 0 };
+  return holder[USERS];
+}
+
+async function openSession(): Promise<void> {
+  const state = users();
+  state.count += 1;
+  try {
+    await createSession();
+  } catch (error) {
+    state.count -= 1;
+    throw error;
+  }
+}
+
+async function closeSession(): Promise<void> {
+  const state = users();
+  state.count -= 1;
+  if (state.count === 0) await endSession();
+}
+
+/**
+ * Sets the computed variables in this (the main) process, so the runner's workers and the user's
+ * own global setup see them; returns what puts back the values that were there before.
+ */
+export function applyEnv(env: Record<string, string>): () => void {
+  const before = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(env)) {
+    before.set(key, process.env[key]);
+    process.env[key] = value;
+  }
+  return () => {
+    for (const [key, value] of before) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
