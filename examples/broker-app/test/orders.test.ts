@@ -1,18 +1,17 @@
 // Each test gets a vhost and a NATS account of its own (released when it ends, pass or fail), so the
 // two tests below run against the same brokers without seeing each other's orders.
-import { freshLease } from '@berth/vitest/test';
+import { freshNatsAccount, freshVhost } from '@berth/vitest/test';
 import { connect, JSONCodec } from 'nats';
 import { describe, expect, test } from 'vitest';
 import { natsOptions, placeOrder, startFulfilment } from '../src/orders.js';
-import './kinds.js';
 
 const json = JSONCodec<{ id: string; status: string }>();
 
 describe('order pipeline', () => {
   test('an order placed on RabbitMQ is fulfilled and announced on NATS', async () => {
     // #region fresh-leases
-    const mq = await freshLease('mq', 'rabbitmq'); // a fresh vhost: mq.url ends in /berth_vhost_N
-    const bus = await freshLease('bus', 'nats'); // an account of its own: bus.url carries its user
+    const mq = await freshVhost('mq'); // a fresh vhost: mq.url ends in /berth_vhost_N
+    const bus = await freshNatsAccount('bus'); // an account of its own: bus.url carries its user
     // #endregion
     expect(mq.vhost).toMatch(/^berth_vhost_\d+$/);
     const listener = await connect(natsOptions(bus.url));
@@ -32,7 +31,7 @@ describe('order pipeline', () => {
   });
 
   test('another test sees none of those orders: its vhost starts empty', async () => {
-    const mq = await freshLease('mq', 'rabbitmq');
+    const mq = await freshVhost('mq');
     await placeOrder(mq.url, { id: 'o-2', item: 'kettle', quantity: 1 });
     const amqp = await import('amqplib');
     const connection = await amqp.default.connect(mq.url);

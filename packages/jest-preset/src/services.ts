@@ -68,5 +68,9 @@ export const freshLease: TestHelpers['freshLease'] = ((name: string, kind?: stri
   (made().freshLease as (name: string, kind?: string) => Promise<unknown>)(name, kind)) as TestHelpers['freshLease'];
 export const useFreshDatabase: TestHelpers['useFreshDatabase'] = (name, kind) => made().useFreshDatabase(name, kind);
 export const useFreshRedis: TestHelpers['useFreshRedis'] = (name) => made().useFreshRedis(name);
+export const freshVhost: TestHelpers['freshVhost'] = (name) => made().freshVhost(name);
+export const useFreshVhost: TestHelpers['useFreshVhost'] = (name) => made().useFreshVhost(name);
+export const freshNatsAccount: TestHelpers['freshNatsAccount'] = (name) => made().freshNatsAccount(name);
+export const useFreshNatsAccount: TestHelpers['useFreshNatsAccount'] = (name) => made().useFreshNatsAccount(name);
 export const useFreshLease: TestHelpers['useFreshLease'] = ((name: string, kind?: string) =>
   (made().useFreshLease as (name: string, kind?: string) => () => unknown)(name, kind)) as TestHelpers['useFreshLease'];

@@ -80,6 +80,18 @@ async function runner() {
 }
 
 describe('createTestHelpers', () => {
+  it('freshVhost() and freshNatsAccount() take a slice of their own kind only, and give it back', async () => {
+    const r = await runner();
+    r.startTest();
+    const error = await r.helpers.freshVhost('cache').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ message: expect.stringMatching(/"cache" is a redis service, not rabbitmq/) });
+    expect(error).toMatchObject({ hint: 'freshRedis() gives a redis database of its own' });
+    await expect(r.helpers.freshNatsAccount('db')).rejects.toThrow(/"db" is a postgres service, not nats/);
+    await r.endTest();
+    expect(r.log).toEqual([]);
+  });
+
   it('service() returns details, checks the kind, and names what was declared', async () => {
     const { helpers } = await runner();
     expect(helpers.service('db', 'postgres').database).toBe('main');

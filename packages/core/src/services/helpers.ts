@@ -48,6 +48,12 @@ export interface TestHelpers {
   /** One fresh database for every test of the enclosing file or describe block. */
   useFreshDatabase<K extends DatabaseKind>(name: string, kind?: K): () => ServiceKinds[K];
   useFreshRedis(name: string): () => ServiceKinds['redis'];
+  /** A fresh rabbitmq vhost (all permissions for the service's user) for the current test; deleted after. */
+  freshVhost(name: string): Promise<ServiceKinds['rabbitmq']>;
+  useFreshVhost(name: string): () => ServiceKinds['rabbitmq'];
+  /** A nats account of its own for the current test; its clients are cut off and its streams deleted after. */
+  freshNatsAccount(name: string): Promise<ServiceKinds['nats']>;
+  useFreshNatsAccount(name: string): () => ServiceKinds['nats'];
   useFreshLease<K extends ServiceKind>(name: string, kind: K): () => ServiceKinds[K];
   useFreshLease(name: string): () => AnyServiceDetails;
 }
@@ -56,6 +62,15 @@ export interface TestHelpers {
 export type AnyServiceDetails = ServiceKinds[ServiceKind];
 
 type Want = { kind?: string | undefined; database?: boolean; what: string };
+
+/** The helper that hands out a slice of each kind, for "not that kind" errors. */
+const HINTS: Record<string, string> = {
+  redis: 'freshRedis() gives a redis database of its own',
+  rabbitmq: 'freshVhost() gives a rabbitmq vhost of its own',
+  nats: 'freshNatsAccount() gives a nats account of its own',
+  postgres: 'freshDatabase() gives a database of its own',
+  mysql: 'freshDatabase() gives a database of its own',
+};
 
 export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
   const lookup = (name: string, want: Want): ServiceDetailsBase => {
@@ -74,7 +89,7 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
     if (want.kind !== undefined && details.kind !== want.kind) {
       throw new ConfigError(`service ${JSON.stringify(name)} is a ${details.kind} service, not ${want.kind}`, {
         details: { service: name },
-        ...(details.kind === 'redis' ? { hint: 'freshRedis() gives a redis database of its own' } : {}),
+        ...(HINTS[details.kind] ? { hint: HINTS[details.kind] } : {}),
       });
     }
     if (want.database && typeof (details as { database?: unknown }).database !== 'string') {
@@ -148,6 +163,8 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
   const database = (kind: string | undefined): Want => ({ kind, database: true, what: 'a fresh database' });
   const redis: Want = { kind: 'redis', what: 'a fresh redis database' };
   const slice = (kind: string | undefined): Want => ({ kind, what: 'a fresh slice' });
+  const vhost: Want = { kind: 'rabbitmq', what: 'a fresh vhost' };
+  const account: Want = { kind: 'nats', what: 'a fresh nats account' };
 
   return {
     service: ((name: string, kind?: string) => lookup(name, { kind, what: 'service' })) as TestHelpers['service'],
@@ -157,5 +174,9 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
     useFreshDatabase: ((name: string, kind?: string) => perBlock(name, database(kind))) as TestHelpers['useFreshDatabase'],
     useFreshRedis: ((name: string) => perBlock(name, redis)) as TestHelpers['useFreshRedis'],
     useFreshLease: ((name: string, kind?: string) => perBlock(name, slice(kind))) as TestHelpers['useFreshLease'],
+    freshVhost: ((name: string) => perTest(name, vhost)) as TestHelpers['freshVhost'],
+    useFreshVhost: ((name: string) => perBlock(name, vhost)) as TestHelpers['useFreshVhost'],
+    freshNatsAccount: ((name: string) => perTest(name, account)) as TestHelpers['freshNatsAccount'],
+    useFreshNatsAccount: ((name: string) => perBlock(name, account)) as TestHelpers['useFreshNatsAccount'],
   };
 }

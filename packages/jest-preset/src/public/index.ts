@@ -16,8 +16,23 @@ export type {
   ServiceKind,
   ServiceKinds,
 } from '@berth/core/broker';
+export type { MysqlDetails } from '@berth/core/mysql';
+export type { NatsDetails } from '@berth/core/nats';
 export type { PostgresDetails } from '@berth/core/postgres';
+export type { RabbitmqDetails } from '@berth/core/rabbitmq';
 export type { RedisDetails } from '@berth/core/redis';
-export { freshDatabase, freshLease, freshRedis, service, useFreshDatabase, useFreshLease, useFreshRedis } from '../services.js';
+export {
+  freshDatabase,
+  freshLease,
+  freshNatsAccount,
+  freshRedis,
+  freshVhost,
+  service,
+  useFreshDatabase,
+  useFreshLease,
+  useFreshNatsAccount,
+  useFreshRedis,
+  useFreshVhost,
+} from '../services.js';
 export type { BerthPresetFields, JestConfigFields } from '../with-berth.js';
 export { withBerth } from '../with-berth.js';

@@ -11,12 +11,27 @@
  */
 import type { DatabaseDetails, DatabaseKind, Handoff, ServiceDetailsBase, ServiceKind, ServiceKinds } from '@berth/core/broker';
 import { ConfigError, createTestHelpers } from '@berth/core/broker';
+import type { MysqlDetails } from '@berth/core/mysql';
+import type { NatsDetails } from '@berth/core/nats';
 import type { PostgresDetails } from '@berth/core/postgres';
+import type { RabbitmqDetails } from '@berth/core/rabbitmq';
 import type { RedisDetails } from '@berth/core/redis';
 import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
 import './provided.js';
 
-export type { DatabaseDetails, DatabaseKind, Handoff, PostgresDetails, RedisDetails, ServiceDetailsBase, ServiceKind, ServiceKinds };
+export type {
+  DatabaseDetails,
+  DatabaseKind,
+  Handoff,
+  MysqlDetails,
+  NatsDetails,
+  PostgresDetails,
+  RabbitmqDetails,
+  RedisDetails,
+  ServiceDetailsBase,
+  ServiceKind,
+  ServiceKinds,
+};
 
 /** The project's hand-off. Throws a ConfigError when the berth plugin provided none. */
 export function handoff(): Handoff {
@@ -46,4 +61,16 @@ const helpers = createTestHelpers({
   afterAll: (fn) => afterAll(fn),
 });
 
-export const { service, freshDatabase, freshRedis, freshLease, useFreshDatabase, useFreshRedis, useFreshLease } = helpers;
+export const {
+  service,
+  freshDatabase,
+  freshRedis,
+  freshLease,
+  freshVhost,
+  freshNatsAccount,
+  useFreshDatabase,
+  useFreshRedis,
+  useFreshLease,
+  useFreshVhost,
+  useFreshNatsAccount,
+} = helpers;

@@ -2,6 +2,7 @@
  * `redis()`: the service definition runner adapters start (`services: { cache: redis() }`). Its
  * isolation hands each lease a logical database of its own (1–15), flushed on release.
  */
+import { recordReuse } from '../../container/reuse-report.js';
 import type { Isolation, Lease, RunningService, ServiceDefinition } from '../../services/definition.js';
 import type { RedisDetails } from './details.js';
 import { type RedisOptions, resolveRedisOptions } from './options.js';
@@ -29,7 +30,10 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisDetail
           await fresh.release();
         },
       };
-      return { details: started.details, isolation, stop: () => started.stop() };
+      const running: RunningService<RedisDetails> = { details: started.details, isolation, stop: () => started.stop() };
+      // Under BERTH_REUSE the container may be an earlier run's: the run's first line says so.
+      if (started.container.reuse) recordReuse(running, { container: started.container.reuse });
+      return running;
     },
   };
 }
