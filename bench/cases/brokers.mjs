@@ -20,7 +20,8 @@ const CLIENTS = 4;
 const TARGET_HANDOUT_MS = 30;
 
 export async function vhostHandout(ctx) {
-  const { startBroker, acquireLease, releaseLease } = ctx.berth;
+  // The lease broker is what the runner adapters use: it lives on @berth/core/adapter.
+  const { startBroker, acquireLease, releaseLease } = await import('@berth/core/adapter');
   const { rabbitmq } = await import('@berth/core/rabbitmq');
   const entry = newCase({
     id: 'vhost-handout',

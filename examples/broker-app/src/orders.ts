@@ -36,15 +36,24 @@ export async function startFulfilment(amqpUrl: string, natsUrl: string): Promise
   const connection = await amqp.connect(amqpUrl);
   const channel = await connection.createChannel();
   await channel.assertQueue(QUEUE, { durable: true });
-  await channel.consume(QUEUE, async (message) => {
+  // Orders being handled right now: stop() lets them finish (publish, flush, ack) before it closes
+  // the connections, or an ack would land on a closed channel.
+  const inFlight = new Set<Promise<void>>();
+  const { consumerTag } = await channel.consume(QUEUE, (message) => {
     if (!message) return;
-    const order = JSON.parse(message.content.toString()) as Order;
-    bus.publish(`orders.fulfilled.${order.id}`, json.encode({ ...order, status: 'fulfilled' }));
-    await bus.flush();
-    channel.ack(message);
+    const handled = (async () => {
+      const order = JSON.parse(message.content.toString()) as Order;
+      bus.publish(`orders.fulfilled.${order.id}`, json.encode({ ...order, status: 'fulfilled' }));
+      await bus.flush();
+      channel.ack(message);
+    })();
+    inFlight.add(handled);
+    handled.catch((error: unknown) => console.error('fulfilling an order failed:', error)).finally(() => inFlight.delete(handled));
   });
   return {
     async stop() {
+      await channel.cancel(consumerTag); // no new deliveries
+      await Promise.allSettled([...inFlight]);
       await connection.close();
       await bus.drain();
     },

@@ -1,6 +1,6 @@
+import type { ComposeDetails } from '@berth/core/compose';
 import { service } from '@berth/vitest/test';
 import { describe, expect, test } from 'vitest';
-import './kinds.js';
 
 const appUrl = () => process.env.APP_URL as string;
 
@@ -19,7 +19,8 @@ describe('the app, built and started from the compose file', () => {
   });
 
   test('every service of the file has typed connection details', () => {
-    const stack = service('stack', 'compose');
+    // The compose file's service names, known to this suite: a typed view of the details.
+    const stack = service('stack', 'compose') as ComposeDetails<'db' | 'cache' | 'app'>;
     expect(Object.keys(stack.services).sort()).toEqual(['app', 'cache', 'db']);
     expect(stack.services.db.ports['5432']).toBeGreaterThan(0);
     expect(stack.services.app.containers).toHaveLength(1);

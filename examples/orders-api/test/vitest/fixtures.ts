@@ -10,7 +10,7 @@ import { type App, startApp } from '../../src/app.js';
  */
 export const test = base.extend<{ db: PostgresDetails; cache: RedisDetails; app: App }>({
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  db: async ({}, use) => use(await freshDatabase('db')),
+  db: async ({}, use) => use(await freshDatabase('db', 'postgres')),
   // biome-ignore lint/correctness/noEmptyPattern: as above
   cache: async ({}, use) => use(await freshRedis('cache')),
   app: async ({ db, cache }, use) => {
