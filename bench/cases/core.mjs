@@ -99,7 +99,7 @@ export async function warmStartAndRemove(ctx) {
   }
   compare(warm, 'berth', 'raw', { kind: 'delta', limitMs: 40 });
   compare(warm, 'berth', 'peer');
-  compare(outside, 'berth', 'raw', { kind: 'delta', limitMs: 40 });
+  compare(outside, 'berth', 'raw', { kind: 'delta', limitMs: 20 });
   compare(outside, 'berth', 'peer');
   compare(remove, 'berth', 'raw');
   compare(remove, 'berth', 'peer');
@@ -153,10 +153,10 @@ export async function freshProcess(ctx) {
     }
     ctx.progress(`fresh process ${i + 1}/${ctx.n.fresh}`);
   }
-  compare(entry, 'berth', 'raw', { kind: 'delta', limitMs: 150 });
+  compare(entry, 'berth', 'raw', { kind: 'delta', limitMs: 100 });
   compare(entry, 'berth', 'peer');
   compare(entry, 'berth22', 'peer');
-  compare(outside, 'berth', 'raw', { kind: 'delta', limitMs: 150 });
+  compare(outside, 'berth', 'raw', { kind: 'delta', limitMs: 100 });
   compare(outside, 'berth', 'peer');
   return [finalise(entry), finalise(outside)];
 }
