@@ -213,8 +213,8 @@ export function makeReadiness(
     );
     try {
       await runWait(strategy, target, {
-        // runWait applies BERTH_TIMEOUT_SCALE; the deadline already has it, so hand over the unscaled rest.
-        timeoutMs: Math.max(1, (deadline - performance.now()) / config().timeoutScale),
+        // The startup budget was scaled once, when the deadline was made.
+        deadline,
         ...(signal ? { signal } : {}),
         exited,
         logTail: () => hub.tail(),

@@ -48,6 +48,18 @@ describe('runWait', () => {
     await expect(own).rejects.toThrow('timed out after 20 ms');
   });
 
+  it("takes a caller's deadline as already scaled; a strategy's own time still wins", async () => {
+    const config = readConfig({ BERTH_TIMEOUT_SCALE: '10' });
+    const error = await waitFor(never, new FakeTarget(), { deadline: performance.now() + 50, config }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    // The budget is what was left of the deadline (≤ 50 ms), not 10 × that: the scale is not applied twice.
+    const budget = Number(/timed out after ([\d.]+) ms/.exec((error as WaitTimeoutError).summary)?.[1]);
+    expect(budget).toBeGreaterThan(0);
+    expect(budget).toBeLessThanOrEqual(50);
+    const own = waitFor({ ...never, timeoutMs: 20 }, new FakeTarget(), { deadline: performance.now() + 5000, config });
+    await expect(own).rejects.toThrow('timed out after 200 ms');
+  });
+
   it('fails fast when the container exits, with exit code and the last 50 log lines', async () => {
     const target = new FakeTarget();
     for (let i = 1; i <= 60; i++) target.log(`line ${i}`);

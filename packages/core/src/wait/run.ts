@@ -18,6 +18,9 @@ const log = debug('wait');
 /** Log lines attached to errors. */
 export const LOG_TAIL_LINES = 50;
 
+/** When neither the strategy nor the caller gives a time: the container layer's default startup budget. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
 export interface ExitInfo {
   exitCode: number;
   oomKilled: boolean;
@@ -25,7 +28,12 @@ export interface ExitInfo {
 
 export interface RunWaitOptions {
   /** Time allowed when the strategy sets none, before BERTH_TIMEOUT_SCALE. */
-  timeoutMs: number;
+  timeoutMs?: number;
+  /**
+   * Or: the moment (`performance.now()` clock) the caller's own budget ends, already scaled where it
+   * was made (start() scales its startup budget once). Used when the strategy sets no time of its own.
+   */
+  deadline?: number;
   /** The caller's cancellation. */
   signal?: AbortSignal;
   /** Resolves when the container stops; the wait then fails at once unless the strategy expects it. */
@@ -43,7 +51,11 @@ type Stop = { kind: 'timeout' } | { kind: 'exit'; info: ExitInfo } | { kind: 'ab
 /** Waits until `strategy` sees `target` ready; rejects with a BerthError explaining why not. */
 export async function runWait(strategy: WaitStrategy, target: WaitTarget, options: RunWaitOptions): Promise<void> {
   const started = performance.now();
-  const timeoutMs = scaledTimeout(strategy.timeoutMs ?? options.timeoutMs, options.config);
+  // A strategy's own time, or the caller's, is scaled here, once; a caller's deadline already is.
+  const timeoutMs =
+    strategy.timeoutMs === undefined && options.deadline !== undefined
+      ? Math.max(1, Math.round(options.deadline - started))
+      : scaledTimeout(strategy.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.config);
   const attempts = attemptLog();
   const controller = new AbortController();
   let stop: Stop | undefined;
