@@ -77,12 +77,18 @@ describe('postgres errors hold no password', () => {
 
   it('a CREATE DATABASE that fails (the template has a connection)', async () => {
     await using db = await startPostgres({ password: PASSWORD, poolSize: 0 });
+    // Without a setup hook the template is made in the background; a snapshot waits for it to be
+    // complete (locked and marked), so the unlock below cannot race its preparation. (A fresh database
+    // would too, but the pool would then keep one ready and the CREATE below would not run.)
+    await db.snapshot('template_ready');
     // A client holding the template open makes CREATE DATABASE ... TEMPLATE fail.
     const admin = new pg.Client({ connectionString: db.details.url });
+    admin.on('error', () => undefined);
     await admin.connect();
     await admin.query('ALTER DATABASE berth_template ALLOW_CONNECTIONS true');
     await admin.end();
     const holder = new pg.Client({ connectionString: db.details.url.replace(/\/test$/, '/berth_template') });
+    holder.on('error', () => undefined);
     await holder.connect();
     try {
       const error = await db.freshDatabase().catch((e: unknown) => e);

@@ -28,6 +28,14 @@ describe('installSignalCleanup', () => {
     expect(process.listenerCount('SIGINT')).toBe(0);
   });
 
+  it('prints nothing when there was nothing to remove (a runner ending its idle workers)', async () => {
+    const { exit, print } = install(async () => ({}));
+    process.emit('SIGTERM', 'SIGTERM');
+    await tick();
+    expect(print).not.toHaveBeenCalled();
+    expect(exit).toHaveBeenCalledWith(143);
+  });
+
   it('tells the run it is stopping before it removes anything', async () => {
     const order: string[] = [];
     const forget = onRunStopping((signal) => order.push(`stopping ${signal}`));

@@ -118,7 +118,9 @@ export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | unde
         print(`berth: stopped on ${signal}; cleanup still running after ${options.timeoutMs} ms, the reaper finishes it`);
       else if (outcome === 'failed')
         print(`berth: stopped on ${signal}; removing some resources failed, the reaper retries (berth ls shows them)`);
-      else print(stoppedLine(signal, outcome));
+      // Nothing removed, nothing to say: a runner ending its idle worker processes with SIGTERM
+      // (vitest's pool does) must not print a line per worker.
+      else if (Object.values(outcome ?? {}).some((count) => (count ?? 0) > 0)) print(stoppedLine(signal, outcome));
       // Decided now, not when the signal came: a listener added meanwhile owns the exit. The cleanup
       // may have uninstalled us already (endSession does); that does not change the decision.
       const theirs = othersListening(signal);
