@@ -110,7 +110,7 @@ describe('rabbitmq bad input', () => {
 
   it('a vhost request after stop: ContainerNotRunningError; after the container vanished: ModuleError, quickly', async () => {
     const mq = await startRabbitmq({ poolSize: 0, requestTimeoutMs: 3_000 });
-    await docker('rm', '-f', mq.container.id);
+    await docker('rm', '-f', '-v', mq.container.id); // -v: the image's mnesia volume goes too
     const began = performance.now();
     const vanished = await mq.freshVhost().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);
