@@ -9,6 +9,7 @@ import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
 import { explainTimeout } from '../explain-timeout.js';
+import { applySpecOverride } from '../spec-override.js';
 import { AccountPool } from './account-pool.js';
 import { CLIENT_PORT, CONFIG_PATH, type LeaseAccount, leaseAccounts, MONITOR_PORT, natsConfig, newPassword } from './config-file.js';
 import { type NatsDetails, natsUrl } from './details.js';
@@ -153,13 +154,7 @@ function natsSpec(options: ResolvedNatsOptions, config: string, credentials: Nat
     wait: natsReady(credentials, options.monitoring),
     startupTimeoutMs: options.startupTimeoutMs,
   };
-  const override = options.spec;
-  const spec =
-    typeof override === 'function'
-      ? override(generated)
-      : override === undefined
-        ? generated
-        : { ...generated, ...override, env: { ...generated.env, ...override.env } };
+  const spec = applySpecOverride(generated, options.spec);
   // Reloads are confirmed from the log, so the watch sees every line whatever the override says.
   const theirs = spec.logConsumer;
   return {

@@ -5,6 +5,7 @@
  * connection accepted with those credentials (ready.ts).
  */
 import type { ContainerSpec, CopySpec } from '../../container/spec.js';
+import { applySpecOverride } from '../spec-override.js';
 import type { ResolvedRabbitmqOptions } from './options.js';
 import { AMQP_PORT, MANAGEMENT_PORT, rabbitmqReady } from './ready.js';
 
@@ -32,8 +33,5 @@ export function rabbitmqSpec(options: ResolvedRabbitmqOptions): ContainerSpec {
     wait: rabbitmqReady(options, options.management),
     startupTimeoutMs: options.startupTimeoutMs,
   };
-  const override = options.spec;
-  if (typeof override === 'function') return override(generated);
-  if (override === undefined) return generated;
-  return { ...generated, ...override, env: { ...generated.env, ...override.env } };
+  return applySpecOverride(generated, options.spec);
 }

@@ -13,6 +13,7 @@ import type { ContainerSpec } from '../../container/spec.js';
 import { all } from '../../wait/composite.js';
 import { log } from '../../wait/log.js';
 import { ports } from '../../wait/ports.js';
+import { applySpecOverride } from '../spec-override.js';
 import type { ResolvedRedisOptions } from './options.js';
 
 export const REDIS_PORT = 6379;
@@ -34,8 +35,5 @@ export function redisSpec(options: ResolvedRedisOptions): ContainerSpec {
     wait: all([log('Ready to accept connections'), ports({ ports: [REDIS_PORT] })]),
     startupTimeoutMs: options.startupTimeoutMs,
   };
-  const override = options.spec;
-  if (typeof override === 'function') return override(generated);
-  if (override === undefined) return generated;
-  return { ...generated, ...override, env: { ...generated.env, ...override.env } };
+  return applySpecOverride(generated, options.spec);
 }
