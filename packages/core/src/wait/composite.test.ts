@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ContainerExitedError, InvalidSpecError, WaitFailedError, WaitTimeoutError } from '../errors.js';
-import { all, any } from './composite.js';
+import { all, any, sequence } from './composite.js';
 import { exit } from './exit.js';
 import { FakeTarget, later, procNetTcp, waitFor } from './fake-target.js';
 import { log } from './log.js';
@@ -112,5 +112,45 @@ describe('wait.any', () => {
     await later(10, () => controller.abort());
     await expect(waiting).rejects.toThrow('wait for any of (a, b) was aborted');
     expect(a.cancelled()).toBe(true);
+  });
+});
+
+describe('sequence', () => {
+  it('describes its children in order', () => {
+    expect(sequence([log(/x/), ports({ ports: [5432] })]).description).toBe('log line /x/, then ports 5432/tcp');
+    expect(() => sequence([])).toThrow(InvalidSpecError);
+  });
+
+  it('starts a child only when the one before it is ready, and checks it at once then', async () => {
+    const target = new FakeTarget({ ports: [{ port: 5432 }], procNet: procNetTcp([5432]) });
+    let reads = 0;
+    const readProcNet = target.readProcNet.bind(target);
+    target.readProcNet = async (signal) => {
+      reads += 1;
+      return readProcNet(signal);
+    };
+    const waiting = waitFor(sequence([log('ready'), ports()]), target);
+    await sleep(40);
+    expect(reads).toBe(0);
+    const lineAt = performance.now();
+    target.log('ready');
+    await waiting;
+    expect(reads).toBe(1);
+    expect(performance.now() - lineAt).toBeLessThan(1_000);
+  });
+
+  it('fails with the first child that fails, and never runs the ones after it', async () => {
+    const after = probe('after', 0);
+    const waiting = waitFor(sequence([failing, after]), new FakeTarget());
+    await expect(waiting).rejects.toThrow(/broken for good/);
+    expect(after.cancelled()).toBe(false);
+  });
+
+  it('names the child that was not ready when the deadline passes', async () => {
+    const target = new FakeTarget({ ports: [{ port: 5432 }], procNet: procNetTcp([]) });
+    target.log('ready');
+    const error = await waitFor(sequence([log('ready'), ports()]), target, { timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as Error).message).toContain('last: all exposed TCP ports: not listening yet');
   });
 });

@@ -41,6 +41,24 @@ export function all(strategies: WaitStrategy[], options: CompositeOptions = {}):
   };
 }
 
+/**
+ * Runs the strategies one after another: each starts when the one before it is ready, so its first
+ * check comes at once rather than at the next turn of a poll that began with the container. The
+ * modules use it for "the server's ready line, then its listener": polling both side by side from
+ * the start left the listener check up to one backoff step (tens of ms) behind the line.
+ */
+export function sequence(strategies: WaitStrategy[], options: CompositeOptions = {}): WaitStrategy {
+  const children = checkChildren('sequence', strategies);
+  return {
+    description: children.map((s) => s.description).join(', then '),
+    timeoutMs: options.timeoutMs,
+    expectsExit: children.some((s) => s.expectsExit),
+    async wait(target, context) {
+      for (const child of children) await runChild(child, target, context, options.childTimeoutMs);
+    },
+  };
+}
+
 export function any(strategies: WaitStrategy[], options: CompositeOptions = {}): WaitStrategy {
   const children = checkChildren('any', strategies);
   const description = `any of (${children.map((s) => s.description).join(', ')})`;

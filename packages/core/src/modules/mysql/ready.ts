@@ -10,12 +10,13 @@
  * So the rule is: a `Version: ... socket: ... port: N` line with N > 0 — one rule for a fresh and an
  * already-initialised data directory (where no temporary server runs). MySQL's X plugin line
  * ("X Plugin ready for connections. Bind-address: ... port: 33060") has no `Version:` and does not
- * count. `wait.ports(3306)` runs alongside, so a server moved to another port fails clearly.
+ * count. `wait.ports(3306)` runs after the line (its first check then passes at once), so a server
+ * moved to another port fails clearly.
  *
  * A log that shows a postgres server instead fails at once instead of timing out.
  */
 import { ContainerExitedError, WaitAttemptError, WaitFailedError } from '../../errors.js';
-import { all } from '../../wait/composite.js';
+import { sequence } from '../../wait/composite.js';
 import { ports } from '../../wait/ports.js';
 import type { WaitStrategy } from '../../wait/strategy.js';
 
@@ -50,7 +51,7 @@ export function readyWithNetworking(): WaitStrategy {
   };
 }
 
-/** Readiness of the mysql module: the log rule above and a TCP listener on 3306 in the container. */
+/** Readiness of the mysql module: the log rule above, then a TCP listener on 3306 in the container. */
 export function mysqlReady(): WaitStrategy {
-  return all([readyWithNetworking(), ports({ ports: [3306] })]);
+  return sequence([readyWithNetworking(), ports({ ports: [3306] })]);
 }

@@ -10,7 +10,7 @@
  * startResolved then PINGs through the mapped port from the host (see started.ts).
  */
 import type { ContainerSpec } from '../../container/spec.js';
-import { all } from '../../wait/composite.js';
+import { sequence } from '../../wait/composite.js';
 import { log } from '../../wait/log.js';
 import { ports } from '../../wait/ports.js';
 import { applySpecOverride } from '../spec-override.js';
@@ -32,7 +32,7 @@ export function redisSpec(options: ResolvedRedisOptions): ContainerSpec {
       ...options.args,
     ],
     ports: [REDIS_PORT],
-    wait: all([log('Ready to accept connections'), ports({ ports: [REDIS_PORT] })]),
+    wait: sequence([log('Ready to accept connections'), ports({ ports: [REDIS_PORT] })]),
     startupTimeoutMs: options.startupTimeoutMs,
   };
   return applySpecOverride(generated, options.spec);
