@@ -115,6 +115,13 @@ describe.each(POSTGRES_VERSIONS)('$image', ({ tag, image }) => {
       });
     });
 
+    it('keeps the data directory in memory under the test tuning', async () => {
+      const [row] = await query<{ data_directory: string }>(db.url, 'SHOW data_directory');
+      expect(row?.data_directory).toBe('/var/lib/postgresql/data');
+      const mounts = await db.container.exec(['cat', '/proc/mounts']);
+      expect(mounts.stdout).toMatch(/^tmpfs \/var\/lib\/postgresql\/data tmpfs /m);
+    });
+
     it('locks the template against connections', async () => {
       const [template] = await query(db.url, "SELECT datallowconn, datistemplate FROM pg_database WHERE datname = 'berth_template'");
       expect(template).toEqual({ datallowconn: false, datistemplate: true });

@@ -18,6 +18,7 @@ import { ensureImage } from '../../image/pull.js';
 import { debug } from '../../log.js';
 import { BERTH_VERSION, Labels } from '../../session/labels.js';
 import type { AdminConnection } from './admin.js';
+import { PGDATA_IN_MEMORY } from './container-spec.js';
 import type { ResolvedPostgresOptions } from './options.js';
 import { templateKey } from './template-key.js';
 
@@ -38,7 +39,9 @@ export async function planCache(
 ): Promise<CachePlan> {
   const key = await templateKey(options, 0);
   if (key === undefined) return { use: false, reason: 'setup has no templateInputs or templateKey', spec };
-  const withData: ContainerSpec = { ...spec, env: { ...spec.env, PGDATA: CACHE_PGDATA } };
+  // The image layer holds the data directory, so a tmpfs for it (tuneForTests) has nothing to hold.
+  const tmpfs = spec.tmpfs?.filter((mount) => mount.target !== PGDATA_IN_MEMORY);
+  const withData: ContainerSpec = { ...spec, env: { ...spec.env, PGDATA: CACHE_PGDATA }, ...(tmpfs ? { tmpfs } : {}) };
   const base = await ensureImage(engine, spec.image, {
     ...(spec.pullPolicy ? { pullPolicy: spec.pullPolicy } : {}),
     ...(signal ? { signal } : {}),

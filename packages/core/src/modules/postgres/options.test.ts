@@ -14,7 +14,8 @@ describe('resolvePostgresOptions', () => {
       templateDatabase: 'berth_template',
       cloneStrategy: 'file_copy',
       poolSize: 4,
-      poolConcurrency: 4,
+      poolConcurrency: undefined,
+      dataInMemory: false,
       settings: {},
       initScripts: [],
       setupSql: [],
@@ -29,7 +30,7 @@ describe('resolvePostgresOptions', () => {
 
   it.each([
     [{ poolSize: -1 }, '`poolSize` to be a whole number 0–64, got -1'],
-    [{ poolConcurrency: 1.5 }, '`poolConcurrency` to be a whole number 1–16, got 1.5'],
+    [{ poolConcurrency: 1.5 }, '`poolConcurrency` to be a whole number 1–32, got 1.5'],
     [{ database: 'my-db' }, '`database` to be an identifier'],
     [{ user: '' }, '`user` to be an identifier'],
     [{ password: '' }, '`password` to be a non-empty string, got ""'],
