@@ -26,16 +26,27 @@ export class AdminConnection {
   readonly #strategy: 'file_copy' | 'wal_log';
   readonly #pg: PgModule;
   readonly #connectTimeoutMs: number;
+  #connections: number;
+  readonly #maxConnections: number;
   #version: Promise<number> | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(
     pg: PgModule,
     details: PostgresDetails,
-    options: { connections: number; connectTimeoutMs: number; cloneStrategy: 'file_copy' | 'wal_log' },
+    options: {
+      /** Statements running at once (more wait their turn); `widen()` raises it. */
+      connections: number;
+      /** The most `widen()` may raise `connections` to. Default `connections`. */
+      maxConnections?: number;
+      connectTimeoutMs: number;
+      cloneStrategy: 'file_copy' | 'wal_log';
+    },
   ) {
     this.#details = details;
     this.#slots = new Slots(options.connections);
+    this.#connections = options.connections;
+    this.#maxConnections = Math.max(options.connections, options.maxConnections ?? 0);
     this.#strategy = options.cloneStrategy;
     this.#pg = pg;
     this.#connectTimeoutMs = options.connectTimeoutMs;
@@ -47,7 +58,8 @@ export class AdminConnection {
       // The template may not be connected to while it is cloned, nor the main database while it
       // is snapshotted; "postgres" is neither unless the user picked it as the main database.
       database: details.database === 'postgres' ? 'template1' : 'postgres',
-      max: options.connections,
+      // pg opens a connection only when a statement needs one; the slots decide how many do.
+      max: this.#maxConnections,
       connectionTimeoutMillis: options.connectTimeoutMs,
       idleTimeoutMillis: 10_000,
       allowExitOnIdle: true,
@@ -72,6 +84,13 @@ export class AdminConnection {
     } finally {
       this.#slots.give();
     }
+  }
+
+  /** Lets up to `connections` statements run at once (never above `maxConnections`, never fewer than now). */
+  widen(connections: number): void {
+    const target = Math.min(connections, this.#maxConnections);
+    if (target > this.#connections) this.#slots.add(target - this.#connections);
+    this.#connections = Math.max(this.#connections, target);
   }
 
   /** server_version_num, e.g. 150004. */

@@ -14,7 +14,7 @@ import type { Isolation, Lease } from '../../services/definition.js';
 import { AdminConnection } from './admin.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule } from './driver.js';
-import { freshDatabasePool } from './fresh-pool.js';
+import { adminConnectionOptions, freshDatabasePool } from './fresh-pool.js';
 import { type PostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareTemplate } from './template.js';
 
@@ -56,11 +56,7 @@ export async function adoptPostgres(
   const port = container.mappedPort(options.port ?? 5432);
   const main = { host: container.host, port, user: resolved.user, password: resolved.password, database: resolved.database };
   const details: PostgresDetails = { kind: 'postgres', ...main, url: postgresUrl(main), containerName: container.name };
-  const admin = new AdminConnection(pg, details, {
-    connections: resolved.poolConcurrency + 1,
-    connectTimeoutMs: resolved.connectTimeoutMs,
-    cloneStrategy: resolved.cloneStrategy,
-  });
+  const admin = new AdminConnection(pg, details, adminConnectionOptions(resolved));
   try {
     await untilAnswering(pg, details, resolved.startupTimeoutMs, signal);
     await prepareTemplate({ pg, admin, main: details, options: resolved, signal });

@@ -26,4 +26,19 @@ describe('Slots', () => {
     slots.give();
     await expect(slots.take()).resolves.toBeUndefined();
   });
+
+  it('add() lets more holders in, serving waiters first', async () => {
+    const slots = new Slots(1);
+    await slots.take();
+    const waiting = [slots.take(), slots.take()];
+    slots.add(3);
+    await Promise.all(waiting);
+    await expect(slots.take()).resolves.toBeUndefined();
+    let fifth = false;
+    void slots.take().then(() => {
+      fifth = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fifth).toBe(false);
+  });
 });

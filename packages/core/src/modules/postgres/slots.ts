@@ -20,6 +20,11 @@ export class Slots {
     return new Promise((resolve) => this.#queues[priority].push(resolve));
   }
 
+  /** `count` more may be taken at once from now on. */
+  add(count: number): void {
+    for (let i = 0; i < count; i += 1) this.give();
+  }
+
   give(): void {
     const next = this.#queues.now.shift() ?? this.#queues.later.shift();
     if (next) next();

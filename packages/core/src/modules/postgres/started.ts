@@ -24,7 +24,7 @@ import { AdminConnection } from './admin.js';
 import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule, tryLoadPg } from './driver.js';
-import { freshDatabasePool } from './fresh-pool.js';
+import { adminConnectionOptions, freshDatabasePool } from './fresh-pool.js';
 import { CACHE_REPO, type CachePlan, commitCache, planCache } from './image-cache.js';
 import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareSharedTemplate, type SharedRun } from './shared-template.js';
@@ -193,11 +193,7 @@ export async function startResolved(
     const main = { host: container.host, port, user: options.user, password: options.password, database: options.database };
     const details: PostgresDetails = { kind: 'postgres', ...main, url: postgresUrl(main), containerName: container.name };
     if ('missing' in driver) return new StartedPostgres(container, details, driver, options.reuse);
-    const connection = new AdminConnection(driver.pg, details, {
-      connections: options.poolConcurrency + 1,
-      connectTimeoutMs: options.connectTimeoutMs,
-      cloneStrategy: options.cloneStrategy,
-    });
+    const connection = new AdminConnection(driver.pg, details, adminConnectionOptions(options));
     admin = connection;
     const reuse = container.reuse;
     const cached = cache?.use ? cache : undefined;
