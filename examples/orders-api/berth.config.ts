@@ -15,7 +15,7 @@ export default defineConfig({
       // The image is just a string: any tag of the official image works the same way,
       // e.g. 'postgres:10.10' to match an old production server, or 'postgres:16-alpine'.
       image: 'postgres:15',
-      tuneForTests: true, // fsync and friends off: nothing here needs to survive a crash
+      tuneForTests: true, // fsync off, data in memory: nothing here needs to survive a crash
       // Runs once, against the template that every fresh database is cloned from.
       setup: (templateUrl) => migrate(templateUrl, migrations).then(() => undefined),
       // What setup reads: with reuse on (BERTH_REUSE=1), an unchanged folder means the next run clones

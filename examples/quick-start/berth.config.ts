@@ -8,7 +8,7 @@ export default defineConfig({
   services: {
     db: postgres({
       image: 'postgres:15',
-      tuneForTests: true, // fsync and friends off: a throwaway database need not survive a crash
+      tuneForTests: true, // fsync off, data in memory: a throwaway database need not survive a crash
       // Runs once, against the template database that every fresh database is cloned from:
       // your migrations go here.
       setup: async (templateUrl) => {
