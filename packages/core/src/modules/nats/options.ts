@@ -4,7 +4,8 @@
  */
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
-import { checker, type KnownKeys } from '../../spec/check.js';
+import { checker } from '../../spec/check.js';
+import { NATS_OPTION_KEYS } from './option-keys.js';
 
 export type NatsAuth = { token: string } | { user: string; password: string };
 
@@ -31,6 +32,11 @@ export interface NatsOptions {
   /** Time one of berth's own connections or reloads may take. Default 10 s. */
   requestTimeoutMs?: number;
   /**
+   * How long a request for an account of its own waits when every account is handed out (or being
+   * recycled) before it fails with a PoolTimeoutError. Default 30 s.
+   */
+  acquireTimeoutMs?: number;
+  /**
    * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
    * every other field replaces berth's); a function receives the generated spec and returns the one
    * to start.
@@ -47,21 +53,9 @@ export interface ResolvedNatsOptions {
   args: string[];
   startupTimeoutMs: number;
   requestTimeoutMs: number;
+  acquireTimeoutMs: number;
   spec: NatsOptions['spec'];
 }
-
-/** The keys `nats()` accepts, typed against NatsOptions so the two cannot drift apart. */
-const NATS_OPTION_KEYS: KnownKeys<NatsOptions> = {
-  image: true,
-  auth: true,
-  jetstream: true,
-  monitoring: true,
-  accounts: true,
-  args: true,
-  startupTimeoutMs: true,
-  requestTimeoutMs: true,
-  spec: true,
-};
 
 export function resolveNatsOptions(options: NatsOptions = {}): ResolvedNatsOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
@@ -94,6 +88,7 @@ export function resolveNatsOptions(options: NatsOptions = {}): ResolvedNatsOptio
     args: [...args],
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1),
     requestTimeoutMs: whole(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1),
+    acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
     spec,
   };
 }
