@@ -8,9 +8,10 @@ import type { ContainerSpec } from '../../container/spec.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { IsolationPool } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { applySpecOverride } from '../spec-override.js';
-import { AccountPool } from './account-pool.js';
+import { natsAccountPool } from './account-slots.js';
 import { CLIENT_PORT, CONFIG_PATH, type LeaseAccount, leaseAccounts, MONITOR_PORT, natsConfig, newPassword } from './config-file.js';
 import { type NatsDetails, natsUrl } from './details.js';
 import { type NatsOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.js';
@@ -29,7 +30,12 @@ export interface FreshNatsAccount extends AsyncDisposable {
   readonly account: string;
   readonly details: NatsDetails;
   readonly url: string;
-  /** Disconnects the account's clients (new password), deletes its streams, gives it back. Idempotent. */
+  /**
+   * Gives the account back at once (the returned promise resolves without waiting). In the
+   * background it gets a new password, which disconnects its clients, and its streams are deleted;
+   * only then does anyone else get it. An account whose recycling fails twice is taken out of
+   * rotation. Idempotent.
+   */
   release(): Promise<void>;
 }
 
@@ -37,11 +43,11 @@ export class StartedNats implements AsyncDisposable {
   readonly container: StartedContainer;
   readonly details: NatsDetails;
   readonly #accounts: readonly LeaseAccount[];
-  readonly #pool: AccountPool;
+  readonly #pool: IsolationPool<number>;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startNats(). */
-  constructor(container: StartedContainer, details: NatsDetails, accounts: readonly LeaseAccount[], pool: AccountPool) {
+  constructor(container: StartedContainer, details: NatsDetails, accounts: readonly LeaseAccount[], pool: IsolationPool<number>) {
     this.container = container;
     this.details = details;
     this.#accounts = accounts;
@@ -52,7 +58,11 @@ export class StartedNats implements AsyncDisposable {
     return this.details.url;
   }
 
-  /** An account nobody else holds; waits when all are out. */
+  /**
+   * An account nobody else holds. When every account is out, waits for one to come back, at most
+   * `acquireTimeoutMs` (default 30 s), then fails with a PoolTimeoutError that says what each
+   * account is doing.
+   */
   async freshAccount(options: { signal?: AbortSignal } = {}): Promise<FreshNatsAccount> {
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot get a nats account: nats container ${this.container.name} was stopped`, {
@@ -74,14 +84,19 @@ export class StartedNats implements AsyncDisposable {
       url: natsUrl({ host: this.details.host, port: this.details.port, user: account.user, password: account.password }),
     };
     delete details.token;
-    const release = () => this.#pool.release(index);
+    const release = async () => this.#pool.release(index);
     return { account: account.name, details, url: details.url, release, [Symbol.asyncDispose]: release };
   }
 
+  /** Idempotent: fails waiting requests, lets running recycles settle, removes the container. */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
-      await this.#pool.close().catch((error: unknown) => errors.push(error));
+      const stopped = new ContainerNotRunningError(`cannot get a nats account: nats container ${this.container.name} was stopped`, {
+        hint: 'lease accounts are available between the start and the stop of the service',
+        details: { containerName: this.container.name, image: this.container.image },
+      });
+      await this.#pool.close(stopped).catch((error: unknown) => errors.push(error));
       await this.container.stop().catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping nats ${this.container.name} failed`, errors);
     })();
@@ -130,14 +145,20 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
       containerName: container.name,
     };
     const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs);
-    const recycle = async (index: number): Promise<void> => {
+    const recycle = async (index: number, stopping: AbortSignal): Promise<void> => {
       const account = accounts[index] as LeaseAccount;
       account.password = newPassword();
       registerSecret(account.password);
       await reloader.reload(); // done: the old password is refused, its clients are disconnected
-      if (options.jetstream) await deleteStreams(details, account, options.requestTimeoutMs);
+      if (options.jetstream) await deleteStreams(details, account, options.requestTimeoutMs, stopping);
     };
-    const pool = new AccountPool(accounts.length, recycle, `nats container ${container.name}`);
+    const pool = natsAccountPool({
+      service: `lease accounts of ${service ? `service ${service} (nats container ${container.name})` : `nats container ${container.name}`}`,
+      count: accounts.length,
+      acquireTimeoutMs: options.acquireTimeoutMs,
+      recycle,
+    });
+    pool.warm();
     return new StartedNats(container, details, accounts, pool);
   } catch (error) {
     await container.stop().catch(() => undefined);
@@ -167,14 +188,14 @@ function natsSpec(options: ResolvedNatsOptions, config: string, credentials: Nat
 }
 
 /** Deletes every JetStream stream (KV buckets and object stores are streams too) of an account. */
-async function deleteStreams(details: NatsDetails, account: LeaseAccount, timeoutMs: number): Promise<void> {
+async function deleteStreams(details: NatsDetails, account: LeaseAccount, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const { host, port } = details;
   const connection = await NatsConnection.open({
     host,
     port,
     user: account.user,
     password: account.password,
-    signal: AbortSignal.timeout(timeoutMs),
+    signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
   });
   try {
     await deleteEach(connection, account, timeoutMs);
