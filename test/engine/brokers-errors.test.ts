@@ -147,11 +147,19 @@ describe('nats bad input', () => {
     expect(() => nats({ auth: { token: 't' }, accounts: 4 })).toThrow('cannot be combined with `auth.token`');
     expect(() => nats({ auth: { user: 'a' } as never })).toThrow('expected `auth.password`');
     expect(() => nats({ jetstream: 'yes' as never })).toThrow('nats(): expected `jetstream` to be a boolean, got "yes"');
+    expect(() => nats({ acquireTimeoutMs: 0 })).toThrow('nats(): expected `acquireTimeoutMs` to be a whole number ≥ 1, got 0');
   });
 
-  it('an account request after stop: ContainerNotRunningError', async () => {
+  it('an account request after stop, or waiting when it stops: ContainerNotRunningError', async () => {
     const bus = await startNats({ monitoring: false, accounts: 1 });
+    await bus.freshAccount();
+    const waiting = bus.freshAccount().catch((e: unknown) => e);
     await bus.stop();
+    const failed = await waiting;
+    expect(failed).toBeInstanceOf(ContainerNotRunningError);
+    expect((failed as ContainerNotRunningError).summary).toBe(
+      `cannot get a nats account: nats container ${bus.container.name} was stopped`,
+    );
     await bus.stop(); // idempotent
     const error = await bus.freshAccount().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContainerNotRunningError);

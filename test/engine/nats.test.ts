@@ -1,6 +1,8 @@
 // The nats module against the real engine, checked with the `nats` client library (not berth's own
 // protocol code): URL and auth, JetStream by option, and an account per lease whose subjects and
-// streams no other lease sees, recycled on release.
+// streams no other lease sees, recycled on release (in the background: release returns at once), and
+// a request when every account is out that fails with PoolTimeoutError rather than waiting forever.
+import { PoolTimeoutError } from '@berth/core';
 import { type NatsDetails, nats as natsService, type StartedNats, startNats } from '@berth/core/nats';
 import { connect, type NatsConnection, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,12 +76,24 @@ describe('startNats', () => {
     const closed = ca.closed();
     await a.release();
     await a.release(); // idempotent
-    // The account's password changed: its old client is disconnected, its old URL refused.
+    // release() returns at once; the recycling runs in the background. Once it is done the account's
+    // password changed: its old client is disconnected, its old URL refused.
     await expect(Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 3000))])).resolves.toBe(
       'closed',
     );
-    await expect(client({ ...server.details, user: a.details.user, password: a.details.password })).rejects.toThrow(/Authorization/i);
-    // The next holder of that account finds no stream left.
+    const oldUrl = { ...server.details, user: a.details.user, password: a.details.password };
+    await expect
+      .poll(() =>
+        client(oldUrl).then(
+          async (connection) => {
+            await connection.close();
+            return 'accepted';
+          },
+          (error: unknown) => String(error),
+        ),
+      )
+      .toMatch(/Authorization/i);
+    // The next holder of that account finds no stream left (it gets the account once its streams are deleted).
     await b.release();
     const again = [await server.freshAccount(), await server.freshAccount()];
     const reused = again.find((lease) => lease.account === a.account);
@@ -90,7 +104,7 @@ describe('startNats', () => {
     await Promise.all(again.map((lease) => lease.release()));
   });
 
-  it('waits when every account is out, and serves the waiter on release', async () => {
+  it('waits when every account is out, and serves the waiter once a released one is recycled', async () => {
     const a = await server.freshAccount();
     const b = await server.freshAccount();
     const third = server.freshAccount();
@@ -114,6 +128,35 @@ describe('nats() service definition', () => {
       expect(await delivered(main, leased, 'x')).toBe(false);
       await Promise.all([main.close(), leased.close()]);
       await running.isolation?.release(lease.id);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('acquireTimeoutMs: a request when every account is handed out fails with PoolTimeoutError in time; after a release one succeeds', async () => {
+    const running = await natsService({ monitoring: false, accounts: 2, acquireTimeoutMs: 1_000 }).start({ name: 'bus' });
+    try {
+      const isolation = running.isolation;
+      if (!isolation) throw new Error('no isolation');
+      const [first, second] = [await isolation.acquire(), await isolation.acquire()];
+      expect(first.id).not.toBe(second.id);
+      const began = performance.now();
+      const error = await isolation.acquire().catch((e: unknown) => e);
+      const waited = performance.now() - began;
+      expect(error).toBeInstanceOf(PoolTimeoutError);
+      expect((error as PoolTimeoutError).code).toBe('BERTH_POOL_TIMEOUT');
+      expect((error as PoolTimeoutError).summary).toContain('lease accounts of service bus');
+      expect((error as PoolTimeoutError).summary).toContain('within 1000 ms (pool of at most 2: 0 ready, 2 handed out');
+      expect((error as PoolTimeoutError).hint).toContain('every slot is handed out');
+      expect(waited).toBeGreaterThanOrEqual(900);
+      expect(waited).toBeLessThan(3_000);
+      await isolation.release(first.id);
+      const again = await isolation.acquire();
+      expect(again.id).toBe(first.id);
+      const connection = await client(again.details);
+      expect(await delivered(connection, connection, 'z')).toBe(true);
+      await connection.close();
+      await Promise.all([isolation.release(second.id), isolation.release(again.id)]);
     } finally {
       await running.stop();
     }

@@ -1,6 +1,8 @@
 /**
  * `nats()`: the service definition runner adapters start (`services: { bus: nats() }`). Its
- * isolation hands each lease a NATS account of its own, recycled on release.
+ * isolation hands each lease a NATS account of its own; a release returns at once and the account
+ * is recycled in the background. A request when every account is out fails after the options'
+ * `acquireTimeoutMs` (the resolved options reach startResolved whole).
  */
 import type { Isolation, Lease, RunningService, ServiceDefinition } from '../../services/definition.js';
 import type { NatsDetails } from './details.js';
