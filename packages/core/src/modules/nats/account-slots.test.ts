@@ -75,9 +75,10 @@ describe('natsAccountPool', () => {
     // Only an account out of rotation makes the pool ask for one more: there is none to make.
     const error = await pool.acquire().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModuleError);
-    expect((error as ModuleError).message).toContain(
-      'no nats lease account is left to hand out on lease accounts of nats container bus: 1 of 2 are out of rotation',
+    expect((error as ModuleError).summary).toContain(
+      'could not make a fresh slot of lease accounts of nats container bus: no nats lease account is left to hand out: 1 of 2 are out of rotation after failed recycling, every other one is handed out or being recycled',
     );
+    expect((error as ModuleError).message).toContain('restart the service to get every account back');
     // Account 2 still goes round.
     pool.release(1);
     await expect.poll(() => pool.stats().ready).toBe(1);

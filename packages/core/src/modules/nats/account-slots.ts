@@ -32,7 +32,7 @@ export function natsAccountPool(plan: AccountPoolPlan): IsolationPool<number> {
         if (next >= plan.count) {
           // Asked only when fewer than `count` slots exist: some account was taken out of rotation.
           throw new ModuleError(
-            `no nats lease account is left to hand out on ${plan.service}: ${outOfRotation.size} of ${plan.count} are out of rotation after failed recycling, every other one is handed out or being recycled`,
+            `no nats lease account is left to hand out: ${outOfRotation.size} of ${plan.count} are out of rotation after failed recycling, every other one is handed out or being recycled`,
             {
               hint: 'recycling an account failed twice (DEBUG=berth:* shows why); release accounts sooner, or restart the service to get every account back',
             },
