@@ -1,6 +1,6 @@
 /**
- * The one shape of every isolation pool (postgres fresh databases, redis logical databases, and
- * later mysql databases, rabbitmq vhosts, nats accounts): warm, bounded, self-healing.
+ * The one shape of every isolation pool (postgres and mysql fresh databases, redis logical
+ * databases, nats lease accounts, rabbitmq vhosts): warm, bounded, self-healing.
  *
  * A module gives the pool three operations on its slots (`SlotOps`) and a few numbers; the pool does
  * the rest:
@@ -15,7 +15,7 @@
  *   the service, the pool's size and what its slots are doing; a failed create fails the waiting
  *   requests with the server's error (no silent retry loop against a server that is gone).
  */
-import { AbortError, type BerthError, ContainerNotRunningError, ModuleError, PoolTimeoutError } from '../errors.js';
+import { AbortError, BerthError, ContainerNotRunningError, ModuleError, PoolTimeoutError } from '../errors.js';
 import { debug } from '../log.js';
 
 const log = debug('pool');
@@ -314,7 +314,8 @@ export class IsolationPool<S> {
         ? error
         : new ModuleError(`could not make a fresh slot of ${this.#options.service}: ${messageOf(error)}`, {
             cause: error,
-            hint: 'is the service still running? The error above is its own answer.',
+            // A berth error from the module knows better what to do than the generic question.
+            hint: (error instanceof BerthError && error.hint) || 'is the service still running? The error above is its own answer.',
             details: { service: this.#options.service },
           });
     for (const waiter of this.#waiters.splice(0)) waiter.reject(reason);
@@ -358,6 +359,8 @@ export class IsolationPool<S> {
   }
 }
 
+/** One line: a berth error's summary (its message also carries the hint and details), else the message. */
 function messageOf(error: unknown): string {
+  if (error instanceof BerthError) return error.summary;
   return error instanceof Error ? error.message : String(error);
 }
