@@ -60,12 +60,7 @@ export class StartedRabbitmq implements AsyncDisposable {
    * serve within `acquireTimeoutMs` fails with a PoolTimeoutError that says what its vhosts are doing.
    */
   async freshVhost(options: { signal?: AbortSignal } = {}): Promise<FreshVhost> {
-    if (this.#stopped) {
-      throw new ContainerNotRunningError(`cannot get a fresh vhost: rabbitmq container ${this.container.name} was stopped`, {
-        details: { containerName: this.container.name, image: this.container.image },
-        hint: 'fresh vhosts are available between start and stop of the service; ask before stop() or dispose',
-      });
-    }
+    if (this.#stopped) throw this.#stoppedError();
     const vhost = await this.#pool.acquire(options.signal);
     const details = withVhost(this.details, vhost);
     const release = async () => this.#pool.release(vhost);
@@ -79,11 +74,8 @@ export class StartedRabbitmq implements AsyncDisposable {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
-      const stopped = new ContainerNotRunningError(`cannot get a fresh vhost: rabbitmq container ${this.container.name} was stopped`, {
-        details: { containerName: this.container.name, image: this.container.image },
-        hint: 'fresh vhosts are available between start and stop of the service; ask before stop() or dispose',
-      });
-      await this.#pool.close(stopped).catch((error: unknown) => errors.push(error));
+      // Requests still waiting get the same error as those that come after stop().
+      await this.#pool.close(this.#stoppedError()).catch((error: unknown) => errors.push(error));
       this.#admin.close();
       await this.container.stop().catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping rabbitmq ${this.container.name} failed`, errors);
@@ -93,6 +85,13 @@ export class StartedRabbitmq implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  #stoppedError(): ContainerNotRunningError {
+    return new ContainerNotRunningError(`cannot get a fresh vhost: rabbitmq container ${this.container.name} was stopped`, {
+      details: { containerName: this.container.name, image: this.container.image },
+      hint: 'fresh vhosts are available between start and stop of the service; ask before stop() or dispose',
+    });
   }
 }
 
