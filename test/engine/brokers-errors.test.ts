@@ -8,6 +8,7 @@ import {
   ContainerNotRunningError,
   InvalidSpecError,
   ModuleError,
+  PoolTimeoutError,
   WaitFailedError,
   WaitTimeoutError,
 } from '@berth/core';
@@ -114,13 +115,44 @@ describe('rabbitmq bad input', () => {
     const began = performance.now();
     const vanished = await mq.freshVhost().catch((e: unknown) => e);
     expect(vanished).toBeInstanceOf(ModuleError);
-    expect((vanished as ModuleError).summary).toMatch(/^creating vhost berth_vhost_1 failed/);
-    expect((vanished as ModuleError).hint).toContain(`rabbitmq container ${mq.container.name}`);
+    expect((vanished as ModuleError).summary).toContain('creating vhost berth_vhost_1 failed');
+    expect((vanished as ModuleError).message).toContain(`rabbitmq container ${mq.container.name}`);
+    expect((vanished as ModuleError).hint).toMatch(/still running/);
     expect(performance.now() - began).toBeLessThan(10_000);
     await mq.stop();
     const stopped = await mq.freshVhost().catch((e: unknown) => e);
     expect(stopped).toBeInstanceOf(ContainerNotRunningError);
     expect((stopped as ContainerNotRunningError).summary).toContain('was stopped');
+  });
+
+  it('a request creation cannot keep up with fails after acquireTimeoutMs: PoolTimeoutError saying what the pool does', async () => {
+    // Without the management API a vhost takes two rabbitmqctl runs (each boots an Erlang VM, far
+    // more than 100 ms), and none is made ahead of time: the first request cannot be served in time.
+    const mq = await rabbitmq({ image: 'rabbitmq:3', poolSize: 0, acquireTimeoutMs: 100 }).start({ name: 'mq' });
+    try {
+      const began = performance.now();
+      const error = await mq.isolation?.acquire().catch((e: unknown) => e);
+      expect(performance.now() - began).toBeLessThan(5_000);
+      expect(error).toBeInstanceOf(PoolTimeoutError);
+      expect(error).toMatchObject({
+        code: 'BERTH_POOL_TIMEOUT',
+        details: { service: `fresh vhosts of service mq (rabbitmq container ${mq.details.containerName})`, pool: { creating: 1 } },
+      });
+      expect((error as PoolTimeoutError).summary).toMatch(/within 100 ms .*1 being created/);
+      // The vhost being made is kept for the next request, which gets it once it is there.
+      await expect
+        .poll(
+          () =>
+            mq.isolation?.acquire().then(
+              (lease) => lease.id,
+              (e: unknown) => (e as Error).name,
+            ),
+          { timeout: 20_000, interval: 500 },
+        )
+        .toMatch(/^berth_vhost_\d+$/);
+    } finally {
+      await mq.stop();
+    }
   });
 });
 

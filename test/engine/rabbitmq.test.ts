@@ -1,6 +1,6 @@
 // The rabbitmq module against the real engine: the URL works for a real AMQP client (amqplib, not
-// berth's own probe), fresh vhosts are separate and gone after release, with the management API
-// and through rabbitmqctl.
+// berth's own probe), fresh vhosts are separate and gone shortly after release (it returns at once;
+// the pool deletes them in the background), with the management API and through rabbitmqctl.
 import { rabbitmq, type StartedRabbitmq, startRabbitmq } from '@berth/core/rabbitmq';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,17 @@ async function messageCount(url: string, queue: string): Promise<number> {
   } finally {
     await connection.close();
   }
+}
+
+/** 'open' while the broker accepts a connection to the URL's vhost, 'refused' once it is gone. */
+function reachable(url: string): Promise<'open' | 'refused'> {
+  return amqp.connect(url).then(
+    async (connection) => {
+      await connection.close().catch(() => undefined);
+      return 'open';
+    },
+    () => 'refused',
+  );
 }
 
 async function management(details: { managementUrl?: string; user: string; password: string }, path: string): Promise<number> {
@@ -87,9 +98,20 @@ describe('startRabbitmq (management image)', () => {
     await a.release();
     await a.release(); // idempotent
     await closed; // the broker closed the lease's connection with its vhost
-    expect(await management(server.details, `/api/vhosts/${a.vhost}`)).toBe(404);
+    await expect.poll(() => management(server.details, `/api/vhosts/${a.vhost}`)).toBe(404);
     await expect(amqp.connect(a.url)).rejects.toThrow();
     await b.release();
+  });
+
+  it('release() returns at once; the vhost is gone shortly after', async () => {
+    const fresh = await server.freshVhost();
+    expect(await management(server.details, `/api/vhosts/${fresh.vhost}`)).toBe(200);
+    const began = performance.now();
+    await fresh.release();
+    // Bookkeeping only: the delete (an HTTP call to the broker) is not on the caller's path.
+    expect(performance.now() - began).toBeLessThan(250);
+    await expect.poll(() => management(server.details, `/api/vhosts/${fresh.vhost}`), { timeout: 10_000 }).toBe(404);
+    expect(await reachable(fresh.url)).toBe('refused');
   });
 });
 
@@ -107,7 +129,12 @@ describe('rabbitmq() without the management plugin', () => {
       expect(await roundTrip(lease.details.url, 'q', 'leased')).toBe('leased');
       expect(await messageCount(running.details.url, 'q')).toBe(0);
       await running.isolation?.release(lease.id);
-      await expect(amqp.connect(lease.details.url)).rejects.toThrow();
+      // Deleted in the background by rabbitmqctl (an Erlang VM start, about a second).
+      await expect.poll(() => reachable(lease.details.url), { timeout: 20_000, interval: 200 }).toBe('refused');
+      // A delete still running when the service stops is abandoned cleanly: stop() below does not
+      // fail, and the container goes with the vhost in it (afterAll checks nothing is left).
+      const last = await running.isolation?.acquire();
+      if (last) await running.isolation?.release(last.id);
     } finally {
       await running.stop();
     }

@@ -12,7 +12,8 @@ describe('resolveRabbitmqOptions', () => {
       management: true,
     });
     expect(resolveRabbitmqOptions({ image: 'rabbitmq:3.13' })).toMatchObject({ management: false, poolSize: 2, poolConcurrency: 1 });
-    expect(resolveRabbitmqOptions()).toMatchObject({ poolSize: 8, poolConcurrency: 4 });
+    expect(resolveRabbitmqOptions()).toMatchObject({ poolSize: 8, poolConcurrency: 4, acquireTimeoutMs: 30_000 });
+    expect(resolveRabbitmqOptions({ acquireTimeoutMs: 250 }).acquireTimeoutMs).toBe(250);
     expect(resolveRabbitmqOptions({ image: 'registry:5000/rabbitmq:3-management-alpine' }).management).toBe(true);
     expect(resolveRabbitmqOptions({ image: 'localhost:5000/management/rabbitmq' }).management).toBe(false);
     expect(resolveRabbitmqOptions({ image: 'rabbitmq:3', management: true }).management).toBe(true);
@@ -28,6 +29,13 @@ describe('resolveRabbitmqOptions', () => {
     );
     expect(() => resolveRabbitmqOptions({ vhost: '' })).toThrow('expected `vhost` to be a string of 1–255 bytes');
     expect(() => resolveRabbitmqOptions({ poolConcurrency: 0 })).toThrow('expected `poolConcurrency` to be a whole number ≥ 1, got 0');
+    expect(() => resolveRabbitmqOptions({ acquireTimeoutMs: 0 })).toThrow(
+      'rabbitmq(): expected `acquireTimeoutMs` to be a whole number ≥ 1, got 0',
+    );
+    expect(() => resolveRabbitmqOptions({ acquireTimeoutMs: 1.5 })).toThrow(
+      'expected `acquireTimeoutMs` to be a whole number ≥ 1, got 1.5',
+    );
+    expect(() => resolveRabbitmqOptions({ acquireTimeout: 100 } as never)).toThrow(/acquireTimeout/);
     expect(() => resolveRabbitmqOptions({ definitions: ['x'] as never })).toThrow(
       'expected `definitions` to be a path to a JSON file or an object',
     );

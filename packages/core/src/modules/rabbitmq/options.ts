@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
-import { checker, type KnownKeys } from '../../spec/check.js';
+import { checker } from '../../spec/check.js';
 import type { RabbitmqDetails } from './details.js';
+import { RABBITMQ_OPTION_KEYS } from './option-keys.js';
 
 export interface RabbitmqOptions {
   /** Image to run: any tag of the official image. Default `rabbitmq:3-management`. */
@@ -35,6 +36,11 @@ export interface RabbitmqOptions {
   poolSize?: number;
   /** Vhosts made at once when filling the pool. Default 4 with the management API (the broker makes them faster side by side), 1 without. */
   poolConcurrency?: number;
+  /**
+   * How long a fresh-vhost request waits before it fails with a PoolTimeoutError that says what the
+   * pool's vhosts are doing. Default 30 s.
+   */
+  acquireTimeoutMs?: number;
   /** Time allowed for pull, create, start and readiness. Default 90 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
   /** Time one management request or `rabbitmqctl` call may take. Default 15 s. */
@@ -59,29 +65,13 @@ export interface ResolvedRabbitmqOptions {
   setup: RabbitmqOptions['setup'];
   poolSize: number;
   poolConcurrency: number;
+  acquireTimeoutMs: number;
   startupTimeoutMs: number;
   requestTimeoutMs: number;
   spec: RabbitmqOptions['spec'];
 }
 
 export const DEFAULT_CREDENTIAL = 'guest';
-
-/** The keys `rabbitmq()` accepts, typed against RabbitmqOptions so the two cannot drift apart. */
-const RABBITMQ_OPTION_KEYS: KnownKeys<RabbitmqOptions> = {
-  image: true,
-  user: true,
-  password: true,
-  vhost: true,
-  management: true,
-  definitions: true,
-  config: true,
-  setup: true,
-  poolSize: true,
-  poolConcurrency: true,
-  startupTimeoutMs: true,
-  requestTimeoutMs: true,
-  spec: true,
-};
 
 export function resolveRabbitmqOptions(options: RabbitmqOptions = {}): ResolvedRabbitmqOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
@@ -111,6 +101,7 @@ export function resolveRabbitmqOptions(options: RabbitmqOptions = {}): ResolvedR
     setup: options.setup,
     poolSize: whole(options.poolSize ?? (management ? 8 : 2), 'poolSize', 0),
     poolConcurrency: whole(options.poolConcurrency ?? (management ? 4 : 1), 'poolConcurrency', 1),
+    acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 90_000, 'startupTimeoutMs', 1),
     requestTimeoutMs: whole(options.requestTimeoutMs ?? 15_000, 'requestTimeoutMs', 1),
     spec,

@@ -1,6 +1,6 @@
 /**
  * `rabbitmq()`: the service definition runner adapters start (`services: { mq: rabbitmq() }`). Its
- * isolation hands each lease a fresh vhost of its own, deleted on release.
+ * isolation hands each lease a fresh vhost of its own, deleted in the background once released.
  */
 import type { Isolation, Lease, RunningService, ServiceDefinition } from '../../services/definition.js';
 import type { RabbitmqDetails } from './details.js';
@@ -8,12 +8,13 @@ import { type RabbitmqOptions, resolveRabbitmqOptions } from './options.js';
 import { type FreshVhost, startResolved } from './started.js';
 
 export function rabbitmq(options: RabbitmqOptions = {}): ServiceDefinition<RabbitmqDetails> {
+  // Validated now, so a bad option fails when the config is loaded, before anything starts.
   const resolved = resolveRabbitmqOptions(options);
   return {
     kind: 'rabbitmq',
     image: resolved.image,
-    async start({ name, signal }): Promise<RunningService<RabbitmqDetails>> {
-      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}) });
+    async start({ name, signal, workers }): Promise<RunningService<RabbitmqDetails>> {
+      const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}), ...(workers ? { workers } : {}) });
       const leased = new Map<string, FreshVhost>();
       const isolation: Isolation<RabbitmqDetails> = {
         async acquire(signal?: AbortSignal): Promise<Lease<RabbitmqDetails>> {
@@ -25,6 +26,7 @@ export function rabbitmq(options: RabbitmqOptions = {}): ServiceDefinition<Rabbi
           const fresh = leased.get(id);
           if (!fresh) return;
           leased.delete(id);
+          // Returns at once: the vhost is deleted in the background.
           await fresh.release();
         },
       };

@@ -6,38 +6,44 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { AbortError, BerthError, CleanupError, ContainerNotRunningError, ModuleError, withDetails } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { IsolationPool } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { rabbitmqSpec } from './container-spec.js';
 import { amqpUrl, type RabbitmqDetails, withVhost } from './details.js';
 import { DEFAULT_CREDENTIAL, type RabbitmqOptions, type ResolvedRabbitmqOptions, resolveRabbitmqOptions } from './options.js';
 import { AMQP_PORT, MANAGEMENT_PORT } from './ready.js';
-import { SlotPool } from './slot-pool.js';
-import { createVhost, ctlAdmin, dropVhost, managementAdmin, type VhostAdmin } from './vhosts.js';
+import { vhostPool } from './vhost-pool.js';
+import { ctlAdmin, managementAdmin, type VhostAdmin } from './vhosts.js';
 
 export interface StartRabbitmqOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
+  /** Test workers of the run: the pool keeps four fresh vhosts ready per worker. */
+  workers?: number;
 }
 
-/** A vhost of your own, with every permission for the service's user. Deleted by `release()`. */
+/** A vhost of your own, with every permission for the service's user. Deleted by `release()` or `await using`. */
 export interface FreshVhost extends AsyncDisposable {
   readonly vhost: string;
   readonly details: RabbitmqDetails;
   readonly url: string;
-  /** Deletes the vhost with its queues and exchanges; its connections are closed. Idempotent. */
+  /**
+   * Gives the vhost back. Returns at once: the vhost is deleted in the background, with its queues
+   * and exchanges, and the connections still open on it are closed then. Idempotent.
+   */
   release(): Promise<void>;
 }
 
 export class StartedRabbitmq implements AsyncDisposable {
   readonly container: StartedContainer;
   readonly details: RabbitmqDetails;
-  readonly #pool: SlotPool;
+  readonly #pool: IsolationPool<string>;
   readonly #admin: VhostAdmin;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startRabbitmq(). */
-  constructor(container: StartedContainer, details: RabbitmqDetails, pool: SlotPool, admin: VhostAdmin) {
+  constructor(container: StartedContainer, details: RabbitmqDetails, pool: IsolationPool<string>, admin: VhostAdmin) {
     this.container = container;
     this.details = details;
     this.#pool = pool;
@@ -49,25 +55,27 @@ export class StartedRabbitmq implements AsyncDisposable {
     return this.details.url;
   }
 
-  /** A new, empty vhost nobody else uses, usually taken from the warm pool. */
+  /**
+   * A new, empty vhost nobody else uses, usually taken from the warm pool. A request the pool cannot
+   * serve within `acquireTimeoutMs` fails with a PoolTimeoutError that says what its vhosts are doing.
+   */
   async freshVhost(options: { signal?: AbortSignal } = {}): Promise<FreshVhost> {
-    if (this.#stopped) {
-      throw new ContainerNotRunningError(`cannot get a fresh vhost: rabbitmq container ${this.container.name} was stopped`, {
-        details: { containerName: this.container.name, image: this.container.image },
-        hint: 'fresh vhosts are available between start and stop of the service; ask before stop() or dispose',
-      });
-    }
+    if (this.#stopped) throw this.#stoppedError();
     const vhost = await this.#pool.acquire(options.signal);
     const details = withVhost(this.details, vhost);
-    const release = () => this.#pool.release(vhost);
+    const release = async () => this.#pool.release(vhost);
     return { vhost, details, url: details.url, release, [Symbol.asyncDispose]: release };
   }
 
-  /** Idempotent: fails pending requests, deletes leased vhosts' pool state, removes the container. */
+  /**
+   * Idempotent: fails pending requests, abandons vhost creates and deletes still running (they go
+   * with the container), removes the container.
+   */
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
-      await this.#pool.close().catch((error: unknown) => errors.push(error));
+      // Requests still waiting get the same error as those that come after stop().
+      await this.#pool.close(this.#stoppedError()).catch((error: unknown) => errors.push(error));
       this.#admin.close();
       await this.container.stop().catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping rabbitmq ${this.container.name} failed`, errors);
@@ -78,13 +86,23 @@ export class StartedRabbitmq implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
   }
+
+  #stoppedError(): ContainerNotRunningError {
+    return new ContainerNotRunningError(`cannot get a fresh vhost: rabbitmq container ${this.container.name} was stopped`, {
+      details: { containerName: this.container.name, image: this.container.image },
+      hint: 'fresh vhosts are available between start and stop of the service; ask before stop() or dispose',
+    });
+  }
 }
 
 export function startRabbitmq(options: RabbitmqOptions = {}, startOptions: StartRabbitmqOptions = {}): Promise<StartedRabbitmq> {
   return startResolved(resolveRabbitmqOptions(options), startOptions);
 }
 
-export async function startResolved(options: ResolvedRabbitmqOptions, { signal, service }: StartRabbitmqOptions): Promise<StartedRabbitmq> {
+export async function startResolved(
+  options: ResolvedRabbitmqOptions,
+  { signal, service, workers }: StartRabbitmqOptions,
+): Promise<StartedRabbitmq> {
   if (options.password !== DEFAULT_CREDENTIAL) registerSecret(options.password);
   const container = await start(rabbitmqSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) }).catch(
     (error: unknown) => {
@@ -135,19 +153,14 @@ export async function startResolved(options: ResolvedRabbitmqOptions, { signal, 
           });
         });
     }
-    const vhostAdmin = admin;
-    const pool = new SlotPool(
-      { create: (name) => createVhost(vhostAdmin, name, user), drop: (name) => dropVhost(vhostAdmin, name) },
-      {
-        size: options.poolSize,
-        concurrency: options.poolConcurrency,
-        prefix: 'berth_vhost_',
-        noun: 'vhost',
-        owner: `rabbitmq container ${container.name}`,
-      },
-    );
+    const pool = vhostPool(admin, options, {
+      service: `fresh vhosts of ${service ? `service ${service} (rabbitmq container ${container.name})` : `rabbitmq container ${container.name}`}`,
+      user,
+      prefix: 'berth_vhost_',
+      workers,
+    });
     pool.warm();
-    return new StartedRabbitmq(container, details, pool, vhostAdmin);
+    return new StartedRabbitmq(container, details, pool, admin);
   } catch (error) {
     admin?.close();
     await container.stop().catch(() => undefined);

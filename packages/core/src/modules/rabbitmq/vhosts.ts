@@ -3,6 +3,8 @@
  * user every permission on it; delete a vhost (with its queues, exchanges and connections). Two
  * ways to reach the broker: the management HTTP API (tens of milliseconds a call) when the image
  * has it, else `rabbitmqctl` in the container (an Erlang VM start per call, about half a second).
+ * Every call takes the pool's signal: stopping the service abandons calls in flight (the container
+ * goes anyway) instead of waiting out their timeout.
  */
 import { Agent, request } from 'node:http';
 import type { StartedContainer } from '../../container/handle.js';
@@ -10,17 +12,16 @@ import { ModuleError } from '../../errors.js';
 
 /** How berth administers vhosts on one broker. */
 export interface VhostAdmin {
-  createVhost(name: string, user: string): Promise<void>;
-  deleteVhost(name: string): Promise<void>;
+  createVhost(name: string, user: string, signal?: AbortSignal): Promise<void>;
+  /** Deleting a vhost that does not exist counts as done. */
+  deleteVhost(name: string, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
-export function createVhost(admin: VhostAdmin, name: string, user: string): Promise<void> {
-  return admin.createVhost(name, user);
-}
-
-export function dropVhost(admin: VhostAdmin, name: string): Promise<void> {
-  return admin.deleteVhost(name);
+/** The call's own time limit, and the caller's signal when there is one. */
+function limit(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
 }
 
 /** Through the management API, over kept-alive connections. */
@@ -35,7 +36,7 @@ export function managementAdmin(options: {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const auth = `${options.user}:${options.password}`;
   /** `gone` = a 404 counts as done (deleting what is already deleted). */
-  const call = (method: string, path: string, body?: unknown, gone = false): Promise<void> =>
+  const call = (method: string, path: string, signal: AbortSignal | undefined, body?: unknown, gone = false): Promise<void> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request(
@@ -47,7 +48,7 @@ export function managementAdmin(options: {
           agent,
           auth,
           headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
-          signal: AbortSignal.timeout(options.timeoutMs),
+          signal: limit(options.timeoutMs, signal),
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -65,13 +66,13 @@ export function managementAdmin(options: {
       req.end(payload);
     });
   return {
-    async createVhost(name, user) {
+    async createVhost(name, user, signal) {
       const vhost = encodeURIComponent(name);
-      await call('PUT', `/api/vhosts/${vhost}`, { description: 'berth fresh vhost' });
-      await call('PUT', `/api/permissions/${vhost}/${encodeURIComponent(user)}`, { configure: '.*', write: '.*', read: '.*' });
+      await call('PUT', `/api/vhosts/${vhost}`, signal, { description: 'berth fresh vhost' });
+      await call('PUT', `/api/permissions/${vhost}/${encodeURIComponent(user)}`, signal, { configure: '.*', write: '.*', read: '.*' });
     },
-    async deleteVhost(name) {
-      await call('DELETE', `/api/vhosts/${encodeURIComponent(name)}`, undefined, true);
+    async deleteVhost(name, signal) {
+      await call('DELETE', `/api/vhosts/${encodeURIComponent(name)}`, signal, undefined, true);
     },
     close() {
       agent.destroy();
@@ -81,20 +82,20 @@ export function managementAdmin(options: {
 
 /** Through `rabbitmqctl` in the container (images without the management plugin). */
 export function ctlAdmin(container: StartedContainer, timeoutMs: number): VhostAdmin {
-  const ctl = async (argv: string[], gone?: RegExp): Promise<void> => {
-    const result = await container.exec(argv, { signal: AbortSignal.timeout(timeoutMs) });
+  const ctl = async (argv: string[], signal: AbortSignal | undefined, gone?: RegExp): Promise<void> => {
+    const result = await container.exec(argv, { signal: limit(timeoutMs, signal) });
     if (result.exitCode !== 0 && !gone?.test(`${result.stderr}${result.stdout}`)) {
       const output = `${result.stderr}${result.stdout}`.trim().split('\n').slice(-3).join(' / ');
       throw new ModuleError(`\`${argv.join(' ')}\` exited with code ${result.exitCode}: ${output}`);
     }
   };
   return {
-    async createVhost(name, user) {
-      await ctl(['rabbitmqctl', '--quiet', 'add_vhost', name]);
-      await ctl(['rabbitmqctl', '--quiet', 'set_permissions', '-p', name, user, '.*', '.*', '.*']);
+    async createVhost(name, user, signal) {
+      await ctl(['rabbitmqctl', '--quiet', 'add_vhost', name], signal);
+      await ctl(['rabbitmqctl', '--quiet', 'set_permissions', '-p', name, user, '.*', '.*', '.*'], signal);
     },
-    async deleteVhost(name) {
-      await ctl(['rabbitmqctl', '--quiet', 'delete_vhost', name], /does not exist/);
+    async deleteVhost(name, signal) {
+      await ctl(['rabbitmqctl', '--quiet', 'delete_vhost', name], signal, /does not exist/);
     },
     close() {},
   };
