@@ -7,6 +7,7 @@ import {
   InvalidSpecError,
   MissingPeerDependencyError,
   ModuleError,
+  PoolTimeoutError,
   WaitFailedError,
   WaitTimeoutError,
 } from '@berth/core';
@@ -36,6 +37,28 @@ describe('mysql bad input', () => {
     expect((error as { code?: string }).code).toBe('ER_ACCESS_DENIED_ERROR');
     expect(String(error)).toContain("Access denied for user 'root'");
     expect(performance.now() - began).toBeLessThan(10_000);
+  });
+
+  it('a request the pool cannot serve in acquireTimeoutMs: PoolTimeoutError saying what the pool does, then served later', async () => {
+    // No database kept ready, and 1 ms is less than any copy of the template takes (several round trips).
+    await using db = await startMysql({ poolSize: 0, acquireTimeoutMs: 1 });
+    const error = await db.freshDatabase().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PoolTimeoutError);
+    expect(error).toMatchObject({ code: 'BERTH_POOL_TIMEOUT', details: { pool: { ready: 0, leased: 0 } } });
+    const pool = (error as PoolTimeoutError).details?.pool as { creating: number } | undefined;
+    expect(pool?.creating).toBeGreaterThan(0);
+    expect((error as Error).message).toContain(`fresh databases of mysql container ${db.container.name}`);
+    // The copy it started goes on and serves a later request.
+    await expect
+      .poll(
+        async () =>
+          (await db.freshDatabase().then(
+            (f) => f.name,
+            () => undefined,
+          )) !== undefined,
+        { timeout: 30_000 },
+      )
+      .toBe(true);
   });
 
   // The secret check needs the redaction of registered secrets in BerthError (wave 2, 15-newcomer).

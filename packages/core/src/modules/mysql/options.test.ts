@@ -30,6 +30,8 @@ describe('resolveMysqlOptions', () => {
 
   it('quotes the option and the bad value', () => {
     expect(() => resolveMysqlOptions({ poolSize: -1 })).toThrow('mysql(): expected `poolSize` to be a whole number 0–64, got -1');
+    expect(() => resolveMysqlOptions({ acquireTimeoutMs: 0 })).toThrow('mysql(): expected `acquireTimeoutMs` to be a whole number');
+    expect(resolveMysqlOptions({ acquireTimeoutMs: 250 }).acquireTimeoutMs).toBe(250);
     expect(() => resolveMysqlOptions({ database: 'my-db' })).toThrow('expected `database` to be an identifier');
     expect(() => resolveMysqlOptions({ templateDatabase: 'test' })).toThrow('a name other than the main database "test"');
     expect(() => resolveMysqlOptions({ user: 'root', password: 'a', rootPassword: 'b' })).toThrow(InvalidSpecError);

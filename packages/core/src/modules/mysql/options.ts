@@ -52,6 +52,8 @@ export interface MysqlOptions {
   poolSize?: number;
   /** Fresh databases created at the same time while refilling. Default 2. */
   poolConcurrency?: number;
+  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s. */
+  acquireTimeoutMs?: number;
   /** Name of the template database. Default `berth_template`. */
   templateDatabase?: string;
   /** Time allowed for pull, create, start and readiness. Default 120 s (scaled by BERTH_TIMEOUT_SCALE). */
@@ -79,6 +81,7 @@ export interface ResolvedMysqlOptions {
   setup: MysqlOptions['setup'];
   poolSize: number;
   poolConcurrency: number;
+  acquireTimeoutMs: number;
   templateDatabase: string;
   startupTimeoutMs: number;
   connectTimeoutMs: number;
@@ -118,6 +121,7 @@ const MYSQL_OPTION_KEYS: KnownKeys<MysqlOptions> = {
   setup: true,
   poolSize: true,
   poolConcurrency: true,
+  acquireTimeoutMs: true,
   templateDatabase: true,
   startupTimeoutMs: true,
   connectTimeoutMs: true,
@@ -167,6 +171,7 @@ export function resolveMysqlOptions(options: MysqlOptions = {}): ResolvedMysqlOp
     setup,
     poolSize: integer(options.poolSize ?? 4, 'poolSize', 0, 64),
     poolConcurrency: integer(options.poolConcurrency ?? 2, 'poolConcurrency', 1, 16),
+    acquireTimeoutMs: integer(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
     templateDatabase,
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 120_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
     connectTimeoutMs: integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER),

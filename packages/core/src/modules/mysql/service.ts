@@ -14,8 +14,12 @@ export function mysql(options: MysqlOptions = {}): ServiceDefinition<MysqlDetail
   return {
     kind: 'mysql',
     image: resolved.image,
-    async start({ name, signal }): Promise<RunningService<MysqlDetails>> {
-      const started = await startResolvedMysql(resolved, { service: name, ...(signal ? { signal } : {}) });
+    async start({ name, signal, workers }): Promise<RunningService<MysqlDetails>> {
+      const started = await startResolvedMysql(resolved, {
+        service: name,
+        ...(signal ? { signal } : {}),
+        ...(workers ? { workers } : {}),
+      });
       const leased = new Map<string, FreshMysqlDatabase>();
       const isolation: Isolation<MysqlDetails> = {
         async acquire(signal?: AbortSignal): Promise<Lease<MysqlDetails>> {

@@ -29,6 +29,8 @@ export interface StartMysqlOptions {
   signal?: AbortSignal;
   /** Name used in errors and logs (adapters pass the service's name). */
   service?: string;
+  /** Test workers of the run: the pool keeps four fresh databases ready per worker. */
+  workers?: number;
 }
 
 /** A database of its own, copied from the template. Dropped by `release()` or `await using`. */
@@ -114,7 +116,10 @@ export async function startMysql(options: MysqlOptions = {}, startOptions: Start
   return startResolvedMysql(resolveMysqlOptions(options), startOptions);
 }
 
-export async function startResolvedMysql(options: ResolvedMysqlOptions, { signal, service }: StartMysqlOptions): Promise<StartedMysql> {
+export async function startResolvedMysql(
+  options: ResolvedMysqlOptions,
+  { signal, service, workers }: StartMysqlOptions,
+): Promise<StartedMysql> {
   for (const secret of [options.password, options.rootPassword]) if (secret !== DEFAULT_PASSWORD) registerSecret(secret);
   // Setup needs the driver: fail before a container exists. Without setup, a missing driver only
   // matters to freshDatabase(), which reports it when called.
@@ -166,7 +171,8 @@ export async function startResolvedMysql(options: ResolvedMysqlOptions, { signal
         min: options.poolSize,
         max: Math.max(64, options.poolSize * 2),
         concurrency: options.poolConcurrency,
-        acquireTimeoutMs: 30_000,
+        acquireTimeoutMs: options.acquireTimeoutMs,
+        workers,
       },
     );
     pool.warm();
