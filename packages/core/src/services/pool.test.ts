@@ -26,6 +26,21 @@ function fakeOps(behaviour: { recycle?: (slot: number) => Promise<'reuse' | 'gon
   return { ops, events };
 }
 
+/** Creates that take `ms` each, counting the most that ever ran at once. */
+function slowCreates(ms: number) {
+  let running = 0;
+  let most = 0;
+  const { ops } = fakeOps({
+    create: async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await sleep(ms);
+      running -= 1;
+    },
+  });
+  return { ops, most: () => most };
+}
+
 const pools: IsolationPool<number>[] = [];
 function pool(ops: SlotOps<number>, options: Partial<PoolOptions> = {}): IsolationPool<number> {
   const made = new IsolationPool(ops, { service: 'fake db', min: 2, max: 10, concurrency: 2, acquireTimeoutMs: 200, ...options });
@@ -70,19 +85,10 @@ describe('IsolationPool', () => {
   });
 
   it('keeps twice what the request rate uses up while slow creates run, beyond twice its base', async () => {
-    // Creates take 100 ms and run well side by side; 4 clients each ask again ~5 ms after a slot. Only the rate term
-    // can put enough creates under way: the base (2) and the peak (capped at 4) could not.
-    let running = 0;
-    let most = 0;
-    const { ops } = fakeOps({
-      create: async () => {
-        running += 1;
-        most = Math.max(most, running);
-        await sleep(100);
-        running -= 1;
-      },
-    });
-    const p = pool(ops, { min: 2, max: 64, concurrency: 32, acquireTimeoutMs: 5_000 });
+    // Creates take 100 ms and run well side by side; 4 clients each ask again ~5 ms after a slot. Only
+    // the rate term can put enough creates under way: the base (2) and the peak (capped at 4) could not.
+    const creates = slowCreates(100);
+    const p = pool(creates.ops, { min: 2, max: 64, concurrency: 32, acquireTimeoutMs: 5_000 });
     p.warm();
     const until = performance.now() + 800;
     const client = async () => {
@@ -93,27 +99,18 @@ describe('IsolationPool', () => {
     };
     await Promise.all([client(), client(), client(), client()]);
     // Twice the base plus the 4 waiting clients is 8: what the peak alone would allow.
-    expect(most).toBeGreaterThan(8);
+    expect(creates.most()).toBeGreaterThan(8);
   });
 
   it('setConcurrency() lets more creates run at once from then on', async () => {
-    let running = 0;
-    let most = 0;
-    const { ops } = fakeOps({
-      create: async () => {
-        running += 1;
-        most = Math.max(most, running);
-        await sleep(30);
-        running -= 1;
-      },
-    });
-    const p = pool(ops, { min: 8, max: 20, concurrency: 1 });
+    const creates = slowCreates(30);
+    const p = pool(creates.ops, { min: 8, max: 20, concurrency: 1 });
     p.warm();
     await sleep(10);
-    expect(most).toBe(1);
+    expect(creates.most()).toBe(1);
     p.setConcurrency(6);
     await expect.poll(() => p.stats().ready).toBe(8);
-    expect(most).toBe(6);
+    expect(creates.most()).toBe(6);
   });
 
   it('gives back at once: release returns before the slow reset is done', async () => {
