@@ -102,6 +102,29 @@ describe('IsolationPool', () => {
     expect(creates.most()).toBeGreaterThan(8);
   });
 
+  it('gets enough slow creates under way in a run’s first moments, before any has finished', async () => {
+    const creates = slowCreates(300);
+    const p = pool(creates.ops, { min: 2, max: 64, concurrency: 32, acquireTimeoutMs: 5_000 });
+    p.warm();
+    const until = performance.now() + 250;
+    const client = async () => {
+      while (performance.now() < until) {
+        await sleep(5);
+        // Ask, and give up on the request at once: only the demand counts here.
+        const ask = new AbortController();
+        const asked = p.acquire(ask.signal).then(
+          (slot) => p.release(slot),
+          () => undefined,
+        );
+        ask.abort();
+        await asked;
+      }
+    };
+    await Promise.all([client(), client(), client(), client()]);
+    // No create has finished yet (each takes 300 ms); the base and the peak alone would allow 2 + 4.
+    expect(creates.most()).toBeGreaterThan(8);
+  });
+
   it('setConcurrency() lets more creates run at once from then on', async () => {
     const creates = slowCreates(30);
     const p = pool(creates.ops, { min: 8, max: 20, concurrency: 1 });
