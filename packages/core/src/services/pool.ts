@@ -372,6 +372,15 @@ export class IsolationPool<S> {
   }
 }
 
+/**
+ * The name a module's pool goes by in errors: "fresh databases of service db (postgres container
+ * berth-db-x1)", or "fresh databases of postgres container berth-db-x1" outside a runner.
+ */
+export function poolName(slots: string, kind: string, containerName: string, service?: string): string {
+  const container = `${kind} container ${containerName}`;
+  return `${slots} of ${service ? `service ${service} (${container})` : container}`;
+}
+
 /** One line: a berth error's summary (its message also carries the hint and details), else the message. */
 function messageOf(error: unknown): string {
   if (error instanceof BerthError) return error.summary;

@@ -15,7 +15,7 @@ import {
   withDetails,
 } from '../../errors.js';
 import { registerSecret } from '../../log.js';
-import { IsolationPool } from '../../services/pool.js';
+import { IsolationPool, poolName } from '../../services/pool.js';
 import { MysqlAdmin } from './admin.js';
 import { cloneDatabase } from './clone.js';
 import { MYSQL_PORT, mysqlSpec } from './container-spec.js';
@@ -167,7 +167,7 @@ export async function startResolvedMysql(
         describe: (name) => `database ${name}`,
       },
       {
-        service: `fresh databases of ${service ? `service ${service} (mysql container ${container.name})` : `mysql container ${container.name}`}`,
+        service: poolName('fresh databases', 'mysql', container.name, service),
         min: options.poolSize,
         max: Math.max(64, options.poolSize * 2),
         concurrency: options.poolConcurrency,

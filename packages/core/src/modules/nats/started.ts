@@ -8,7 +8,7 @@ import type { ContainerSpec } from '../../container/spec.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
-import type { IsolationPool } from '../../services/pool.js';
+import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { applySpecOverride } from '../spec-override.js';
 import { natsAccountPool } from './account-slots.js';
@@ -64,11 +64,7 @@ export class StartedNats implements AsyncDisposable {
    * account is doing.
    */
   async freshAccount(options: { signal?: AbortSignal } = {}): Promise<FreshNatsAccount> {
-    if (this.#stopped) {
-      throw new ContainerNotRunningError(`cannot get a nats account: nats container ${this.container.name} was stopped`, {
-        details: { containerName: this.container.name, image: this.container.image },
-      });
-    }
+    if (this.#stopped) throw this.#stoppedError();
     if (this.#accounts.length === 0) {
       throw new ModuleError('this nats service has no lease accounts (`accounts: 0`)', {
         hint: 'leave `accounts` at its default (16), and use `auth: { user, password }` rather than a token',
@@ -92,11 +88,7 @@ export class StartedNats implements AsyncDisposable {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
-      const stopped = new ContainerNotRunningError(`cannot get a nats account: nats container ${this.container.name} was stopped`, {
-        hint: 'lease accounts are available between the start and the stop of the service',
-        details: { containerName: this.container.name, image: this.container.image },
-      });
-      await this.#pool.close(stopped).catch((error: unknown) => errors.push(error));
+      await this.#pool.close(this.#stoppedError()).catch((error: unknown) => errors.push(error));
       await this.container.stop().catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping nats ${this.container.name} failed`, errors);
     })();
@@ -105,6 +97,13 @@ export class StartedNats implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop();
+  }
+
+  #stoppedError(): ContainerNotRunningError {
+    return new ContainerNotRunningError(`cannot get a nats account: nats container ${this.container.name} was stopped`, {
+      hint: 'lease accounts are available between the start and the stop of the service',
+      details: { containerName: this.container.name, image: this.container.image },
+    });
   }
 }
 
@@ -153,7 +152,7 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
       if (options.jetstream) await deleteStreams(details, account, options.requestTimeoutMs, stopping);
     };
     const pool = natsAccountPool({
-      service: `lease accounts of ${service ? `service ${service} (nats container ${container.name})` : `nats container ${container.name}`}`,
+      service: poolName('lease accounts', 'nats', container.name, service),
       count: accounts.length,
       acquireTimeoutMs: options.acquireTimeoutMs,
       recycle,

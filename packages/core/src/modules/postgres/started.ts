@@ -19,7 +19,7 @@ import {
   withDetails,
 } from '../../errors.js';
 import { registerSecret } from '../../log.js';
-import type { IsolationPool } from '../../services/pool.js';
+import { type IsolationPool, poolName } from '../../services/pool.js';
 import { AdminConnection } from './admin.js';
 import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
 import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
@@ -219,7 +219,7 @@ export async function startResolved(
       if (needsDriver) await template;
     }
     const pool = freshDatabasePool(connection, options, {
-      service: `fresh databases of ${service ? `service ${service} (postgres container ${container.name})` : `postgres container ${container.name}`}`,
+      service: poolName('fresh databases', 'postgres', container.name, service),
       template,
       templateName: shared?.template ?? options.templateDatabase,
       // Per-run names on a shared server, so runs never see each other's databases.

@@ -6,7 +6,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { AbortError, BerthError, CleanupError, ContainerNotRunningError, ModuleError, withDetails } from '../../errors.js';
 import { registerSecret } from '../../log.js';
-import type { IsolationPool } from '../../services/pool.js';
+import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { rabbitmqSpec } from './container-spec.js';
 import { amqpUrl, type RabbitmqDetails, withVhost } from './details.js';
@@ -154,7 +154,7 @@ export async function startResolved(
         });
     }
     const pool = vhostPool(admin, options, {
-      service: `fresh vhosts of ${service ? `service ${service} (rabbitmq container ${container.name})` : `rabbitmq container ${container.name}`}`,
+      service: poolName('fresh vhosts', 'rabbitmq', container.name, service),
       user,
       prefix: 'berth_vhost_',
       workers,

@@ -6,7 +6,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ContainerStartError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
-import type { IsolationPool } from '../../services/pool.js';
+import { type IsolationPool, poolName } from '../../services/pool.js';
 import { REDIS_PORT, redisSpec } from './container-spec.js';
 import { redisDatabasePool } from './db-pool.js';
 import { type RedisDetails, redisUrl, withDb } from './details.js';
@@ -113,7 +113,7 @@ export async function startResolved(options: ResolvedRedisOptions, { signal, ser
     });
   }
   const pool = redisDatabasePool(details, {
-    service: `databases of ${service ? `service ${service} (redis container ${container.name})` : `redis container ${container.name}`}`,
+    service: poolName('databases', 'redis', container.name, service),
     connectTimeoutMs: options.connectTimeoutMs,
     acquireTimeoutMs: options.acquireTimeoutMs,
     workers,
