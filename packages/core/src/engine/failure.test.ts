@@ -27,7 +27,8 @@ describe('engineFailure', () => {
     [500, 'driver failed programming external connectivity', { kind: 'container', ref: ID }, EngineError],
   ] as const)('%d %s → %s', (status, message, subject, type) => {
     const error = engineFailure(status, message, 'doing it', subject);
-    expect(error).toBeInstanceOf(type);
+    // The exact class: a subclass of EngineError where a plain one is expected is a misclassification.
+    expect(error.constructor).toBe(type);
     expect(error.details.status).toBe(status);
     expect(error.details.engineMessage).toBe(message);
     expect(httpStatusOf(error)).toBe(status);
