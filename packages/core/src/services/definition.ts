@@ -24,7 +24,7 @@ export interface Lease<Details extends ServiceDetailsBase = ServiceDetailsBase> 
 /** Hands out isolated slices; lives in the process that started the service. */
 export interface Isolation<Details extends ServiceDetailsBase = ServiceDetailsBase> {
   acquire(signal?: AbortSignal): Promise<Lease<Details>>;
-  /** Gives a slice back (drops the database, flushes the db). Idempotent. */
+  /** Gives a slice back at once; the module drops or resets it in the background. Idempotent. */
   release(id: string): Promise<void>;
 }
 

@@ -5,8 +5,9 @@
  * A module gives the pool three operations on its slots (`SlotOps`) and a few numbers; the pool does
  * the rest:
  *
- * - warm: it keeps slots ready ahead of demand — at least `min`, four per test worker, and as
- *   many as were ever in use at once (observed demand) — within `max` slots in existence;
+ * - warm: it keeps slots ready ahead of demand — at least `min`, four per test worker, as many as
+ *   were ever in use at once (observed demand), and what the recent request rate uses up while
+ *   creates run — within `max` slots in existence;
  * - give back at once: `release()` returns immediately; resetting (FLUSHDB) or dropping (DROP
  *   DATABASE) happens in the background, never on the test's critical path;
  * - self-healing: a slot whose reset fails is tried once more, then retired and replaced, and the
@@ -42,7 +43,7 @@ export interface PoolOptions {
   min: number;
   /** Slots that may exist at once (ready, handed out, being reset or created). */
   max: number;
-  /** Creates and resets running at once. */
+  /** Creates running at once (resets are not bounded here: the module's own connections bound them). */
   concurrency: number;
   /** How long a request waits for a slot before it fails. */
   acquireTimeoutMs: number;
@@ -110,7 +111,7 @@ export class IsolationPool<S> {
   }
 
   /**
-   * Changes how many creates and resets run at once, from now on. A module calls it once it knows
+   * Changes how many creates run at once, from now on. A module calls it once it knows
    * its server (postgres before 12 clones faster with many at once: each clone mostly sleeps).
    */
   setConcurrency(concurrency: number): void {
@@ -245,8 +246,11 @@ export class IsolationPool<S> {
           const took = performance.now() - began;
           this.#createMs = this.#createMs === 0 ? took : 0.7 * this.#createMs + 0.3 * took;
           if (this.#closed) {
-            void this.#ops.recycle(slot, this.#stop.signal).catch(() => undefined);
-            return;
+            // Returned, so the tracked work (and close()) waits for it too.
+            return this.#ops.recycle(slot, this.#stop.signal).then(
+              () => undefined,
+              () => undefined,
+            );
           }
           this.#deliver(slot);
           this.#fill();

@@ -39,8 +39,9 @@ export interface FreshMysqlDatabase extends AsyncDisposable {
   readonly details: MysqlDetails;
   readonly url: string;
   /**
-   * Gives the database back (connected clients are disconnected). It is emptied and handed to a later
-   * test as a copy of the template, or dropped when its schema was changed. Idempotent.
+   * Gives the database back at once. In the background its clients are disconnected and it is
+   * emptied and handed to a later test as a copy of the template, or dropped when its schema was
+   * changed. Idempotent.
    */
   release(): Promise<void>;
 }

@@ -29,7 +29,7 @@ export type AdoptPostgresOptions = Pick<
 export interface AdoptedPostgres {
   readonly details: PostgresDetails;
   readonly isolation: Isolation<PostgresDetails>;
-  /** Closes the pool (dropping fresh databases) and berth's connections; the container stays. Idempotent. */
+  /** Closes the pool and berth's connections; the container, and the fresh databases in it, stay. Idempotent. */
   stop(): Promise<void>;
 }
 
