@@ -30,7 +30,7 @@ services:
   );
   const project = `berth-svc-${Math.random().toString(16).slice(2, 10)}`;
   const stack = compose<'db' | 'cache'>({ cwd: dir, projectName: project });
-  const services = await startServices({ services: { stack, db: stack.postgres('db'), cache: stack.redis('cache') } });
+  const services = await startServices({ services: { stack, db: stack.postgres('db', { port: 5432 }), cache: stack.redis('cache') } });
   try {
     const { stack: details, db, cache } = services.handoff.services;
     expect(details.kind).toBe('compose');

@@ -50,10 +50,12 @@ export async function adoptPostgres(
       details: { containerName: container.name },
     });
   }
-  const resolved = resolvePostgresOptions({ ...options, user, password, database: options.database ?? env.POSTGRES_DB ?? user });
+  // `port` is adopt's own option, not one of postgres()'s (whose strict keys would refuse it).
+  const { port: containerPort = 5432, ...postgresOptions } = options;
+  const resolved = resolvePostgresOptions({ ...postgresOptions, user, password, database: options.database ?? env.POSTGRES_DB ?? user });
   registerSecret(resolved.password);
   const pg = await loadPg();
-  const port = container.mappedPort(options.port ?? 5432);
+  const port = container.mappedPort(containerPort);
   const main = { host: container.host, port, user: resolved.user, password: resolved.password, database: resolved.database };
   const details: PostgresDetails = { kind: 'postgres', ...main, url: postgresUrl(main), containerName: container.name };
   const admin = new AdminConnection(pg, details, adminConnectionOptions(resolved));
