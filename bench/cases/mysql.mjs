@@ -4,8 +4,8 @@
  *
  * - berth fresh database: `freshDatabase()` from the warm pool, connect, first query (the handout);
  *   4 clients share the requests (200 in a full run), each releasing its database before the next
- *   (berth resets a released database to the template and hands it out again, or drops it); the
- *   release is timed on its own.
+ *   (berth resets a released database to the template and hands it out again, or drops it, in the
+ *   background); the release, which returns at once, is timed on its own.
  * - truncate all tables: the usual alternative, each client on a database of its own (a worker's):
  *   TRUNCATE the 20 tables (foreign key checks off), re-insert the seed row, connect, first query.
  * - a new container per test: startMysql() with the same setup until a first query answers.
@@ -172,7 +172,7 @@ export async function mysqlFreshDatabase(ctx) {
     });
     record(entry, 'fresh', 'berth freshDatabase() + connect + query', fresh);
     record(entry, 'acquire', 'berth freshDatabase() alone', acquired);
-    record(entry, 'release', 'berth release() (reset for the next test)', released);
+    record(entry, 'release', 'berth release() (returns; the reset runs in the background)', released);
     ctx.progress(`mysql: ${n.fresh} fresh databases done; truncate-all next`);
     // One database per client (a worker's own), emptied between its tests.
     const own = await Promise.all(Array.from({ length: CLIENTS }, () => db.freshDatabase()));
