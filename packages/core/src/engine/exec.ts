@@ -3,7 +3,7 @@
  * multiplexed output on the hijacked connection until the command ends), and read its exit code.
  */
 import { demuxStream } from './demux.js';
-import type { Transport } from './transport.js';
+import { readText, type Transport } from './transport.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 export async function execInContainer(t: Transport, id: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -37,7 +37,7 @@ export async function execInContainer(t: Transport, id: string, argv: string[], 
   let out: string;
   let err: string;
   try {
-    [out, err] = await Promise.all([collect(stdout), collect(stderr)]);
+    [out, err] = await Promise.all([readText(stdout), readText(stderr)]);
   } catch (error) {
     throw t.berthError(error, what);
   }
@@ -49,10 +49,4 @@ export async function execInContainer(t: Transport, id: string, argv: string[], 
     subject: { kind: 'exec', ref: execId },
   });
   return { exitCode: inspected.ExitCode ?? -1, stdout: out, stderr: err };
-}
-
-async function collect(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }
