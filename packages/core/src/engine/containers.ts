@@ -4,6 +4,7 @@
  */
 import { AbortError, ContainerNotFoundError, EngineError } from '../errors.js';
 import { onAbort } from './abort.js';
+import { httpStatusOf } from './failure.js';
 import { labelFilters } from './filters.js';
 import type { Transport } from './transport.js';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './types.js';
@@ -46,7 +47,9 @@ export async function createContainer(t: Transport, body: ContainerCreateBody, s
     id = created.Id;
   } catch (error) {
     if (!signal?.aborted) throw error;
-    refused = error instanceof EngineError;
+    // Any answer from the engine (409 name in use, 404 no such image, ...) means it made nothing, so
+    // there is nothing to remove, least of all another process's container of that name.
+    refused = httpStatusOf(error) !== undefined;
   } finally {
     unlisten();
     if (grace) clearTimeout(grace);
