@@ -1,5 +1,6 @@
 /** Copying into and out of a container as tar archives (`/containers/{id}/archive`). */
 import type { Readable } from 'node:stream';
+import { shortId } from './failure.js';
 import type { Transport } from './transport.js';
 
 export async function putArchive(t: Transport, id: string, path: string, tar: Readable | Buffer, signal?: AbortSignal): Promise<void> {
@@ -10,7 +11,7 @@ export async function putArchive(t: Transport, id: string, path: string, tar: Re
     body: tar,
     contentType: 'application/x-tar',
     signal,
-    what: `copying into ${path} of container ${id.length === 64 ? id.slice(0, 12) : id}`,
+    what: `copying into ${path} of container ${shortId(id)}`,
     subject: { kind: 'archive', ref: id, path },
   });
 }
@@ -22,7 +23,7 @@ export async function getArchive(t: Transport, id: string, path: string, signal?
     path: `/containers/${encodeURIComponent(id)}/archive`,
     query: { path },
     signal,
-    what: `copying ${path} out of container ${id.length === 64 ? id.slice(0, 12) : id}`,
+    what: `copying ${path} out of container ${shortId(id)}`,
     subject: { kind: 'archive', ref: id, path },
   });
   return body;

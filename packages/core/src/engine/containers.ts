@@ -4,7 +4,7 @@
  */
 import { AbortError, ContainerNotFoundError, EngineError } from '../errors.js';
 import { onAbort } from './abort.js';
-import { httpStatusOf } from './failure.js';
+import { httpStatusOf, shortId as short } from './failure.js';
 import { labelFilters } from './filters.js';
 import type { Transport } from './transport.js';
 import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './types.js';
@@ -12,7 +12,6 @@ import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './
 /** How long an aborted create may still take to answer before berth stops waiting and cleans up by name. */
 const CREATE_GRACE_MS = 5000;
 
-const short = (id: string) => (/^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id);
 const path = (id: string, rest = '') => `/containers/${encodeURIComponent(id)}${rest}`;
 
 /**

@@ -3,12 +3,13 @@
  * multiplexed output on the hijacked connection until the command ends), and read its exit code.
  */
 import { demuxStream } from './demux.js';
+import { shortId } from './failure.js';
 import { readText, type Transport } from './transport.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 export async function execInContainer(t: Transport, id: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const { signal } = options;
-  const short = id.length === 64 ? id.slice(0, 12) : id;
+  const short = shortId(id);
   const what = `exec ${JSON.stringify(argv[0] ?? '')} in container ${short}`;
   const { Id: execId } = await t.json<{ Id: string }>({
     method: 'POST',

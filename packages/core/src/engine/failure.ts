@@ -20,12 +20,17 @@ export interface Subject {
   path?: string;
 }
 
+/** A full container id shortened as the docker CLI shows it; a name or short id as it is. */
+export function shortId(ref: string): string {
+  return /^[0-9a-f]{64}$/.test(ref) ? ref.slice(0, 12) : ref;
+}
+
 export function engineFailure(status: number, engineMessage: string, what: string, subject?: Subject): BerthError {
   const details = { status, engineMessage };
   const message = what ? `${what} failed: ${engineMessage}` : engineMessage;
   const kind = subject?.kind;
   const ref = subject?.ref ?? '';
-  const short = /^[0-9a-f]{64}$/.test(ref) ? ref.slice(0, 12) : ref;
+  const short = shortId(ref);
 
   if (status === 404) {
     if (/no such image/i.test(engineMessage) || (kind === 'image' && !/network|container/i.test(engineMessage))) {

@@ -5,6 +5,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { inspectContainer } from './containers.js';
 import { demuxStream } from './demux.js';
+import { shortId } from './failure.js';
 import type { Transport } from './transport.js';
 import type { LogsOptions } from './types.js';
 
@@ -32,7 +33,7 @@ export async function containerLogs(t: Transport, id: string, options: LogsOptio
       tail: options.tail,
     },
     signal: options.signal,
-    what: `reading the logs of container ${id.length === 64 ? id.slice(0, 12) : id}`,
+    what: `reading the logs of container ${shortId(id)}`,
     subject: { kind: 'container', ref: id },
   });
   let stdout: Readable;

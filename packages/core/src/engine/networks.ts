@@ -1,5 +1,6 @@
 /** Network calls: create, remove, connect, disconnect, list. */
 import { EngineError } from '../errors.js';
+import { shortId } from './failure.js';
 import { labelFilters } from './filters.js';
 import type { Transport } from './transport.js';
 import type { NetworkSummary } from './types.js';
@@ -44,7 +45,7 @@ export async function connectNetwork(t: Transport, network: string, containerId:
     method: 'POST',
     path: path(network, '/connect'),
     json: { Container: containerId, EndpointConfig: { Aliases: aliases } },
-    what: `connecting container ${containerId.slice(0, 12)} to network ${network}`,
+    what: `connecting container ${shortId(containerId)} to network ${network}`,
     subject: { kind: 'network', ref: network },
   });
 }
@@ -55,7 +56,7 @@ export async function disconnectNetwork(t: Transport, network: string, container
       method: 'POST',
       path: path(network, '/disconnect'),
       json: { Container: containerId, Force: true },
-      what: `disconnecting container ${containerId.slice(0, 12)} from network ${network}`,
+      what: `disconnecting container ${shortId(containerId)} from network ${network}`,
       subject: { kind: 'network', ref: network },
     });
   } catch (error) {
