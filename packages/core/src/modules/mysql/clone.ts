@@ -82,14 +82,22 @@ export function cloneSql(recipe: TemplateRecipe, target: string, method: CloneMe
     const name = quoteIdent(table.name);
     statements.push(method === 'ddl' ? table.ddl : `CREATE TABLE ${into}.${name} LIKE ${source}.${name}`);
   }
-  for (const table of recipe.tables) {
-    if (!table.hasRows) continue;
-    const columns = table.columns.map(quoteIdent).join(', ');
-    const name = quoteIdent(table.name);
-    statements.push(`INSERT INTO ${into}.${name} (${columns}) SELECT ${columns} FROM ${source}.${name}`);
-  }
+  statements.push(...seedSql(recipe, target));
   statements.push('SET foreign_key_checks = @berth_fk');
   return statements.join(';\n');
+}
+
+/** The statements that copy the template's seed rows into `target` (tables with rows only). */
+export function seedSql(recipe: TemplateRecipe, target: string): string[] {
+  const source = quoteIdent(recipe.database);
+  const into = quoteIdent(target);
+  return recipe.tables
+    .filter((table) => table.hasRows)
+    .map((table) => {
+      const columns = table.columns.map(quoteIdent).join(', ');
+      const name = quoteIdent(table.name);
+      return `INSERT INTO ${into}.${name} (${columns}) SELECT ${columns} FROM ${source}.${name}`;
+    });
 }
 
 /** Creates `target` as a copy of the template (one round trip). */

@@ -16,7 +16,7 @@
  */
 import type { Priority } from '../postgres/slots.js';
 import { type MysqlAdmin, quoteIdent } from './admin.js';
-import type { TemplateRecipe } from './clone.js';
+import { seedSql, type TemplateRecipe } from './clone.js';
 
 export interface Fingerprint {
   /** Digest of the schema, with the database's own name left out. */
@@ -69,15 +69,9 @@ export async function resetDatabase(admin: MysqlAdmin, recipe: TemplateRecipe, t
   const print = await fingerprint(admin, database);
   if (print.schema !== template.schema) return false;
   const into = quoteIdent(database);
-  const source = quoteIdent(recipe.database);
   const statements = ['SET @berth_fk = @@foreign_key_checks, foreign_key_checks = 0'];
   for (const table of recipe.tables) statements.push(`DELETE FROM ${into}.${quoteIdent(table.name)}`);
-  for (const table of recipe.tables) {
-    if (!table.hasRows) continue;
-    const columns = table.columns.map(quoteIdent).join(', ');
-    const name = quoteIdent(table.name);
-    statements.push(`INSERT INTO ${into}.${name} (${columns}) SELECT ${columns} FROM ${source}.${name}`);
-  }
+  statements.push(...seedSql(recipe, database));
   for (const table of recipe.tables) {
     const want = template.counters[table.name];
     if (want !== null && want !== undefined && print.counters[table.name] !== want) {
