@@ -4,6 +4,7 @@
  * quoting the option and the bad value. Nothing here touches the engine or the file system.
  */
 import { resolve } from 'node:path';
+import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker, type KnownKeys } from '../../spec/check.js';
@@ -174,7 +175,8 @@ export function resolveMysqlOptions(options: MysqlOptions = {}): ResolvedMysqlOp
     acquireTimeoutMs: integer(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
     templateDatabase,
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 120_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
-    connectTimeoutMs: integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
+    // berth's own connections: scaled here, once, as postgres does (startupTimeoutMs is scaled by start()).
+    connectTimeoutMs: scaledTimeout(integer(options.connectTimeoutMs ?? 5_000, 'connectTimeoutMs', 1, Number.MAX_SAFE_INTEGER)),
     spec,
   };
 }
