@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { demuxBuffer, demuxStream } from './demux.js';
+import { demuxStream } from './demux.js';
 
 const frame = (kind: 1 | 2, text: string) => {
   const body = Buffer.from(text);
@@ -35,10 +35,5 @@ describe('demux', () => {
     source.destroy(new Error('gone'));
     await expect(reads[0]).rejects.toThrow('gone');
     await expect(reads[1]).rejects.toThrow('gone');
-  });
-
-  it('splits a whole buffer', () => {
-    const { out, err } = demuxBuffer(Buffer.concat([frame(2, 'e'), frame(1, 'o')]));
-    expect([out.toString(), err.toString()]).toEqual(['o', 'e']);
   });
 });

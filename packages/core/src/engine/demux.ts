@@ -36,19 +36,3 @@ export function demuxStream(source: Readable): Demuxed {
   });
   return { stdout, stderr };
 }
-
-/** Splits a complete multiplexed buffer into stdout and stderr. */
-export function demuxBuffer(buffer: Buffer): { out: Buffer; err: Buffer } {
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const kind = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    const frame = buffer.subarray(offset + 8, offset + 8 + size);
-    if (kind === 2) err.push(frame);
-    else out.push(frame);
-    offset += 8 + size;
-  }
-  return { out: Buffer.concat(out), err: Buffer.concat(err) };
-}

@@ -35,8 +35,8 @@ import type {
 } from './types.js';
 import * as volumes from './volumes.js';
 
-/** The HTTP status and the engine's own words of an engine error (for callers that branch on them). */
-export { engineMessageOf as engineMessage, httpStatusOf as statusOf } from './failure.js';
+/** The HTTP status of an engine error (for callers that branch on it). */
+export { httpStatusOf as statusOf } from './failure.js';
 export type { SplitLogs } from './logs.js';
 export type {
   ContainerCreateBody,

@@ -9,7 +9,7 @@ export type { ArchiveEntry } from '../container/copy.js';
 export type { ExecCallOptions, StopOptions } from '../container/handle.js';
 // containers
 export { StartedContainer } from '../container/handle.js';
-// containers
+// reuse across runs
 export type { ServiceReuse } from '../container/reuse-report.js';
 export { reuseLine, reuseOf } from '../container/reuse-report.js';
 export type {
