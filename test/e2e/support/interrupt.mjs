@@ -36,12 +36,21 @@ function groupAlive(pid) {
 }
 
 /**
- * Starts `command args` in a process group of its own, waits for `berth-e2e ready` in its output
- * (or for `isReady()`),
+ * Starts `command args` in a process group of its own, waits for `berth-e2e ready` (or
+ * `readyPattern`) in its output (or for `isReady()`),
  * sends `signal` to the group and waits for the main process to exit. Whatever happens, the group
  * is killed and what the run left on the engine is removed before this returns.
  */
-export async function interruptRun({ command, args, cwd, env = {}, signal = 'SIGINT', readyTimeoutMs = 180_000, isReady }) {
+export async function interruptRun({
+  command,
+  args,
+  cwd,
+  env = {},
+  signal = 'SIGINT',
+  readyTimeoutMs = 180_000,
+  isReady,
+  readyPattern = /berth-e2e ready/,
+}) {
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, CI: 'true', ...env },
@@ -59,7 +68,7 @@ export async function interruptRun({ command, args, cwd, env = {}, signal = 'SIG
   try {
     const ready = await Promise.race([
       new Promise((resolve) => {
-        const check = () => /berth-e2e ready/.test(output) && resolve(true);
+        const check = () => readyPattern.test(output) && resolve(true);
         child.stdout.on('data', check);
         child.stderr.on('data', check);
         // A runner that holds test output back (jest) says so through a file instead.

@@ -20,6 +20,7 @@ export type { PoolOptions, PoolStats, SlotOps } from '../services/pool.js';
 export { IsolationPool } from '../services/pool.js';
 export type { RunOptions, StartedRun } from '../services/run.js';
 export { applyEnv, startRun } from '../services/run.js';
+export { BROKER_TOKEN_VARIABLE, BROKER_URL_VARIABLE, readRunVariables, runVariables, SERVICES_VARIABLE } from '../services/run-env.js';
 export { checkSerialisable } from '../services/serialisable.js';
 export type { Handoff, RunningServices, StartServicesOptions } from '../services/start-services.js';
 export { startServices } from '../services/start-services.js';

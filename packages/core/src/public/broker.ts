@@ -47,4 +47,8 @@ export type { Lease, ServiceDetailsBase } from '../services/definition.js';
 export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';
 export { createTestHelpers } from '../services/helpers.js';
 export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
+// `berth run`: the run's variables and the client every process of the command can use
+export type { HeldLease, RunClient } from '../services/run-client.js';
+export { connectRun } from '../services/run-client.js';
+export { BROKER_TOKEN_VARIABLE, BROKER_URL_VARIABLE, readRunVariables, SERVICES_VARIABLE } from '../services/run-env.js';
 export type { Handoff } from '../services/start-services.js';
