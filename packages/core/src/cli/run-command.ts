@@ -11,31 +11,17 @@
  * the same signal; SIGKILL leaves it to the reaper, as for every run.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { isBerthError } from '../errors.js';
-import type * as Adapter from '../public/adapter.js';
+import { type ConfiguredRun, startConfiguredRun } from '../services/configured-run.js';
 import type { CliArgs } from './args.js';
-import { configLoader } from './config-import.js';
 import type { Output } from './format.js';
-
-type AdapterModule = typeof Adapter;
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** The exit code of a process ended by `signal`, as shells report it. */
 export function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
-}
-
-/**
- * Core's run lifecycle from the build the config's `@berth/core` imports resolve to: the CommonJS one
- * when jiti loads the config (it is aliased there), the ES one for a native import. At run time this
- * file is bundled as dist/cli.js, next to dist/adapter.{js,cjs}.
- */
-async function lifecycle(kind: 'jiti' | 'native'): Promise<AdapterModule> {
-  if (kind === 'jiti') return createRequire(import.meta.url)('./adapter.cjs') as AdapterModule;
-  return (await import(new URL('./adapter.js', import.meta.url).href)) as AdapterModule;
 }
 
 function describe(error: unknown): string {
@@ -59,16 +45,9 @@ export async function runCommand(args: CliArgs, io: Output): Promise<number> {
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   };
 
-  let core: AdapterModule;
-  let run: Adapter.StartedRun;
+  let run: ConfiguredRun;
   try {
-    const file = (await import('../services/discover.js')).findConfigFile(root, args.config);
-    const loader = await configLoader(file, root);
-    core = await lifecycle(loader.kind);
-    run = await core.startRun({
-      load: async () => (await core.loadRunConfig({ kind: 'file', root, configFile: file }, loader.import)).config,
-      ...(args.workers ? { workers: args.workers } : {}),
-    });
+    run = await startConfiguredRun({ root, configFile: args.config, workers: args.workers });
   } catch (error) {
     forget();
     if (received) return signalExitCode(received);
@@ -82,7 +61,7 @@ export async function runCommand(args: CliArgs, io: Output): Promise<number> {
   }
 
   const [command, ...rest] = args.commandLine as [string, ...string[]];
-  const env = { ...process.env, ...core.runVariables(run.handoff) };
+  const env = { ...process.env, ...run.variables };
   const outcome = await new Promise<{ code: number } | { error: Error }>((resolve) => {
     child = spawn(command, rest, { stdio: 'inherit', env });
     child.once('error', (error) => resolve({ error }));

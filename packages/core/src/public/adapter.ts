@@ -12,6 +12,8 @@
 export type { Broker, BrokerAddress } from '../services/broker.js';
 export { acquireLease, releaseLease, startBroker } from '../services/broker.js';
 export { validateRunConfig } from '../services/config.js';
+export type { ConfiguredRun, ConfiguredRunOptions } from '../services/configured-run.js';
+export { startConfiguredRun } from '../services/configured-run.js';
 export type { ConfigSource, ImportModule, LoadedRunConfig } from '../services/discover.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadRunConfig, nativeImport } from '../services/discover.js';
 export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';

@@ -52,3 +52,5 @@ export type { HeldLease, RunClient } from '../services/run-client.js';
 export { connectRun } from '../services/run-client.js';
 export { BROKER_TOKEN_VARIABLE, BROKER_URL_VARIABLE, readRunVariables, SERVICES_VARIABLE } from '../services/run-env.js';
 export type { Handoff } from '../services/start-services.js';
+export type { TestBoundary, TestBoundaryOptions } from '../services/test-boundary.js';
+export { testBoundary } from '../services/test-boundary.js';

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { importNative } from './native-import.js';
 
 export type ConfigLoader =
   | { kind: 'native'; import: (file: string) => Promise<unknown> }
@@ -40,7 +41,7 @@ async function findJiti(root: string): Promise<JitiModule | undefined> {
   for (const from of [join(root, 'package.json'), fileURLToPath(import.meta.url)]) {
     try {
       const path = createRequire(from).resolve('jiti');
-      return (await import(pathToFileURL(path).href)) as JitiModule;
+      return (await importNative(pathToFileURL(path).href)) as JitiModule;
     } catch {
       // not resolvable from here
     }
@@ -67,7 +68,7 @@ function coreAliases(): Record<string, string> {
 /** The loader for `file` (a berth.config.* path) in project `root`. */
 export async function configLoader(file: string, root: string): Promise<ConfigLoader> {
   const typescript = TYPESCRIPT.has(extname(file));
-  const native = { kind: 'native' as const, import: (path: string) => import(pathToFileURL(path).href) };
+  const native = { kind: 'native' as const, import: (path: string) => importNative(pathToFileURL(path).href) };
   if (runtimeReadsTypeScript()) return native;
   const jiti = await findJiti(root);
   if (jiti) {
