@@ -1,26 +1,32 @@
 /**
  * How `berth run` loads berth.config.*: the way the adapters do, with the loader the project has.
  *
- * - On Bun and Deno, and on a Node that strips types itself, a plain `import()` reads TypeScript.
- * - Otherwise, when the project can resolve `jiti` (the jest adapter brings it, vitest's vite brings
- *   it, or `npm i -D jiti`), jiti loads the file, TypeScript or not.
- * - Otherwise `import()` loads JavaScript configs, and a TypeScript one is a ConfigError saying what
- *   to install.
+ * - JavaScript configs load through Node's own `import()`; so does TypeScript on Bun, Deno and a
+ *   Node that strips types itself.
+ * - A TypeScript config elsewhere loads through `jiti` when the project can resolve it (the jest
+ *   adapter brings it, vite brings it, or `npm i -D jiti`); without it, a ConfigError says what to
+ *   install.
  *
  * Whichever loader reads the config, its `@berth/core` imports must meet the copy of core that runs
- * the lifecycle (one session, one set of error classes): jiti gets aliases to core's CommonJS build
- * and the CLI then drives that build; a native import meets core's ES build, which the CLI drives
- * otherwise (see run-command.ts).
+ * the lifecycle (one session, one set of error classes): jiti gets aliases to core's CommonJS build,
+ * a native import meets the build its module format resolves, and `build` says which one the
+ * lifecycle must come from (see configured-run.ts).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, posix } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { importNative } from './native-import.js';
 
-export type ConfigLoader =
-  | { kind: 'native'; import: (file: string) => Promise<unknown> }
-  | { kind: 'jiti'; import: (file: string) => Promise<unknown> };
+export interface ConfigLoader {
+  import(file: string): Promise<unknown>;
+  /**
+   * The build of core the config's `@berth/core` imports meet, so the lifecycle can be taken from
+   * the same one: 'cjs' through jiti (aliased there) or a CommonJS config file; 'esm' otherwise.
+   */
+  build: 'cjs' | 'esm';
+}
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts']);
 
@@ -65,17 +71,36 @@ function coreAliases(): Record<string, string> {
   return aliases;
 }
 
+/** Whether Node runs `file` (.js/.ts) as CommonJS: by its extension, else the nearest package.json's type. */
+function isCommonJs(file: string): boolean {
+  const ext = extname(file);
+  if (ext === '.cjs' || ext === '.cts') return true;
+  if (ext === '.mjs' || ext === '.mts') return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type !== 'module';
+      } catch {
+        return true;
+      }
+    }
+    if (dirname(dir) === dir) return true;
+  }
+}
+
 /** The loader for `file` (a berth.config.* path) in project `root`. */
 export async function configLoader(file: string, root: string): Promise<ConfigLoader> {
   const typescript = TYPESCRIPT.has(extname(file));
-  const native = { kind: 'native' as const, import: (path: string) => importNative(pathToFileURL(path).href) };
-  if (runtimeReadsTypeScript()) return native;
+  // JavaScript, or TypeScript on a runtime that reads it: Node's own loader, whose `@berth/core`
+  // imports take the build their module format asks for.
+  const native: ConfigLoader = { import: (path) => importNative(pathToFileURL(path).href), build: isCommonJs(file) ? 'cjs' : 'esm' };
+  if (!typescript || runtimeReadsTypeScript()) return native;
   const jiti = await findJiti(root);
   if (jiti) {
     const loader = jiti.createJiti(root, { fsCache: false, interopDefault: true, alias: coreAliases() });
-    return { kind: 'jiti', import: (path) => loader.import(path, { default: true }) };
+    return { import: (path) => loader.import(path, { default: true }), build: 'cjs' };
   }
-  if (!typescript) return native;
   throw new ConfigError(`${file} is TypeScript, and this Node (${process.version}) cannot load it without a loader`, {
     hint: 'install jiti in the project (npm i -D jiti), or name the config berth.config.mjs, or use a Node that strips types (22.18+)',
     details: { file },

@@ -33,8 +33,8 @@ export interface ConfiguredRun extends StartedRun {
   readonly variables: Readonly<Record<string, string>>;
 }
 
-async function lifecycle(kind: 'jiti' | 'native'): Promise<AdapterModule> {
-  if (kind === 'jiti') return createRequire(import.meta.url)('./adapter.cjs') as AdapterModule;
+async function lifecycle(build: 'cjs' | 'esm'): Promise<AdapterModule> {
+  if (build === 'cjs') return createRequire(import.meta.url)('./adapter.cjs') as AdapterModule;
   return (await importNative(new URL('./adapter.js', import.meta.url).href)) as AdapterModule;
 }
 
@@ -43,7 +43,7 @@ export async function startConfiguredRun(options: ConfiguredRunOptions = {}): Pr
   const root = options.root ?? process.cwd();
   const file = findConfigFile(root, options.configFile);
   const loader = await configLoader(file, root);
-  const core = await lifecycle(loader.kind);
+  const core = await lifecycle(loader.build);
   const run = await core.startRun({
     load: async () => (await core.loadRunConfig({ kind: 'file', root, configFile: file }, loader.import)).config,
     ...(options.workers ? { workers: options.workers } : {}),
