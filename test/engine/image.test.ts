@@ -353,6 +353,39 @@ describe('buildImage', () => {
   });
 });
 
+describe('buildImage: base images and builder limits', () => {
+  it('pulls a private base image with the credentials the docker config holds (X-Registry-Config)', async () => {
+    const context = await mkdtemp(join(scratch, 'private-base-'));
+    await writeFile(join(context, 'Dockerfile'), `FROM ${small}\nRUN echo built-on-private > /marker\n`);
+    await engine.removeImage(small, true);
+    expect(await present(small)).toBe(false);
+    const tag = `berth-it/private-base:${RUN_ID}`;
+    created.add(tag);
+    // Without credentials the engine's pull of the base image is refused: a BuildError.
+    const refused = await timed(() => buildImage(engine, { context, tag, config: readConfig({ DOCKER_CONFIG: scratch }, scratch) }));
+    expect(refused.error).toBeInstanceOf(BuildError);
+    expect((refused.error as BuildError).message).toMatch(/unauthorized|authentication required|no basic auth/i);
+    await buildImage(engine, { context, tag, config: await configWith(goodAuths()), onOutput: collectStepImages });
+    expect(await present(small)).toBe(true);
+    const { stdout } = await run('docker', ['run', '--rm', tag, 'cat', '/marker']);
+    expect(stdout.trim()).toBe('built-on-private');
+  });
+
+  it('a Dockerfile that needs BuildKit (RUN --mount) is a BuildError that says so', async () => {
+    const context = await mkdtemp(join(scratch, 'buildkit-'));
+    await writeFile(join(context, 'Dockerfile'), 'FROM busybox:latest\nRUN --mount=type=tmpfs,target=/scratch echo hi\n');
+    const tag = `berth-it/needs-buildkit:${RUN_ID}`;
+    created.add(tag);
+    const { error, ms } = await timed(() => buildImage(engine, { context, tag, onOutput: collectStepImages }));
+    expect(error).toBeInstanceOf(BuildError);
+    const e = error as BuildError;
+    expect(e.details.needsBuildKit).toBe(true);
+    expect(e.hint).toMatch(/classic builder.*BuildKit-only syntax.*docker buildx build -t berth-it\/needs-buildkit/);
+    expect(await present(tag)).toBe(false);
+    console.info(`BuildKit-only Dockerfile refused in ${ms.toFixed(0)} ms: ${e.summary}`);
+  });
+});
+
 describe('credentials stay out of debug output', () => {
   it('DEBUG=berth:* output of a good and a bad pull holds no password', async () => {
     const requireFromCore = createRequire(new URL('../../packages/core/package.json', import.meta.url));

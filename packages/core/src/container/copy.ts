@@ -6,7 +6,7 @@
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { readTar, tarArchive, type TarHeader } from '../engine/tar.js';
+import { readTar, type TarHeader, tarArchive } from '../engine/tar.js';
 import type { CopySpec } from './spec.js';
 
 function entryName(target: string): string {

@@ -8,11 +8,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
-import { readConfig } from '../config.js';
+import { config } from '../config.js';
 import type { EngineEndpoint } from './endpoint.js';
 
 /** The ssh command line for an endpoint: BERTH_SSH_COMMAND (program and options) or `ssh`, then berth's own options. */
-export function sshArgv(endpoint: EngineEndpoint, command: string[] = readConfig().sshCommand): string[] {
+export function sshArgv(endpoint: EngineEndpoint, command: string[] = config().sshCommand): string[] {
   return [
     ...command,
     '-o',
@@ -89,7 +89,11 @@ export class SshStream extends Duplex {
 
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const stdin = this.#child.stdin;
-    if (!stdin || stdin.destroyed) return callback(new Error('the ssh connection is closed'));
+    if (!stdin || stdin.destroyed) {
+      callback(new Error('the ssh connection is closed'));
+      return;
+    }
+    // A failed write (EPIPE) is not reported here: the child's exit says why it went, with ssh's words.
     stdin.write(chunk, encoding, () => callback());
   }
 

@@ -26,7 +26,9 @@ const TYPE_FLAG: Record<Exclude<TarEntryType, 'other'>, string> = { file: '0', d
 
 function octal(value: number, width: number): string {
   // width includes the terminating NUL.
-  return `${Math.max(0, Math.floor(value)).toString(8).padStart(width - 1, '0')}\0`;
+  return `${Math.max(0, Math.floor(value))
+    .toString(8)
+    .padStart(width - 1, '0')}\0`;
 }
 
 function paxRecord(key: string, value: string): string {

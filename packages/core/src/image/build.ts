@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { BerthConfig } from '../config.js';
 import type { BuildParameters, RegistryConfig } from '../engine/build.js';
 import type { Engine } from '../engine/engine.js';
 import { engineMessageOf } from '../engine/failure.js';
@@ -48,6 +49,8 @@ export interface BuildImageOptions {
   /** Always try to pull newer base images. */
   pull?: boolean;
   noCache?: boolean;
+  /** Configuration to read registry credentials for base images from; default: the process's. */
+  config?: BerthConfig;
   /** Platform to build for (`linux/amd64`, `linux/arm64/v8`); default: the engine's own. */
   platform?: string;
   signal?: AbortSignal;
@@ -84,7 +87,7 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
   // An image removed at session end must belong to the session: the cleanup finds it by both labels.
   const sessionLabels = options.removeAtSessionEnd && !options.labels?.[Labels.session] ? (await ensureSession(engine)).labels : {};
   const labels = { ...(options.labels ?? {}), ...sessionLabels, ...(options.removeAtSessionEnd ? { [Labels.removeImage]: 'true' } : {}) };
-  const registryConfig = await baseImageCredentials(contextDir, dockerfile, options.signal);
+  const registryConfig = await baseImageCredentials(contextDir, dockerfile, options);
   const buildOptions: BuildParameters = {
     t: tag,
     dockerfile,
@@ -196,8 +199,13 @@ async function validate(options: BuildImageOptions): Promise<{ contextDir: strin
     throw new InvalidSpecError(`expected \`dockerfile\` to name a file, but "${dockerfilePath}" does not exist`);
   }
 
-  if (options.platform !== undefined && (typeof options.platform !== 'string' || !/^[a-z0-9_]+\/[a-z0-9_]+(?:\/[a-z0-9_]+)?$/.test(options.platform))) {
-    throw new InvalidSpecError(`expected \`platform\` to be os/arch[/variant] such as linux/amd64, got ${JSON.stringify(options.platform)}`);
+  if (
+    options.platform !== undefined &&
+    (typeof options.platform !== 'string' || !/^[a-z0-9_]+\/[a-z0-9_]+(?:\/[a-z0-9_]+)?$/.test(options.platform))
+  ) {
+    throw new InvalidSpecError(
+      `expected \`platform\` to be os/arch[/variant] such as linux/amd64, got ${JSON.stringify(options.platform)}`,
+    );
   }
   for (const [key, value] of Object.entries(options.buildArgs ?? {})) {
     if (typeof value !== 'string') throw new InvalidSpecError(`expected \`buildArgs.${key}\` to be a string, got ${JSON.stringify(value)}`);
@@ -224,7 +232,11 @@ function inputHash(contextDir: string, dockerfile: string, options: BuildImageOp
  * private base images (sent as X-Registry-Config; the engine uses the entry of the registry it
  * pulls from). Stage names and references built from ARGs are left to the engine as they are.
  */
-async function baseImageCredentials(contextDir: string, dockerfile: string, signal?: AbortSignal): Promise<RegistryConfig | undefined> {
+async function baseImageCredentials(
+  contextDir: string,
+  dockerfile: string,
+  { config, signal }: Pick<BuildImageOptions, 'config' | 'signal'>,
+): Promise<RegistryConfig | undefined> {
   const text = await readFile(resolve(contextDir, dockerfile), 'utf8');
   const registries = new Set<string>();
   const stages = new Set<string>();
@@ -241,12 +253,12 @@ async function baseImageCredentials(contextDir: string, dockerfile: string, sign
     }
     if (from[2]) stages.add(from[2].toLowerCase());
   }
-  const config: RegistryConfig = {};
+  const credentials: RegistryConfig = {};
   for (const registry of registries) {
-    const found = await resolveRegistryAuth(registry, { ...(signal ? { signal } : {}) });
+    const found = await resolveRegistryAuth(registry, { ...(config ? { config } : {}), ...(signal ? { signal } : {}) });
     if (!found) continue;
     const key = registry === 'docker.io' ? DOCKER_HUB_AUTH_KEY : registry;
-    config[key] = found.auth;
+    credentials[key] = found.auth;
   }
-  return Object.keys(config).length > 0 ? config : undefined;
+  return Object.keys(credentials).length > 0 ? credentials : undefined;
 }

@@ -96,7 +96,14 @@ describe('context selection', () => {
     const archive = Buffer.concat(chunks);
     // GNU tar is an independent reader: what it lists is what the engine's unpacker will see.
     const listing = execFileSync('tar', ['-tv', '--numeric-owner', '-f', '-'], { input: archive }).toString().trim().split('\n');
-    const names = listing.map((line) => line.split(/\s+/).slice(5).join(' ').replace(/ -> .*$/, '').replace(/\/$/, ''));
+    const names = listing.map((line) =>
+      line
+        .split(/\s+/)
+        .slice(5)
+        .join(' ')
+        .replace(/ -> .*$/, '')
+        .replace(/\/$/, ''),
+    );
     expect(names.sort()).toEqual([...selection.included].sort());
     for (const line of listing) expect(line.split(/\s+/)[1]).toBe('0/0');
     expect(listing.find((line) => line.includes('link.js'))).toMatch(/^l.* link\.js -> app\/main\.js$/);
