@@ -50,7 +50,8 @@ export class SshStream extends Duplex {
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) child.stdout?.pause();
     });
-    child.stdout?.on('end', () => this.push(null));
+    // The end of the connection is decided at 'close' (the child gone, all its output read): a
+    // failing ssh closes stdout first, and an end there would be a bare "socket hang up".
     child.stderr?.on('data', (chunk: Buffer) => {
       this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_KEPT);
     });
@@ -66,7 +67,7 @@ export class SshStream extends Duplex {
         }),
       );
     });
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       this.#exited = true;
       if (this.destroyed) return;
       const said = this.#stderr.trim().split('\n').slice(-3).join(' / ');
