@@ -27,8 +27,11 @@ const TAIL_LINES = 30;
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 /** The builder's own bookkeeping lines, left out of a failing step's output. */
 const BUILDER_NOISE = /^(?: ---> |--> |Removing intermediate container |Successfully (?:built|tagged) |COMMIT )/;
-/** A step's first line: Docker's classic builder says "Step 2/5 : RUN x", Podman's "STEP 2/5: RUN x". */
-const STEP_LINE = /^(?:Step|STEP) \d+\/\d+ ?: /;
+/**
+ * A step's first line: Docker's classic builder says "Step 2/5 : RUN x"; Podman's buildah says
+ * "STEP 2/5: RUN x", with "[1/3] " before it in a multi-stage build.
+ */
+const STEP_LINE = /^(?:\[\d+\/\d+\] )?(?:Step|STEP) \d+\/\d+ ?: /;
 /** What the engines answer to syntax only BuildKit understands. */
 const NEEDS_BUILDKIT = /requires BuildKit|--mount option requires|unknown flag: (?:mount|security|network)|heredoc|Unknown flag: mount/i;
 
