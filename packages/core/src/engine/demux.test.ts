@@ -64,6 +64,23 @@ describe('demux when a reader ends its output mid-chunk', () => {
     expect(source.destroyed).toBe(true);
   });
 
+  // The order of events the engine test (test/engine/log-stream-end.test.ts) produced: the answer's
+  // first frames are buffered in the response before demux listens; the caller closes the logs
+  // (source destroyed, outputs ended) in the same tick; node still emits the buffered data after.
+  it('drops frames the source hands out after it was destroyed and its outputs ended', async () => {
+    const source = new PassThrough();
+    source.write(Buffer.concat([frame(1, 'buffered out\n'), frame(2, 'buffered err\n')]));
+    const { stdout, stderr } = demuxStream(source);
+    const errors: unknown[] = [];
+    stdout.on('error', (error) => errors.push(error));
+    stderr.on('error', (error) => errors.push(error));
+    source.destroy();
+    stdout.end();
+    stderr.end();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors).toEqual([]);
+  });
+
   it('keeps feeding the output that is still read when the other one ends', async () => {
     const source = new PassThrough();
     const { stdout, stderr } = demuxStream(source);

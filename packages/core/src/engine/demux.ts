@@ -2,11 +2,13 @@
  * The engine's multiplexed stream format (logs and exec of a container without a TTY): frames of an
  * 8-byte header (byte 0: 1 = stdout, 2 = stderr; bytes 4–7: big-endian length) and that many bytes.
  *
- * The outputs may be ended or destroyed by their reader at any moment — even from inside a write,
- * since a PassThrough hands a chunk to a 'data' listener synchronously (a log wait that has seen
- * its line ends the logs there and then, while the rest of the same chunk is still being split).
- * Frames for an output that is over are dropped, never written: a write after end would be an
- * 'error' on a stream nobody listens to any more, an uncaught exception in the user's process.
+ * The outputs may be ended or destroyed by their reader at any moment, and the source still hands
+ * out data after that: frames read in with the response headers sit in its buffer, and node emits
+ * them on the next tick even when the source was destroyed in between (closing logs the moment they
+ * open does exactly that: test/engine/log-stream-end.test.ts); a reader may also end an output from
+ * inside a write, since a PassThrough passes a chunk to its 'data' listener synchronously. Frames for
+ * an output that is over are dropped, never written: a write after end would be an 'error' on a
+ * stream nobody listens to any more, an uncaught exception in the user's process (issue #24).
  */
 import { PassThrough, type Readable } from 'node:stream';
 
