@@ -25,6 +25,7 @@ import {
 } from '../../packages/core/src/errors.js';
 import { buildImage, ensureImage } from '../../packages/core/src/image/index.js';
 import { Labels } from '../../packages/core/src/session/labels.js';
+import { budget } from '../support/budget.js';
 import { pushToRegistry, startRegistry } from '../support/registry.js';
 
 const run = promisify(execFile);
@@ -369,6 +370,30 @@ describe('buildImage: base images and builder limits', () => {
     expect(await present(small)).toBe(true);
     const { stdout } = await run('docker', ['run', '--rm', tag, 'cat', '/marker']);
     expect(stdout.trim()).toBe('built-on-private');
+  });
+
+  it('abort during a build rejects promptly; the engine stops the step and leaves no container', async () => {
+    const context = await mkdtemp(join(scratch, 'abort-build-'));
+    const marker = `berth-abort-${RUN_ID}`;
+    await writeFile(join(context, 'Dockerfile'), `FROM busybox:latest\nRUN echo ${marker} && sleep 60\n`);
+    const tag = `berth-it/aborted-build:${RUN_ID}`;
+    created.add(tag);
+    const controller = new AbortController();
+    const promise = buildImage(engine, {
+      context,
+      tag,
+      signal: controller.signal,
+      onOutput: (line) => {
+        collectStepImages(line);
+        if (line.includes(marker)) controller.abort();
+      },
+    });
+    const { error, ms } = await timed(() => promise);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(ms).toBeLessThan(30_000);
+    expect(await present(tag)).toBe(false);
+    const running = async () => (await run('docker', ['ps', '-a', '--format', '{{.Command}}'])).stdout.includes(marker);
+    await expect.poll(running, { timeout: budget(20_000), interval: 200 }).toBe(false);
   });
 
   it('a Dockerfile that needs BuildKit (RUN --mount) is a BuildError that says so', async () => {

@@ -157,8 +157,14 @@ export class Transport {
 
       if (payload === undefined || Buffer.isBuffer(payload)) request.end(payload);
       else {
-        payload.on('error', (error) => request.destroy(error));
-        payload.pipe(request);
+        const body = payload;
+        body.on('error', (error) => request.destroy(error));
+        // A request that ends early (abort, refused, engine gone) must not leave the body's source
+        // open: a build context holds a file open while it streams.
+        request.once('close', () => {
+          if (!body.readableEnded && !body.destroyed) body.destroy();
+        });
+        body.pipe(request);
       }
     });
   }
