@@ -89,12 +89,19 @@ function isCommonJs(file: string): boolean {
   }
 }
 
+/** The build a native import of `file` resolves `@berth/core` to. Bun and Deno import ESM unless told otherwise. */
+function nativeBuild(file: string): 'cjs' | 'esm' {
+  const versions = process.versions as Record<string, string | undefined>;
+  if (versions.bun || versions.deno) return ['.cjs', '.cts'].includes(extname(file)) ? 'cjs' : 'esm';
+  return isCommonJs(file) ? 'cjs' : 'esm';
+}
+
 /** The loader for `file` (a berth.config.* path) in project `root`. */
 export async function configLoader(file: string, root: string): Promise<ConfigLoader> {
   const typescript = TYPESCRIPT.has(extname(file));
   // JavaScript, or TypeScript on a runtime that reads it: Node's own loader, whose `@berth/core`
   // imports take the build their module format asks for.
-  const native: ConfigLoader = { import: (path) => importNative(pathToFileURL(path).href), build: isCommonJs(file) ? 'cjs' : 'esm' };
+  const native: ConfigLoader = { import: (path) => importNative(pathToFileURL(path).href), build: nativeBuild(file) };
   if (!typescript || runtimeReadsTypeScript()) return native;
   const jiti = await findJiti(root);
   if (jiti) {
