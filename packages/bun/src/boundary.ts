@@ -1,6 +1,7 @@
 /** The one test boundary of this package: Bun's hooks, the run's variables. */
-import { readRunVariables, testBoundary } from '@berth/core/broker';
+
 import { afterAll, beforeAll } from 'bun:test';
+import { readRunVariables, testBoundary } from '@berth/core/broker';
 
 export const boundary = testBoundary('bun', {
   handoff: () => readRunVariables(),

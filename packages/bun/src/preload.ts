@@ -5,9 +5,10 @@
  * (`berth run -- bun test` works too: the run is there already and these step aside), and give
  * back each test's fresh slices when it ends.
  */
+
+import { afterAll, afterEach, beforeAll, beforeEach } from 'bun:test';
 import { type ConfiguredRun, startConfiguredRun } from '@berth/core/adapter';
 import { SERVICES_VARIABLE } from '@berth/core/broker';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'bun:test';
 import { boundary } from './boundary.js';
 
 let run: ConfiguredRun | undefined;

@@ -1,7 +1,8 @@
 // File 2 of the shared scenario: three tests, each with a fresh database of its own (the same
 // primary key inserted in each), one with a fresh redis database.
-import { freshDatabase, freshRedis } from '@berth/bun';
+
 import { test } from 'bun:test';
+import { freshDatabase, freshRedis } from '@berth/bun';
 import { freshRedisIsEmpty, insertOnce } from '../lib/scenario.js';
 
 test('orders: a fresh database takes id 1', async () => {
