@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
 
-const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** An http.Server over the database at `databaseUrl`; close() also ends its connections. */
 export function createApp(databaseUrl) {
@@ -23,7 +23,7 @@ export function createApp(databaseUrl) {
         res.writeHead(303, { location: '/' }).end();
       } else if (req.method === 'GET' && req.url === '/') {
         const { rows } = await pool.query('SELECT id, name FROM items ORDER BY id');
-        const items = rows.map((r) => `<tr><td>${r.id}</td><td>${escape(r.name)}</td></tr>`).join('');
+        const items = rows.map((r) => `<tr><td>${r.id}</td><td>${escapeHtml(r.name)}</td></tr>`).join('');
         res
           .writeHead(200, { 'content-type': 'text/html' })
           .end(
