@@ -29,7 +29,8 @@ function run(command, args, cwd, env = {}) {
 function cleanEnv() {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
   for (const key of Object.keys(env)) {
-    if (key === 'NODE_PATH' || key.startsWith('BERTH_SESSION_') || key.startsWith('npm_package_') || key.startsWith('PNPM_')) delete env[key];
+    if (key === 'NODE_PATH' || key.startsWith('BERTH_SESSION_') || key.startsWith('npm_package_') || key.startsWith('PNPM_'))
+      delete env[key];
   }
   return env;
 }
@@ -67,7 +68,9 @@ try {
     const tested = installed.ok ? run('npm', ['test'], project) : installed;
     const ok = installed.ok && tested.ok;
     results.push(ok);
-    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${installed.ok ? 'npm test' : 'npm install'} (${Math.round(performance.now() - began)} ms)`);
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} ${name}: ${installed.ok ? 'npm test' : 'npm install'} (${Math.round(performance.now() - began)} ms)`,
+    );
     if (!ok) console.log(tested.output.split('\n').slice(-40).join('\n').replace(/^/gm, '     | '));
   }
 } finally {
