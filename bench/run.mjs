@@ -20,6 +20,7 @@ import { mysqlFreshDatabase } from './cases/mysql.mjs';
 import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { imageCache, reuseLoop } from './cases/reuse.mjs';
+import { runnerCases } from './cases/runners.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
@@ -94,6 +95,7 @@ async function main() {
     ['reuse', reuseLoop],
     ['cache', imageCache],
     ['suite', suiteFreshDatabases],
+    ['runners', runnerCases],
   ];
   const cases = [];
   let footprintResult;

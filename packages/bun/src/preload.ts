@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'bun:test';
 import { type ConfiguredRun, startConfiguredRun } from '@berth/core/adapter';
 import { SERVICES_VARIABLE } from '@berth/core/broker';
-import { boundary } from './boundary.js';
+import { boundary, HOOK_TIMEOUT_MS } from './boundary.js';
 
 let run: ConfiguredRun | undefined;
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   if (process.env[SERVICES_VARIABLE]) return;
   run = await startConfiguredRun({});
   Object.assign(process.env, run.variables);
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   const current = run;
@@ -25,7 +25,7 @@ afterAll(async () => {
   if (!current) return;
   for (const key of Object.keys(current.variables)) delete process.env[key];
   await current.stop();
-});
+}, HOOK_TIMEOUT_MS);
 
 beforeEach(() => boundary.testStarted());
-afterEach(() => boundary.testEnded());
+afterEach(() => boundary.testEnded(), HOOK_TIMEOUT_MS);

@@ -17,13 +17,25 @@ import { createTestHelpers, readRunVariables, SERVICES_VARIABLE, type TestHelper
 
 export type { AnyServiceDetails, TestHelpers } from '@berth/core/broker';
 
-type Hook = (fn: () => Promise<void>) => void;
+/**
+ * mocha gives a hook 2 s unless told otherwise; a slice under load can take longer. berth's own
+ * deadlines (scaled by BERTH_TIMEOUT_SCALE) bound that work and say what ran late, so berth's hooks
+ * get a limit well beyond them.
+ */
+const HOOK_TIMEOUT_MS = 30 * 60_000;
+
+type MochaContext = { timeout?(ms: number): void };
+type Hook = (fn: (this: MochaContext) => Promise<void>) => void;
+
 /** mocha's own before/after, which it puts on the global object for every test file. */
-const mochaHook = (name: 'before' | 'after'): Hook => {
+const mochaHook = (name: 'before' | 'after'): ((fn: () => Promise<void>) => void) => {
   return (fn) => {
     const hook = (globalThis as Record<string, unknown>)[name];
     if (typeof hook !== 'function') throw new Error(`mocha's ${name}() is not defined: use the helpers in a mocha test file`);
-    (hook as Hook)(fn);
+    (hook as Hook)(async function (this: MochaContext) {
+      this.timeout?.(HOOK_TIMEOUT_MS);
+      await fn();
+    });
   };
 };
 
@@ -38,7 +50,8 @@ export const mochaHooks = {
   beforeEach(): void {
     boundary.testStarted();
   },
-  async afterEach(): Promise<void> {
+  async afterEach(this: MochaContext): Promise<void> {
+    this.timeout?.(HOOK_TIMEOUT_MS);
     await boundary.testEnded();
   },
 };
