@@ -19,7 +19,7 @@ import { ensureImage, resolveImage } from '../image/pull.js';
 import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
-import { ensureSession } from '../session/session.js';
+import { ensureSession, trackStart, withStopping } from '../session/session.js';
 import { defaultWaitStrategy } from '../wait/default.js';
 import { runWait } from '../wait/run.js';
 import { packCopies } from './copy.js';
@@ -35,9 +35,15 @@ import { ContainerWaitTarget } from './wait-target.js';
 const log = debug('container');
 
 /** Starts a container from a spec and resolves once it is ready. The spec is never mutated. */
-export async function start(spec: ContainerSpec, options: StartOptions = {}): Promise<StartedContainer> {
+export function start(spec: ContainerSpec, options: StartOptions = {}): Promise<StartedContainer> {
+  return trackStart(startOnce(spec, options));
+}
+
+async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<StartedContainer> {
   const began = performance.now();
-  const { signal, service } = options;
+  const { service } = options;
+  // A SIGINT/SIGTERM in the session's owner aborts the start as the caller's own signal would.
+  const signal = withStopping(options.signal);
   let phase: StartPhase = 'validate';
   let containerId: string | undefined;
   /** A reused container in the error context; never removed by this start's failure path. */
@@ -81,6 +87,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
 
     phase = 'discover';
     engine = await getEngine();
+    throwIfAborted(signal, 'start');
     const session = await ensureSession(engine);
 
     const labels = { ...session.labels, [Labels.created]: new Date().toISOString(), ...(service ? { [Labels.service]: service } : {}) };
