@@ -56,7 +56,7 @@ describe('a plain script using @berth/core', () => {
       { moment, signal: 'SIGTERM' as const, delayMs: 0 },
     ]),
   )(
-    "Promise.all of starts in try/finally, $signal at $moment, $delayMs ms after it: exits with the signal's code",
+    "Promise.all of starts in try/finally, $signal at $moment (delay $delayMs ms): exits with the signal's code",
     async ({ moment, signal, delayMs }) => {
       const result = await interruptRun({
         command: process.execPath,
