@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { type FreshMysqlDatabase, mysql, type StartedMysql, startMysql } from '@berth/core/mysql';
 import mysql2 from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poll } from '../support/budget.js';
+import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
 
 const TABLES = 20;
