@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brokerStarts, vhostHandout } from './cases/brokers.mjs';
 import { composeUp } from './cases/compose.mjs';
+import { contention } from './cases/contention.mjs';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
@@ -94,6 +95,7 @@ async function main() {
     ['reuse', reuseLoop],
     ['cache', imageCache],
     ['suite', suiteFreshDatabases],
+    ['contention', contention],
   ];
   const cases = [];
   let footprintResult;
