@@ -22,6 +22,7 @@ import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { imageCache, reuseLoop } from './cases/reuse.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
+import { teardown } from './cases/teardown.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -95,6 +96,7 @@ async function main() {
     ['reuse', reuseLoop],
     ['cache', imageCache],
     ['suite', suiteFreshDatabases],
+    ['teardown', teardown],
     ['contention', contention],
   ];
   const cases = [];

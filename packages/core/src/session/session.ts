@@ -128,6 +128,46 @@ export async function endSession(): Promise<void> {
 }
 
 /**
+ * The end of a test run (the runner adapters' teardown): the session's containers are killed and
+ * removed here, at once and in parallel, and what is slow to remove and holds nothing a test could
+ * still see (networks, volumes, remove-at-end images) is handed to the reaper, whose last pass on
+ * release removes it in its own process after the runner has exited. Without a reaper
+ * (BERTH_REAPER=off), or in a process that does not own the session, it is endSession.
+ */
+export async function endRunSession(): Promise<void> {
+  const attempt = pending;
+  const active = await attempt?.catch(() => undefined);
+  if (!attempt || !active?.session.owner || !active.reaper) return endSession();
+  pending = undefined;
+  const removal = handOff(active);
+  ending = removal.then(() => undefined);
+  try {
+    await removal;
+  } finally {
+    ending = undefined;
+  }
+}
+
+async function handOff(active: Active): Promise<void> {
+  forgetEnv(active.session);
+  active.uninstallSignals?.();
+  try {
+    const results = await Promise.allSettled(
+      [...active.engines.values()].map(async (engine) => {
+        const containers = await engine.listContainers({ [Labels.session]: active.session.id });
+        await Promise.all(containers.map((c) => engine.removeContainer(c.Id, { volumes: true })));
+      }),
+    );
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // The reaper's pass retries whatever failed here; the caller still hears of it.
+    if (errors.length > 0) throw new CleanupError(`removing the containers of session ${active.session.id} failed`, errors);
+  } finally {
+    log('session %s: containers removed; the reaper removes the rest', active.session.id);
+    active.reaper?.release();
+  }
+}
+
+/**
  * endSession, returning what was removed (for the line printed on a signal). A call while another
  * is removing (a script's `finally { await endSession() }` running while a signal's cleanup does)
  * waits for that removal instead of returning at once: the script's next step may end the process.
