@@ -70,7 +70,12 @@ async function suiteRun() {
 }
 
 async function rawRemove() {
-  const id = await runContainer({ image: 'postgres:15', env: Object.entries(PG_ENV).map(([k, v]) => `${k}=${v}`) });
+  // Its data directory on a tmpfs, as the suite's postgres has it (tuneForTests).
+  const id = await runContainer({
+    image: 'postgres:15',
+    env: Object.entries(PG_ENV).map(([k, v]) => `${k}=${v}`),
+    tmpfs: { '/var/lib/postgresql/data': '' },
+  });
   try {
     await followUntil(id, PG_READY, 2);
     const began = performance.now();
