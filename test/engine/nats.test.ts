@@ -6,7 +6,7 @@ import { PoolTimeoutError } from '@berth/core';
 import { type NatsDetails, nats as natsService, type StartedNats, startNats } from '@berth/core/nats';
 import { connect, type NatsConnection, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budget, poll } from '../support/budget.js';
+import { budget } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 
 const codec = StringCodec();
