@@ -10,7 +10,7 @@
  * reaches into it.
  */
 import { hostname } from 'node:os';
-import { config, resetConfig } from '../config.js';
+import { config, resetConfig, scaledTimeout } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { type EngineOptions, getEngine } from '../engine/index.js';
 import { CleanupError, RunStoppingError } from '../errors.js';
@@ -277,7 +277,7 @@ function own(engine: Engine): Active {
         stopping = new AbortController();
       }
     },
-    { timeoutMs: SIGNAL_CLEANUP_TIMEOUT_MS },
+    { timeoutMs: scaledTimeout(SIGNAL_CLEANUP_TIMEOUT_MS) },
   );
   log('created session %s (owner pid %d, reaper %s)', id, process.pid, reaper?.pid ?? 'none');
   if (!swept) {
