@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brokerStarts, vhostHandout } from './cases/brokers.mjs';
 import { composeUp } from './cases/compose.mjs';
+import { contention } from './cases/contention.mjs';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
@@ -22,6 +23,7 @@ import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { imageCache, reuseLoop } from './cases/reuse.mjs';
 import { runnerCases } from './cases/runners.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
+import { teardown } from './cases/teardown.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -96,6 +98,8 @@ async function main() {
     ['cache', imageCache],
     ['suite', suiteFreshDatabases],
     ['runners', runnerCases],
+    ['teardown', teardown],
+    ['contention', contention],
   ];
   const cases = [];
   let footprintResult;

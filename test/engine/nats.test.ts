@@ -6,6 +6,7 @@ import { PoolTimeoutError } from '@berth/core';
 import { type NatsDetails, nats as natsService, type StartedNats, startNats } from '@berth/core/nats';
 import { connect, type NatsConnection, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budget } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 
 const codec = StringCodec();
@@ -29,7 +30,7 @@ async function delivered(from: NatsConnection, to: NatsConnection, subject: stri
     for await (const message of subscription) return codec.decode(message.data) === 'hi';
     return false;
   })();
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300));
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), budget(1_000)));
   const result = await Promise.race([got, timeout]);
   subscription.unsubscribe();
   return result;
@@ -78,7 +79,7 @@ describe('startNats', () => {
     await a.release(); // idempotent
     // release() returns at once; the recycling runs in the background. Once it is done the account's
     // password changed: its old client is disconnected, its old URL refused.
-    await expect(Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), 3000))])).resolves.toBe(
+    await expect(Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), budget()))])).resolves.toBe(
       'closed',
     );
     const oldUrl = { ...server.details, user: a.details.user, password: a.details.password };
@@ -149,7 +150,7 @@ describe('nats() service definition', () => {
       expect((error as PoolTimeoutError).summary).toContain('within 1000 ms (pool of at most 2: 0 ready, 2 handed out');
       expect((error as PoolTimeoutError).hint).toContain('every slot is handed out');
       expect(waited).toBeGreaterThanOrEqual(900);
-      expect(waited).toBeLessThan(3_000);
+      expect(waited).toBeLessThan(budget(3_000));
       await isolation.release(first.id);
       const again = await isolation.acquire();
       expect(again.id).toBe(first.id);

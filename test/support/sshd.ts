@@ -9,6 +9,7 @@ import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { budget } from './budget.js';
 
 const run = promisify(execFile);
 export const SSHD = '/usr/sbin/sshd';
@@ -31,7 +32,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForPort(port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
+  const deadline = Date.now() + budget(ms);
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
@@ -74,7 +75,7 @@ export async function startSshd(): Promise<Sshd> {
   const sshd: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: 'ignore' });
   const agentSocket = join(dir, 'agent.sock');
   const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
-  await waitForPort(port, 5000);
+  await waitForPort(port, 15_000);
   for (let i = 0; !existsSync(agentSocket); i++) {
     if (i > 100) throw new Error('ssh-agent did not start');
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -12,7 +12,7 @@
  * the broker then answers every request with one RunStoppingError.
  */
 import { RunStoppingError } from '../errors.js';
-import { createSession, endSession } from '../session/session.js';
+import { createSession, endRunSession } from '../session/session.js';
 import { onRunStopping } from '../session/signals.js';
 import type { BerthRunConfig } from './config.js';
 import { type Handoff, startServices } from './start-services.js';
@@ -98,7 +98,7 @@ async function openSession(): Promise<void> {
 async function closeSession(): Promise<void> {
   const state = users();
   state.count -= 1;
-  if (state.count === 0) await endSession();
+  if (state.count === 0) await endRunSession();
 }
 
 /**

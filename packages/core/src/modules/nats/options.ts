@@ -2,6 +2,7 @@
  * What a test author can say about a nats service, checked in one place: `resolveNatsOptions` fills
  * every default or throws an InvalidSpecError quoting the option and the bad value.
  */
+import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker } from '../../spec/check.js';
@@ -29,11 +30,11 @@ export interface NatsOptions {
   args?: string[];
   /** Time allowed for pull, create, start and readiness. Default 60 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
-  /** Time one of berth's own connections or reloads may take. Default 10 s. */
+  /** Time one of berth's own connections or reloads may take. Default 10 s (scaled by BERTH_TIMEOUT_SCALE). */
   requestTimeoutMs?: number;
   /**
    * How long a request for an account of its own waits when every account is handed out (or being
-   * recycled) before it fails with a PoolTimeoutError. Default 30 s.
+   * recycled) before it fails with a PoolTimeoutError. Default 30 s (scaled by BERTH_TIMEOUT_SCALE).
    */
   acquireTimeoutMs?: number;
   /**
@@ -87,7 +88,7 @@ export function resolveNatsOptions(options: NatsOptions = {}): ResolvedNatsOptio
     accounts,
     args: [...args],
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1),
-    requestTimeoutMs: whole(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1),
+    requestTimeoutMs: scaledTimeout(whole(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1)),
     acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
     spec,
   };
