@@ -171,9 +171,7 @@ describe('the 0.1 forms, deprecated but working', () => {
     await r.endTest();
     expect(r.log).toEqual(['acquire postgres 1', 'acquire redis 1', 'release postgres 1', 'release redis 1']);
     const messages = emitted.mock.calls.map(([message]) => String(message));
-    expect(messages).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^freshDatabase\(\) without a service name is deprecated/)]),
-    );
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^freshDatabase\(\) without a service name is deprecated/)]));
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^freshRedis\(\) without a service name is deprecated/)]));
   });
 
