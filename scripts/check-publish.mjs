@@ -6,7 +6,7 @@
 //     fixtures; every source map's sources stay inside the package (or are virtual, with their text)
 //   - exports: every subpath has import and require, each with types and default, all shipped;
 //     main/module/types and bin point at shipped files
-//   - engines.node is the workspace's; license is MIT
+//   - engines.node is the workspace's; license is MIT; core's label version is the package's
 //   - dependencies: no workspace: or file: range left; berth packages depend on the same version;
 //     peerDependencies name the runner (adapters) and optional peers are marked optional
 // Needs `pnpm build` first. Prints one line per package and check; exits 1 when any failed.
@@ -66,7 +66,7 @@ try {
     const pkgDir = join(unpacked, 'package');
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     const files = new Set(listed.files.map((f) => f.path));
-    const problems = [...checkFiles(files, pkgDir), ...checkManifest(manifest, files)];
+    const problems = [...checkFiles(files, pkgDir), ...checkManifest(manifest, files), ...checkLabelVersion(manifest, files, pkgDir)];
     report(dir, problems, `${manifest.name}@${manifest.version}: ${files.size} files, ${Math.round(listed.size / 1024)} kB packed`);
     rmSync(join(work, tarball));
   }
@@ -122,6 +122,18 @@ function checkSourceMap(file, path, files) {
     }
   });
   return problems;
+}
+
+/**
+ * core stamps the resources it creates with its version (label dev.berth.version) from a constant in
+ * session/labels.ts, which `changeset version` does not know about: it must match the manifest.
+ */
+function checkLabelVersion(manifest, files, pkgDir) {
+  if (manifest.name !== '@berth/core') return [];
+  const stamped = [...files]
+    .filter((file) => file.endsWith('.js'))
+    .some((file) => readFileSync(join(pkgDir, file), 'utf8').includes(`BERTH_VERSION = "${manifest.version}"`));
+  return stamped ? [] : [`BERTH_VERSION (packages/core/src/session/labels.ts) is not ${manifest.version}, the package's version`];
 }
 
 function checkManifest(manifest, files) {
