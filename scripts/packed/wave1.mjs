@@ -6,6 +6,7 @@
 // uses are deprecated, not gone).
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const DEPRECATION = '[BERTH_DEPRECATED]';
 
@@ -57,12 +58,17 @@ export function checkWave1({ root, work, tarballFiles, versionOf, run, record, e
     record('0.1 user project: engine and images (scripts/engine-up, provision-images)', false, images.output);
     return;
   }
-  const env = { CI: 'true', FORCE_COLOR: '0', NODE_OPTIONS: '' };
+  const env = { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', NODE_OPTIONS: '' };
   for (const [name, argv] of [
     ['vitest', [join(project, 'node_modules/vitest/vitest.mjs'), 'run']],
     ['jest', [join(project, 'node_modules/jest/bin/jest.js')]],
   ]) {
+    const began = Date.now();
     const suite = run(process.execPath, argv, project, { quiet: true, env });
+    const seconds = Math.round((Date.now() - began) / 1000);
+    // vitest prints "Tests  12 passed (12)", jest "Tests:       9 passed, 9 total"
+    const plain = stripVTControlCharacters(suite.output);
+    const tests = /^\s*Tests:?\s+(.*)$/m.exec(plain)?.[1]?.trim() ?? 'no test summary';
     const warnings = [
       ...new Set(
         suite.output
@@ -73,7 +79,11 @@ export function checkWave1({ root, work, tarballFiles, versionOf, run, record, e
     ];
     const ok = suite.ok && warnings.length > 0;
     const why = suite.ok ? `passed without a ${DEPRECATION} warning; the project uses deprecated 0.1 forms` : suite.output;
-    record(`0.1 user project: its ${name} suite against the engine (${warnings.length} deprecation warnings)`, ok, ok ? '' : why);
+    record(
+      `0.1 user project: its ${name} suite against the engine (${tests}; ${seconds} s; ${warnings.length} deprecation warnings)`,
+      ok,
+      ok ? '' : why,
+    );
     for (const warning of warnings) console.log(`     ${warning}`);
   }
 }
