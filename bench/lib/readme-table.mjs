@@ -82,8 +82,15 @@ function verdicts(kase) {
 
 function footprintRow(footprint) {
   if (!footprint?.berth || !footprint?.peer) return undefined;
-  const side = (s) => `${s.packages} packages, ${s.mbOnDisk.toFixed(1)} MB`;
-  return `| install footprint (core + vitest adapter) | — | ${side(footprint.berth)} | ${side(footprint.peer)} | |`;
+  const side = (s) => {
+    const scripts = s.installScripts
+      ? `; ${s.installScripts.length === 0 ? 'no install script' : `install scripts: ${s.installScripts.join(', ')}`}`
+      : '';
+    return `${s.packages} packages, ${s.mbOnDisk.toFixed(1)} MB${scripts}`;
+  };
+  // Runs since the footprint case measured core alone give both lines.
+  const berth = footprint.core ? `core: ${side(footprint.core)}; core + @berth/vitest: ${side(footprint.berth)}` : side(footprint.berth);
+  return `| install footprint (${footprint.core ? '`npm install --omit=dev`' : 'core + vitest adapter'}) | — | ${berth} | ${side(footprint.peer)} | |`;
 }
 
 /** One paragraph: the run, the machine and the load, once for the whole table. */

@@ -25,6 +25,7 @@ import {
 } from '../../packages/core/src/errors.js';
 import { buildImage, ensureImage } from '../../packages/core/src/image/index.js';
 import { Labels } from '../../packages/core/src/session/labels.js';
+import { budget } from '../support/budget.js';
 import { pushToRegistry, startRegistry } from '../support/registry.js';
 
 const run = promisify(execFile);
@@ -350,6 +351,63 @@ describe('buildImage', () => {
     const { stdout } = await run('docker', ['ps', '-a', '--filter', 'status=exited', '--format', '{{.Command}}']);
     expect(stdout).not.toContain('output-before-failure');
     console.info(`failing build reported in ${ms.toFixed(0)} ms`);
+  });
+});
+
+describe('buildImage: base images and builder limits', () => {
+  it('pulls a private base image with the credentials the docker config holds (X-Registry-Config)', async () => {
+    const context = await mkdtemp(join(scratch, 'private-base-'));
+    await writeFile(join(context, 'Dockerfile'), `FROM ${small}\nRUN echo built-on-private > /marker\n`);
+    await engine.removeImage(small, true);
+    expect(await present(small)).toBe(false);
+    const tag = `berth-it/private-base:${RUN_ID}`;
+    created.add(tag);
+    // Without credentials the engine's pull of the base image is refused: a BuildError.
+    const refused = await timed(() => buildImage(engine, { context, tag, config: readConfig({ DOCKER_CONFIG: scratch }, scratch) }));
+    expect(refused.error).toBeInstanceOf(BuildError);
+    expect((refused.error as BuildError).message).toMatch(/unauthorized|authentication required|no basic auth/i);
+    await buildImage(engine, { context, tag, config: await configWith(goodAuths()), onOutput: collectStepImages });
+    expect(await present(small)).toBe(true);
+    const { stdout } = await run('docker', ['run', '--rm', tag, 'cat', '/marker']);
+    expect(stdout.trim()).toBe('built-on-private');
+  });
+
+  it('abort during a build rejects promptly; the engine stops the step and leaves no container', async () => {
+    const context = await mkdtemp(join(scratch, 'abort-build-'));
+    const marker = `berth-abort-${RUN_ID}`;
+    await writeFile(join(context, 'Dockerfile'), `FROM busybox:latest\nRUN echo ${marker} && sleep 60\n`);
+    const tag = `berth-it/aborted-build:${RUN_ID}`;
+    created.add(tag);
+    const controller = new AbortController();
+    const promise = buildImage(engine, {
+      context,
+      tag,
+      signal: controller.signal,
+      onOutput: (line) => {
+        collectStepImages(line);
+        if (line.includes(marker)) controller.abort();
+      },
+    });
+    const { error, ms } = await timed(() => promise);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(ms).toBeLessThan(30_000);
+    expect(await present(tag)).toBe(false);
+    const running = async () => (await run('docker', ['ps', '-a', '--format', '{{.Command}}'])).stdout.includes(marker);
+    await expect.poll(running, { timeout: budget(20_000), interval: 200 }).toBe(false);
+  });
+
+  it('a Dockerfile that needs BuildKit (RUN --mount) is a BuildError that says so', async () => {
+    const context = await mkdtemp(join(scratch, 'buildkit-'));
+    await writeFile(join(context, 'Dockerfile'), 'FROM busybox:latest\nRUN --mount=type=tmpfs,target=/scratch echo hi\n');
+    const tag = `berth-it/needs-buildkit:${RUN_ID}`;
+    created.add(tag);
+    const { error, ms } = await timed(() => buildImage(engine, { context, tag, onOutput: collectStepImages }));
+    expect(error).toBeInstanceOf(BuildError);
+    const e = error as BuildError;
+    expect(e.details.needsBuildKit).toBe(true);
+    expect(e.hint).toMatch(/classic builder.*BuildKit-only syntax.*docker buildx build -t berth-it\/needs-buildkit/);
+    expect(await present(tag)).toBe(false);
+    console.info(`BuildKit-only Dockerfile refused in ${ms.toFixed(0)} ms: ${e.summary}`);
   });
 });
 

@@ -44,6 +44,11 @@ export interface BerthConfig {
   ci: boolean;
   /** BERTH_REUSE_TTL: minutes an idle reused container is kept after its last use. Default 30. */
   reuseTtlMs: number;
+  /**
+   * BERTH_SSH_COMMAND: the ssh client and options for ssh:// engines, split at spaces (default
+   * `ssh`), e.g. `ssh -F /path/to/config` or `ssh -i key -o UserKnownHostsFile=/path`.
+   */
+  sshCommand: string[];
   xdgRuntimeDir: string | undefined;
   home: string;
 }
@@ -75,6 +80,7 @@ export function readConfig(env: Env = process.env, home: string = homedir()): Be
     reuse: reuse === 'force' ? 'force' : isTruthy(reuse) ? 'on' : 'off',
     ci: isTruthy(env.CI),
     reuseTtlMs: Number.isFinite(ttlMinutes) && ttlMinutes >= 0 ? Math.round(ttlMinutes * 60_000) : 30 * 60_000,
+    sshCommand: nonEmpty(env.BERTH_SSH_COMMAND)?.trim().split(/\s+/) ?? ['ssh'],
     xdgRuntimeDir: nonEmpty(env.XDG_RUNTIME_DIR),
     home,
   };
