@@ -28,6 +28,7 @@ import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { updateReadme } from './readme.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -140,7 +141,12 @@ async function main() {
     writeFileSync(`${RESULTS}${base}.md`, `${markdown}\n`);
     writeFileSync(`${RESULTS}${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
   }
-  if (args['update-docs']) updateDocs(markdown);
+  if (args['update-docs']) {
+    updateDocs(markdown);
+    // The README's table comes from complete full runs only; the table it replaces moves to the
+    // history in docs/benchmarks.md.
+    if (mode === 'full' && !args.only) progress(updateReadme(run, 'bench/results/full.json'));
+  }
   process.stdout.write(`${markdown}\n`);
   progress(`done in ${run.durationSeconds} s; wrote bench/results/latest.{md,json} and ${mode}.{md,json}`);
 }
