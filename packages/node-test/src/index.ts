@@ -38,16 +38,16 @@ export function berth(t: Pick<TestContext, 'after'>): TestHelpers {
   });
 }
 
-export const {
-  service,
-  freshDatabase,
-  freshRedis,
-  freshLease,
-  freshVhost,
-  freshNatsAccount,
-  useFreshDatabase,
-  useFreshRedis,
-  useFreshLease,
-  useFreshVhost,
-  useFreshNatsAccount,
-} = helpers;
+// Each helper with its type written out: the published declarations must name TestHelpers's members
+// (evaluated in the user's program, where a registered config types them by service name).
+export const service: TestHelpers['service'] = helpers.service;
+export const freshDatabase: TestHelpers['freshDatabase'] = helpers.freshDatabase;
+export const freshRedis: TestHelpers['freshRedis'] = helpers.freshRedis;
+export const freshLease: TestHelpers['freshLease'] = helpers.freshLease;
+export const freshVhost: TestHelpers['freshVhost'] = helpers.freshVhost;
+export const freshNatsAccount: TestHelpers['freshNatsAccount'] = helpers.freshNatsAccount;
+export const useFreshDatabase: TestHelpers['useFreshDatabase'] = helpers.useFreshDatabase;
+export const useFreshRedis: TestHelpers['useFreshRedis'] = helpers.useFreshRedis;
+export const useFreshLease: TestHelpers['useFreshLease'] = helpers.useFreshLease;
+export const useFreshVhost: TestHelpers['useFreshVhost'] = helpers.useFreshVhost;
+export const useFreshNatsAccount: TestHelpers['useFreshNatsAccount'] = helpers.useFreshNatsAccount;
