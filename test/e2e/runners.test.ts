@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { budget } from '../support/budget.js';
+import { budget, poll } from '../support/budget.js';
 import { interruptRun, leftoversOfPid } from './support/interrupt.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -85,5 +85,31 @@ describe('mocha', () => {
     expect(result.code, result.output).toBe(130);
     // One session: the config's services and the run's lifecycle came from one copy of core.
     expect(result.output.match(/created session/g), result.output).toHaveLength(1);
+  });
+
+  test('SIGKILL of the whole mocha run: the reaper removes what it started', async () => {
+    const child = spawn(process.execPath, [mocha], {
+      cwd: join(fixtures, 'mocha-interrupted'),
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready: ${output}`)), budget(120_000));
+      const seen = (chunk: Buffer) => {
+        output += chunk;
+        if (output.includes('berth-e2e ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
+    });
+    const pid = child.pid as number;
+    expect(await leftoversOfPid(pid), output).not.toEqual([]);
+    process.kill(-pid, 'SIGKILL');
+    await expect.poll(() => leftoversOfPid(pid), poll(60_000)).toEqual([]);
   });
 });
