@@ -3,7 +3,7 @@
  * `{ target, published, host_ip, protocol }`) and volumes ("./data:/data:ro", "cache:/cache",
  * "/anon" or `{ type, source, target, read_only }`).
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, posix, resolve } from 'node:path';
 import type { Reader } from './check.js';
 import type { ComposeMount, ComposePort } from './model.js';
 import type { KeyPath } from './source.js';
@@ -15,7 +15,14 @@ export function parsePorts(r: Reader, value: unknown, path: KeyPath): ComposePor
     if (item && typeof item === 'object') out.push(...longPort(r, item, at));
     else out.push(...shortPort(r, r.string(item, at), at));
   });
-  return out;
+  // An identical mapping listed twice is one mapping (Compose v2 merges them).
+  const seen = new Set<string>();
+  return out.filter((port) => {
+    const key = JSON.stringify([port.target, port.published, port.hostIp, port.protocol]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function shortPort(r: Reader, text: string, path: KeyPath): ComposePort[] {
@@ -114,14 +121,15 @@ function shortMount(r: Reader, text: string, path: KeyPath, projectDir: string):
     }
   }
   const readOnly = modes.includes('ro');
-  checkTarget(r, target, path);
-  if (isPath(source)) return { type: 'bind', source: hostPath(source, projectDir), target, readOnly };
-  return { type: 'volume', source, target, readOnly };
+  const normalised = checkTarget(r, target, path);
+  if (isPath(source)) return { type: 'bind', source: hostPath(source, projectDir), target: normalised, readOnly };
+  return { type: 'volume', source, target: normalised, readOnly };
 }
 
+/** An absolute container path, normalised (`/data/` and `/data//x/..` are `/data`), as Compose v2 does. */
 function checkTarget(r: Reader, target: string, path: KeyPath): string {
   if (!target.startsWith('/')) r.fail(path, `expected an absolute path inside the container, got ${JSON.stringify(target)}`);
-  return target;
+  return posix.normalize(target).replace(/(.)\/$/, '$1');
 }
 
 function longMount(r: Reader, value: object, path: KeyPath, projectDir: string): ComposeMount {

@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Reader } from './check.js';
 import { parseEnvFile } from './dotenv.js';
-import { resolveFiles, variables } from './files.js';
+import { projectEnvironment } from './files.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { mergeService } from './merge.js';
 import type { ComposeModel, ComposeService } from './model.js';
+import { findCycle } from './plan.js';
 import { type PartialService, readService } from './service-keys.js';
 import { Places, parseSource } from './source.js';
 import { type PartialNetwork, type PartialVolume, readNetworksSection, readVolumesSection } from './top-level.js';
@@ -27,13 +28,19 @@ export interface LoadedProject {
   model: ComposeModel;
   /** Where every key is, for errors raised after loading (unknown wait override, cycle). */
   places: Places;
+  /** `COMPOSE_PROFILES` / `COMPOSE_PROJECT_NAME` (else the file's `name:`) from the env option, the process or `.env`. */
+  settings: { profiles: string[] | undefined; projectName: string | undefined };
 }
 
 export async function loadCompose(options: LoadOptions = {}): Promise<LoadedProject> {
-  const files = resolveFiles(options.files, options.cwd ?? process.cwd());
-  const projectDir = dirname(files[0] as string);
-  const lookup = await variables(files[0] as string, options.env);
-  return loadSources(await Promise.all(files.map(async (path) => ({ path, text: await readFile(path, 'utf8') }))), projectDir, lookup);
+  const env = await projectEnvironment(options.files, options.cwd ?? process.cwd(), options.env);
+  const projectDir = dirname(env.files[0] as string);
+  const sources = await Promise.all(env.files.map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
+  const loaded = loadSources(sources, projectDir, env.lookup);
+  return {
+    ...loaded,
+    settings: { profiles: env.profiles, projectName: env.projectName ?? loaded.settings.projectName },
+  };
 }
 
 /** The pure part of loading, over file texts already read (unit-tested without a disk layout). */
@@ -41,13 +48,15 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
   const places = new Places();
   const r = new Reader(places);
   let services: Record<string, PartialService> = {};
+  let name: string | undefined;
   const networks: Record<string, PartialNetwork> = {};
   const volumes: Record<string, PartialVolume> = {};
   for (const { path, text } of sources) {
     const file = parseSource(path, text);
     places.absorb(file.places);
     const raw = interpolateTree(file.value, [], lookup, places) as Record<string, unknown>;
-    const top = r.keys(raw, [], ['services', 'networks', 'volumes'], ['version', 'name']);
+    const top = r.keys(raw, [], ['services', 'networks', 'volumes', 'name'], ['version']);
+    if (top.name !== undefined && top.name !== null) name = r.string(top.name, ['name']);
     const fileServices: Record<string, PartialService> = {};
     for (const [name, value] of Object.entries(r.map(top.services, ['services']))) {
       if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name))
@@ -82,8 +91,9 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
   for (const [key, v] of Object.entries(volumes)) {
     model.volumes[key] = { key, name: v.name, external: v.external ?? false, driver: v.driver, labels: v.labels ?? {} };
   }
-  for (const [name, partial] of Object.entries(services)) model.services[name] = finish(r, name, partial, model, lookup);
-  return { model, places };
+  for (const [key, partial] of Object.entries(services)) model.services[key] = finish(r, key, partial, model, lookup);
+  checkDependencies(r, model);
+  return { model, places, settings: { profiles: undefined, projectName: name } };
 }
 
 function mergeAll(base: Record<string, PartialService>, override: Record<string, PartialService>): Record<string, PartialService> {
@@ -105,7 +115,7 @@ function finish(r: Reader, name: string, s: PartialService, model: ComposeModel,
   const environment: Record<string, string> = {};
   (s.env_file ?? []).forEach((file, index) => {
     if (!existsSync(file)) r.fail(at('env_file', index), `env_file ${file} does not exist`, 'paths are relative to the first compose file');
-    Object.assign(environment, parseEnvFile(readFileSync(file, 'utf8')));
+    Object.assign(environment, parseEnvFile(readFileSync(file, 'utf8'), { lookup, path: file }));
   });
   for (const [key, value] of Object.entries(s.environment ?? {})) {
     // `KEY` with no value takes the variable from the environment compose sees, or leaves it out.
@@ -130,14 +140,16 @@ function finish(r: Reader, name: string, s: PartialService, model: ComposeModel,
   let healthcheck: ComposeService['healthcheck'];
   if (s.healthcheck) {
     const { disable, ...rest } = s.healthcheck;
-    if (!disable && !rest.test) {
+    if (!disable && !rest.test && Object.keys(rest).length > 0) {
       r.fail(
         at('healthcheck'),
         "a healthcheck without `test` (timings for the image's own check) is not supported",
         'repeat the test command here',
       );
     }
-    healthcheck = disable ? { test: ['NONE'] } : { ...rest, test: rest.test };
+    // `disable: false` alone (or with nothing else) changes nothing, as in Compose v2.
+    if (disable) healthcheck = { test: ['NONE'] };
+    else if (Object.keys(rest).length > 0) healthcheck = { ...rest, test: rest.test };
   }
   if (s.pull_policy === 'build' && !s.build) r.fail(at('pull_policy'), '`pull_policy: build` needs a `build` section');
   return {
@@ -178,4 +190,27 @@ function finish(r: Reader, name: string, s: PartialService, model: ComposeModel,
     limits: s.limits ?? {},
     pullPolicy: s.pull_policy,
   };
+}
+
+/** Every `depends_on` names a service of the project, and there is no cycle (Compose refuses both at load). */
+function checkDependencies(r: Reader, model: ComposeModel): void {
+  for (const service of Object.values(model.services)) {
+    for (const dep of Object.keys(service.dependsOn)) {
+      if (!Object.hasOwn(model.services, dep)) {
+        r.fail(
+          ['services', service.name, 'depends_on', dep],
+          `depends on ${JSON.stringify(dep)}, which is not a service of this project`,
+          `services: ${Object.keys(model.services).join(', ')}`,
+        );
+      }
+    }
+  }
+  const cycle = findCycle(model);
+  if (cycle) {
+    r.fail(
+      ['services', cycle[0] as string, 'depends_on'],
+      `dependency cycle: ${cycle.join(' → ')}`,
+      'remove one of these depends_on entries',
+    );
+  }
 }

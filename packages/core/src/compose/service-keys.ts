@@ -109,7 +109,7 @@ export function readService(r: Reader, raw: unknown, path: KeyPath, projectDir: 
   if (map.depends_on !== undefined) out.depends_on = readDependsOn(r, map.depends_on, at('depends_on'));
   if (map.healthcheck !== undefined) out.healthcheck = readHealthcheck(r, map.healthcheck, at('healthcheck'));
   if (map.labels !== undefined) out.labels = nonNull(r.listOrMap(map.labels, at('labels')));
-  if (map.extra_hosts !== undefined) out.extra_hosts = nonNull(r.listOrMap(map.extra_hosts, at('extra_hosts'), ':'));
+  if (map.extra_hosts !== undefined) out.extra_hosts = readExtraHosts(r, map.extra_hosts, at('extra_hosts'));
   if (map.init !== undefined) out.init = r.bool(map.init, at('init'));
   if (map.stop_grace_period !== undefined) out.stop_grace_period = r.duration(map.stop_grace_period, at('stop_grace_period'));
   if (map.profiles !== undefined) out.profiles = r.list(map.profiles, at('profiles')).map((p, i) => r.string(p, [...path, 'profiles', i]));
@@ -128,6 +128,26 @@ function nonNull(map: Record<string, string | null>): Record<string, string> {
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v ?? '']));
 }
 
+/** `host=ip` or `host:ip` items (Compose v2 takes both; `=` first, since an IPv6 address has colons), or a mapping. */
+function readExtraHosts(r: Reader, value: unknown, path: KeyPath): Record<string, string> {
+  if (!Array.isArray(value)) return nonNull(r.listOrMap(value, path));
+  const out: Record<string, string> = {};
+  value.forEach((item, index) => {
+    const text = r.string(item, [...path, index]);
+    const eq = text.indexOf('=');
+    const at = eq >= 0 ? eq : text.indexOf(':');
+    if (at <= 0 || at === text.length - 1) r.fail([...path, index], `expected host=address or host:address, got ${JSON.stringify(text)}`);
+    out[text.slice(0, at)] = text.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+  });
+  return out;
+}
+
+/** A list item keyed by name afterwards: the name's place is the item's line, for later errors. */
+function placeItem(r: Reader, path: KeyPath, index: number, name: string): void {
+  const place = r.places.get([...path, index]);
+  if (place) r.places.set([...path, name], place);
+}
+
 function readBuild(r: Reader, value: unknown, path: KeyPath, projectDir: string): NonNullable<PartialService['build']> {
   if (typeof value === 'string') return { context: resolve(projectDir, value) };
   const map = r.keys(value, path, ['context', 'dockerfile', 'args', 'target'], ['cache_from', 'labels', 'network', 'shm_size']);
@@ -143,7 +163,9 @@ function readNetworks(r: Reader, value: unknown, path: KeyPath): Record<string, 
   const out: Record<string, { aliases: string[] }> = {};
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      out[r.string(item, [...path, index])] = { aliases: [] };
+      const name = r.string(item, [...path, index]);
+      placeItem(r, path, index, name);
+      out[name] = { aliases: [] };
     });
     return out;
   }
@@ -162,7 +184,9 @@ function readDependsOn(r: Reader, value: unknown, path: KeyPath): Record<string,
   const out: Record<string, DependencyCondition> = {};
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      out[r.string(item, [...path, index])] = 'service_started';
+      const name = r.string(item, [...path, index]);
+      placeItem(r, path, index, name);
+      out[name] = 'service_started';
     });
     return out;
   }

@@ -32,9 +32,12 @@ export interface ComposeOptions {
   files?: string | string[];
   /** Folder to look for the default files in, and to resolve `files` against. Default `process.cwd()`. */
   cwd?: string;
-  /** Compose project name; default a fresh `berth-<random>` per call, so runs never collide. */
+  /**
+   * Compose project name; default a fresh `<name>-<random>` per call (`<name>` from COMPOSE_PROJECT_NAME
+   * or the file's `name:`, else `berth`), so runs never collide.
+   */
   projectName?: string;
-  /** Profiles to enable; services without `profiles` always start. */
+  /** Profiles to enable; services without `profiles` always start. Default: COMPOSE_PROFILES (env option, process, `.env`). */
   profiles?: string[];
   /** Variables for interpolation, ahead of the process environment and `.env`. */
   env?: Record<string, string>;
@@ -58,17 +61,18 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
       `expected \`projectName\` to hold lowercase letters, digits, _ and - (starting with a letter or digit), got ${JSON.stringify(options.projectName)}`,
     );
   }
-  const { model, places } = await loadCompose({
+  const { model, places, settings } = await loadCompose({
     ...(options.files === undefined ? {} : { files: options.files }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const { order } = planStart(model, places, {
-    ...(options.profiles ? { profiles: options.profiles } : {}),
+    ...((options.profiles ?? settings.profiles) ? { profiles: options.profiles ?? settings.profiles } : {}),
     ...(options.services ? { services: options.services } : {}),
     waitFor: Object.keys(options.wait ?? {}),
   });
-  const project = options.projectName ?? randomName('berth');
+  // The file's name (COMPOSE_PROJECT_NAME, `name:`) is only a prefix: a fixed name would make two runs collide.
+  const project = options.projectName ?? randomName(projectPrefix(settings.projectName));
   const engine = await getEngine();
   await checkExternals(engine, model, order, places, signal);
   const began = performance.now();
@@ -137,6 +141,14 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function projectPrefix(name: string | undefined): string {
+  const cleaned = name
+    ?.toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[^a-z0-9]+/, '');
+  return cleaned ? cleaned : 'berth';
 }
 
 /** A built image is never pulled; otherwise the service's `pull_policy`, the option, berth's default. */
