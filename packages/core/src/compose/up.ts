@@ -107,6 +107,8 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
             image: images.get(service.name) as string,
             networks,
             volumes,
+            fileSources: model,
+            linkAliases: linkAliases(model, service.name),
             anonymousVolume: (target) => anonymous(service.name, i + 1, target),
             wait: dependents.get(service.name),
             pullPolicy: pullPolicyFor(service, options.pullPolicy),
@@ -149,6 +151,22 @@ function projectPrefix(name: string | undefined): string {
     .replace(/[^a-z0-9_-]/g, '')
     .replace(/^[^a-z0-9]+/, '');
   return cleaned ? cleaned : 'berth';
+}
+
+/**
+ * `links: [db:database]` in any service makes `database` an alias of db on db's networks, the way
+ * Compose v2 resolves links on user-defined networks.
+ */
+function linkAliases(model: ComposeModel, service: string): Record<string, string[]> {
+  const aliases: string[] = [];
+  for (const other of Object.values(model.services)) {
+    for (const link of other.links) {
+      const [target, alias] = link.split(':');
+      if (target === service && alias && alias !== service) aliases.push(alias);
+    }
+  }
+  if (aliases.length === 0) return {};
+  return Object.fromEntries(Object.keys(model.services[service]?.networks ?? {}).map((key) => [key, [...new Set(aliases)]]));
 }
 
 /** A built image is never pulled; otherwise the service's `pull_policy`, the option, berth's default. */
@@ -220,16 +238,22 @@ async function createResources(model: ComposeModel, order: ComposeService[], pro
         labels: { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.network]: key },
         ...(declared?.driver ? { driver: declared.driver } : {}),
         ...(declared?.internal ? { internal: true } : {}),
+        ...(declared && Object.keys(declared.driverOpts).length > 0 ? { driverOpts: declared.driverOpts } : {}),
+        ...(declared?.ipam ? { ipam: declared.ipam } : {}),
+        ...(declared?.enableIpv6 ? { enableIpv6: true } : {}),
+        ...(declared?.attachable ? { attachable: true } : {}),
       }).then((network) => {
         owned.push({ what: `network ${name}`, remove: () => network.remove() });
       }),
     );
   }
   // Volumes go before networks in teardown: they are put first.
-  const volume = (name: string, labels: Record<string, string>, driver: string | undefined) =>
-    createVolume({ name, labels, ...(driver ? { driver } : {}) }).then((created) => {
-      owned.unshift({ what: `volume ${name}`, remove: () => created.remove() });
-    });
+  const volume = (name: string, labels: Record<string, string>, driver: string | undefined, driverOpts: Record<string, string> = {}) =>
+    createVolume({ name, labels, ...(driver ? { driver } : {}), ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}) }).then(
+      (created) => {
+        owned.unshift({ what: `volume ${name}`, remove: () => created.remove() });
+      },
+    );
   for (const key of new Set(order.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source ? [m.source] : []))))) {
     const declared = model.volumes[key];
     if (declared?.external) {
@@ -238,7 +262,14 @@ async function createResources(model: ComposeModel, order: ComposeService[], pro
     }
     const name = declared?.name ?? `${project}_${key}`;
     volumes[key] = name;
-    tasks.push(volume(name, { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.volume]: key }, declared?.driver));
+    tasks.push(
+      volume(
+        name,
+        { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.volume]: key },
+        declared?.driver,
+        declared?.driverOpts,
+      ),
+    );
   }
   // Anonymous mounts (`- /data`) get a session volume each (per replica), so they go with the project.
   for (const service of order) {

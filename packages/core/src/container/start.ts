@@ -123,7 +123,11 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
       phase = 'copy';
       await engine.putArchive(id, '/', await packCopies(plan.copy), signal);
     }
-    for (const network of plan.networks.slice(1)) await engine.connectNetwork(network.name, id, network.aliases ?? []);
+    for (const network of plan.networks.slice(1))
+      await engine.connectNetwork(network.name, id, network.aliases ?? [], {
+        ...(network.ipv4Address ? { ipv4: network.ipv4Address } : {}),
+        ...(network.ipv6Address ? { ipv6: network.ipv6Address } : {}),
+      });
 
     phase = 'start';
     await engine.startContainer(id, signal);
