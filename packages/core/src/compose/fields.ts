@@ -122,7 +122,10 @@ function shortMount(r: Reader, text: string, path: KeyPath, projectDir: string):
   }
   const readOnly = modes.includes('ro');
   const normalised = checkTarget(r, target, path);
-  if (isPath(source)) return { type: 'bind', source: hostPath(source, projectDir), target: normalised, readOnly };
+  const selinux = modes.find((m): m is 'z' | 'Z' => m === 'z' || m === 'Z');
+  if (isPath(source)) {
+    return { type: 'bind', source: hostPath(source, projectDir), target: normalised, readOnly, ...(selinux ? { selinux } : {}) };
+  }
   return { type: 'volume', source, target: normalised, readOnly };
 }
 
@@ -138,12 +141,31 @@ function longMount(r: Reader, value: object, path: KeyPath, projectDir: string):
   const target = checkTarget(r, r.string(map.target, [...path, 'target']), [...path, 'target']);
   const readOnly = map.read_only === undefined ? false : r.bool(map.read_only, [...path, 'read_only']);
   const source = map.source === undefined ? undefined : r.string(map.source, [...path, 'source']);
-  if (map.bind !== undefined) r.keys(map.bind, [...path, 'bind'], [], ['propagation', 'create_host_path', 'selinux']);
-  if (map.volume !== undefined) r.keys(map.volume, [...path, 'volume'], [], ['nocopy']);
+  const bind =
+    map.bind === undefined || map.bind === null
+      ? {}
+      : r.keys(map.bind, [...path, 'bind'], ['selinux'], {
+          propagation: 'mount propagation between containers changes nothing a single test run sees',
+          create_host_path: 'berth requires the bind source to exist (see docs/compose.md)',
+        });
+  if (map.volume !== undefined && map.volume !== null) {
+    r.keys(
+      map.volume,
+      [...path, 'volume'],
+      [],
+      { nocopy: 'a fresh volume per run is empty either way' },
+      {
+        subpath: 'volume subpaths need engine API 1.45',
+      },
+    );
+  }
+  const selinux = bind.selinux === undefined ? undefined : r.string(bind.selinux, [...path, 'bind', 'selinux']);
+  if (selinux !== undefined && selinux !== 'z' && selinux !== 'Z')
+    r.fail([...path, 'bind', 'selinux'], `expected z or Z, got ${JSON.stringify(selinux)}`);
   switch (type) {
     case 'bind':
       if (!source) r.fail([...path, 'source'], 'a bind mount needs a source path');
-      return { type, source: hostPath(source, projectDir), target, readOnly };
+      return { type, source: hostPath(source, projectDir), target, readOnly, ...(selinux ? { selinux: selinux as 'z' | 'Z' } : {}) };
     case 'volume':
       return { type, source, target, readOnly };
     case 'tmpfs': {

@@ -226,8 +226,12 @@ describe('bad input', () => {
   });
 
   it('refuses keys that cannot work here, saying why, and rejects unknown ones', () => {
-    expect(fails('services:\n  a:\n    image: x\n    gpus: all\n').summary).toContain('`services.a.gpus`: `gpus` cannot work here: GPU access');
-    expect(fails('services:\n  a: { image: x }\nsecrets: { s: { external: true } }\n').summary).toContain('external secrets live in a swarm');
+    expect(fails('services:\n  a:\n    image: x\n    gpus: all\n').summary).toContain(
+      '`services.a.gpus`: `gpus` cannot work here: GPU access',
+    );
+    expect(fails('services:\n  a: { image: x }\nsecrets: { s: { external: true } }\n').summary).toContain(
+      'external secrets live in a swarm',
+    );
     expect(fails('services:\n  a:\n    image: x\n    deploy: { resources: { limits: { pidz: 3 } } }\n').summary).toContain(
       'services.a.deploy.resources.limits.pidz',
     );

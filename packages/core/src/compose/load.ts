@@ -140,7 +140,7 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
     const service = r.collect(() => finishService(r, key, partial, model, lookup, Object.keys(services)));
     if (service) model.services[key] = service;
   }
-  if (r.problems.length === 0) r.collect(() => checkDependencies(r, model));
+  r.collect(() => checkDependencies(r, model, Object.keys(services)));
   r.done();
   return { model, places, settings: { profiles: undefined, projectName: name } };
 }
@@ -159,19 +159,21 @@ function mergeAll(base: Record<string, PartialService>, override: Record<string,
 }
 
 /** Every `depends_on` names a service of the project, and there is no cycle (Compose refuses both at load). */
-function checkDependencies(r: Reader, model: ComposeModel): void {
+function checkDependencies(r: Reader, model: ComposeModel, names: string[]): void {
+  const before = r.problems.length;
   for (const service of Object.values(model.services)) {
     for (const dep of Object.keys(service.dependsOn)) {
-      if (!Object.hasOwn(model.services, dep)) {
+      if (!names.includes(dep)) {
         r.report(
           ['services', service.name, 'depends_on', dep],
           `depends on ${JSON.stringify(dep)}, which is not a service of this project`,
-          `services: ${Object.keys(model.services).join(', ')}`,
+          `services: ${names.join(', ')}`,
         );
       }
     }
   }
-  if (r.problems.length > 0) return;
+  // A cycle is only looked for in a project whose services all loaded.
+  if (r.problems.length > before || Object.keys(model.services).length < names.length) return;
   const cycle = findCycle(model);
   if (cycle) {
     r.fail(

@@ -96,7 +96,13 @@ type At = (node: { range?: [number, number, number] | null } | null | undefined)
 function toValue(doc: Document, node: Node | null, path: KeyPath, places: Places, at: At): unknown {
   if (node === null || node === undefined) return null;
   if (isAlias(node)) return toValue(doc, node.resolve(doc) as Node | null, path, places, at);
-  if (isScalar(node)) return node.value;
+  if (isScalar(node)) {
+    // `0440` is octal for Compose v2's YAML reader (YAML 1.1 style), decimal 440 for YAML 1.2: follow Compose.
+    if (typeof node.value === 'number' && node.type === 'PLAIN' && /^0[0-7]+$/.test(node.source ?? '')) {
+      return Number.parseInt(node.source as string, 8);
+    }
+    return node.value;
+  }
   if (isSeq(node)) {
     return node.items.map((item, index) => {
       const child = [...path, index];

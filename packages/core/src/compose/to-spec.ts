@@ -85,8 +85,14 @@ export function toContainerSpec(service: ComposeService, number: number, ctx: Sp
     ...(ctx.pullPolicy ? { pullPolicy: ctx.pullPolicy } : {}),
   };
   for (const mount of service.mounts) {
-    if (mount.type === 'bind') spec.binds?.push({ source: mount.source, target: mount.target, readOnly: mount.readOnly });
-    else if (mount.type === 'volume') {
+    if (mount.type === 'bind') {
+      spec.binds?.push({
+        source: mount.source,
+        target: mount.target,
+        readOnly: mount.readOnly,
+        ...(mount.selinux ? { selinux: mount.selinux } : {}),
+      });
+    } else if (mount.type === 'volume') {
       const name = mount.source === undefined ? ctx.anonymousVolume(mount.target) : (ctx.volumes[mount.source] as string);
       spec.volumes?.push({ name, target: mount.target, readOnly: mount.readOnly });
     } else spec.tmpfs?.push({ target: mount.target, ...(mount.size === undefined ? {} : { options: `size=${mount.size}` }) });
