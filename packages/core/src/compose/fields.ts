@@ -105,6 +105,8 @@ function isPath(source: string): boolean {
 }
 
 function hostPath(source: string, projectDir: string): string {
+  // A Windows absolute path (`C:\data`) stays as written, as Compose v2 keeps it.
+  if (/^[A-Za-z]:[\\/]/.test(source)) return source;
   if (source.startsWith('~')) return resolve(process.env.HOME ?? '/', `.${source.slice(1)}`);
   return isAbsolute(source) ? source : resolve(projectDir, source);
 }

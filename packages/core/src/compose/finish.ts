@@ -24,7 +24,8 @@ export function finishService(
   const check = (fn: () => void) => {
     r.collect(fn);
   };
-  if (!s.image && !s.build) r.report(at(), 'a service needs `image` or `build`');
+  const failed = s.failed ?? [];
+  if (!s.image && !s.build && !failed.includes('build') && !failed.includes('image')) r.report(at(), 'a service needs `image` or `build`');
   if (s.build && !s.build.context) r.report(at('build'), 'expected `build.context`');
   if (s.build?.context && (!existsSync(s.build.context) || !statSync(s.build.context).isDirectory())) {
     r.report(at('build', 'context'), `build context ${s.build.context} is not a folder`, 'paths are relative to the first compose file');
@@ -43,7 +44,8 @@ export function finishService(
     const resolved = value ?? lookup(key);
     if (resolved !== undefined) environment[key] = resolved;
   }
-  const ownNetwork = s.network_mode === undefined || s.network_mode === 'bridge' || s.network_mode === 'default';
+  // `network_mode: bridge` is the engine's default bridge, not the project's network (as in Compose v2).
+  const ownNetwork = s.network_mode === undefined;
   const networks = ownNetwork ? (s.networks ?? { default: { aliases: [] } }) : {};
   for (const key of Object.keys(networks)) {
     if (key !== 'default' && !model.networks[key]) {
@@ -76,6 +78,16 @@ export function finishService(
   });
   if (s.network_mode?.startsWith('service:'))
     needService(s.network_mode.slice('service:'.length), at('network_mode'), 'shares the network of');
+  for (const [key, value] of [
+    ['ipc', s.system?.ipc],
+    ['pid', s.system?.pid],
+  ] as const) {
+    if (value?.startsWith('service:')) needService(value.slice('service:'.length), at(key), `shares the ${key} namespace of`);
+  }
+  // `required: false` dependencies on services the project does not have are dropped.
+  const dependsOn = Object.fromEntries(
+    Object.entries(s.depends_on ?? {}).filter(([dep]) => names.includes(dep) || !(s.optional_deps ?? []).includes(dep)),
+  );
 
   let healthcheck: ComposeService['healthcheck'];
   if (s.healthcheck) {
@@ -114,7 +126,7 @@ export function finishService(
     networkMode: ownNetwork ? undefined : s.network_mode,
     volumesFrom: s.volumes_from ?? [],
     links: s.links ?? [],
-    dependsOn: { ...implicit, ...s.depends_on },
+    dependsOn: { ...implicit, ...dependsOn },
     healthcheck,
     labels: s.labels ?? {},
     user: s.user,

@@ -2,7 +2,7 @@
  * Variable substitution in compose values, as compose does it: `$VAR`, `${VAR}`, `${VAR:-default}`
  * (unset or empty), `${VAR-default}` (unset), `${VAR:?message}` / `${VAR?message}` (fail),
  * `${VAR:+alt}` / `${VAR+alt}`, and `$$` for a literal `$`. An unset variable without a default
- * becomes the empty string. Keys are never substituted, only values.
+ * becomes the empty string; a `$` that starts no variable (`$(date)`, `$5`) stays as written. Keys are never substituted, only values.
  */
 import type { ComposeFileError } from '../errors.js';
 import { debug } from '../log.js';
@@ -44,7 +44,12 @@ export function interpolate(text: string, lookup: Lookup): Interpolated {
       continue;
     }
     const name = NAME.exec(text.slice(dollar + 1))?.[0];
-    if (!name) return invalid(text, 'a `$` must start a variable name or a braced `{...}` form; write `$$` for a literal `$`');
+    if (!name) {
+      // Like Compose v2, a `$` that starts no variable (`$(date)`, `a$`, `$ x`) stays a literal `$`.
+      out += '$';
+      i = dollar + 1;
+      continue;
+    }
     const value = lookup(name);
     if (value === undefined) unset.push(name);
     out += value ?? '';

@@ -222,6 +222,54 @@ volumes:
   });
 });
 
+describe('more of Compose v2, found on public files', () => {
+  it('loads `include`d projects, their paths relative to their own folder', () => {
+    const dir = project({
+      'sub/compose.yaml': 'services:\n  inc:\n    image: busybox\n    volumes: ["./data:/d"]\n    environment: ["X=${X}"]\n',
+      'sub/data/.keep': '',
+      'sub/.env': 'X=from-included-env\n',
+    });
+    const { services } = loadIn(dir, 'include: [sub/compose.yaml]\nservices:\n  own: { image: busybox, depends_on: [inc] }\n');
+    expect(Object.keys(services).sort()).toEqual(['inc', 'own']);
+    expect(services.inc?.mounts).toEqual([{ type: 'bind', source: join(dir, 'sub/data'), target: '/d', readOnly: false }]);
+    expect(services.inc?.environment).toEqual({ X: 'from-included-env' });
+    const clash = project({ 'sub/compose.yaml': 'services:\n  own: { image: x }\n' });
+    expect(() => loadIn(clash, 'include: [sub/compose.yaml]\nservices:\n  own: { image: y }\n')).toThrow(
+      'defined both here and in an included file',
+    );
+  });
+
+  it('follows Compose v2 on network_mode bridge, optional dependencies, expose ranges and empty values', () => {
+    const { services } = loadIn(
+      project({}),
+      [
+        'services:',
+        '  a:',
+        '    image: busybox',
+        '    network_mode: bridge',
+        '    platform: ""',
+        '    expose: ["5000-5002"]',
+        '    depends_on: { gone: { condition: service_started, required: false }, b: { condition: service_started, required: false } }',
+        '  b: { image: busybox, ipc: "service:c" }',
+        '  c: { image: busybox }',
+      ].join('\n'),
+    );
+    expect(services.a?.networks).toEqual({});
+    expect(services.a?.networkMode).toBe('bridge');
+    expect(services.a?.platform).toBeUndefined();
+    expect(services.a?.expose.map((e) => e.port)).toEqual([5000, 5001, 5002]);
+    expect(services.a?.dependsOn).toEqual({ b: 'service_started' });
+    expect(services.b?.dependsOn).toEqual({ c: 'service_started' });
+  });
+
+  it('refuses what cannot work, saying why: remote build contexts and merge tags', () => {
+    expect(fails('services:\n  a:\n    build: https://github.com/x/y.git\n').summary).toContain('remote build context');
+    expect(fails('services:\n  a:\n    image: x\n    environment:\n      foo: !reset null\n').summary).toContain(
+      'the YAML tag !reset is not supported',
+    );
+  });
+});
+
 function loadSecrets(dir: string) {
   return { pw: { kind: 'file' as const, path: join(dir, 'pw.txt') } };
 }

@@ -5,12 +5,14 @@
  * problem found on the way is collected, and all of them are reported in one error. Nothing here
  * touches the engine.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Reader } from './check.js';
 import { resolveExtends } from './extends.js';
 import { projectEnvironment } from './files.js';
 import { finishService } from './finish.js';
+import { absorbIncluded, type IncludeEntry, readInclude } from './include.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { mergeService } from './merge.js';
 import type { ComposeFileSource, ComposeModel } from './model.js';
@@ -52,10 +54,15 @@ export async function loadCompose(options: LoadOptions = {}): Promise<LoadedProj
   };
 }
 
-const TOP_KEYS = ['services', 'networks', 'volumes', 'secrets', 'configs', 'name'];
+const TOP_KEYS = ['services', 'networks', 'volumes', 'secrets', 'configs', 'name', 'include'];
 
 /** The pure part of loading, over file texts already read (unit-tested without a disk layout, apart from extends' files). */
-export function loadSources(sources: { path: string; text: string }[], projectDir: string, lookup: Lookup): LoadedProject {
+export function loadSources(
+  sources: { path: string; text: string }[],
+  projectDir: string,
+  lookup: Lookup,
+  chain: string[] = [],
+): LoadedProject {
   const places = new Places();
   const r = new Reader(places);
   let services: Record<string, PartialService> = {};
@@ -64,20 +71,14 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
   const volumes: Record<string, PartialVolume> = {};
   const secrets: Record<string, PartialFileSource> = {};
   const configs: Record<string, PartialFileSource> = {};
+  const includes: IncludeEntry[] = [];
   for (const { path, text } of sources) {
     const file = r.collect(() => parseSource(path, text));
     if (!file) continue;
     places.absorb(file.places);
     const raw = interpolateTree(file.value, [], lookup, places, r.problems) as Record<string, unknown>;
-    const top = r.keys(
-      raw,
-      [],
-      TOP_KEYS,
-      { version: 'obsolete; Compose v2 ignores it too' },
-      {
-        include: 'not supported by berth yet; list the included files in `files` instead',
-      },
-    );
+    const top = r.keys(raw, [], TOP_KEYS, { version: 'obsolete; Compose v2 ignores it too' });
+    if (top.include !== undefined && top.include !== null) includes.push(...readInclude(r, top.include, path, lookup));
     if (top.name !== undefined && top.name !== null) r.collect(() => (name = r.string(top.name, ['name'])));
     const fileServices: Record<string, PartialService> = {};
     const raws = r.map(top.services, ['services']);
@@ -96,12 +97,11 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
     services = mergeAll(services, fileServices);
     for (const [key, value] of Object.entries(readNetworksSection(r, top.networks, ['networks'])))
       networks[key] = { ...networks[key], ...value };
-    for (const [key, value] of Object.entries(readVolumesSection(r, top.volumes, ['volumes'])))
+    for (const [key, value] of Object.entries(readVolumesSection(r, top.volumes, ['volumes'], projectDir)))
       volumes[key] = { ...volumes[key], ...value };
     Object.assign(secrets, readFileSources(r, top.secrets, ['secrets'], projectDir, 'secrets'));
     Object.assign(configs, readFileSources(r, top.configs, ['configs'], projectDir, 'configs'));
   }
-  if (Object.keys(services).length === 0 && r.problems.length === 0) r.report(['services'], 'the project defines no services');
 
   const model: ComposeModel = {
     files: sources.map((s) => s.path),
@@ -136,11 +136,30 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
       driverOpts: v.driverOpts ?? {},
     };
   }
+  for (const entry of includes) {
+    const loop = entry.files.find((f) => chain.includes(f) || sources.some((s) => s.path === f));
+    if (loop) {
+      r.report(entry.path, `include loops back to ${loop}`);
+      continue;
+    }
+    const included = r.collect(
+      () =>
+        loadSources(
+          entry.files.map((f) => ({ path: f, text: readFileSync(f, 'utf8') })),
+          entry.projectDir,
+          entry.lookup,
+          [...chain, ...sources.map((s) => s.path)],
+        ).model,
+    );
+    if (included) absorbIncluded(r, model, included, entry.path, Object.keys(services));
+  }
+  const names = [...Object.keys(services), ...Object.keys(model.services)];
+  if (names.length === 0 && r.problems.length === 0) r.report(['services'], 'the project defines no services');
   for (const [key, partial] of Object.entries(services)) {
-    const service = r.collect(() => finishService(r, key, partial, model, lookup, Object.keys(services)));
+    const service = r.collect(() => finishService(r, key, partial, model, lookup, names));
     if (service) model.services[key] = service;
   }
-  r.collect(() => checkDependencies(r, model, Object.keys(services)));
+  r.collect(() => checkDependencies(r, model, names));
   r.done();
   return { model, places, settings: { profiles: undefined, projectName: name } };
 }

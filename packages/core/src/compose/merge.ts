@@ -37,6 +37,8 @@ function mergeField(key: keyof PartialService, a: unknown, b: unknown): unknown 
     }
     case 'ports':
       return mergePorts(a as ComposePort[], b as ComposePort[]);
+    case 'failed':
+    case 'optional_deps':
     case 'expose':
     case 'profiles':
     case 'links':

@@ -33,6 +33,8 @@ export interface PartialService {
   networks?: Record<string, ComposeNetworkAttachment>;
   network_mode?: string;
   depends_on?: Record<string, DependencyCondition>;
+  /** `depends_on` entries with `required: false`: dropped when that service is not in the project. */
+  optional_deps?: string[];
   healthcheck?: Partial<ComposeHealthcheck> & { disable?: boolean };
   labels?: Record<string, string>;
   user?: string;
@@ -57,6 +59,8 @@ export interface PartialService {
   platform?: string;
   shm_size?: number;
   system?: SystemSettings;
+  /** Keys whose value was reported as a problem: later checks that depend on them stay quiet. */
+  failed?: string[];
 }
 
 /** A service's secret or config before the default target is known. */
@@ -74,11 +78,16 @@ export function readService(r: Reader, raw: unknown, path: KeyPath, projectDir: 
   const out: PartialService = {};
   const has = (key: string) => map[key] !== undefined && map[key] !== null;
   const read = (key: string, reader: () => void) => {
-    if (has(key)) r.collect(reader);
+    if (!has(key)) return;
+    const before = r.problems.length;
+    r.collect(reader);
+    if (r.problems.length > before) out.failed = [...(out.failed ?? []), key];
   };
   for (const key of ['image', 'user', 'working_dir', 'hostname', 'network_mode', 'stop_signal', 'platform'] as const) {
     read(key, () => {
-      (out as Record<string, unknown>)[key] = r.string(map[key], at(key));
+      // An empty value (`platform: ${PLATFORM}` with PLATFORM unset) is no value, as in Compose v2.
+      const value = r.string(map[key], at(key));
+      if (value !== '') (out as Record<string, unknown>)[key] = value;
     });
   }
   read('build', () => {
@@ -104,11 +113,14 @@ export function readService(r: Reader, raw: unknown, path: KeyPath, projectDir: 
     out.ports = parsePorts(r, map.ports, at('ports'));
   });
   read('expose', () => {
-    out.expose = r.list(map.expose, at('expose')).map((item, index) => {
-      const match = /^(\d+)(?:\/(tcp|udp))?$/.exec(r.string(item, [...path, 'expose', index]));
-      if (!match || Number(match[1]) < 1 || Number(match[1]) > 65535)
-        r.fail([...path, 'expose', index], 'expected a port like 8080 or "53/udp"');
-      return { port: Number(match[1]), protocol: (match[2] ?? 'tcp') as 'tcp' | 'udp' };
+    out.expose = r.list(map.expose, at('expose')).flatMap((item, index) => {
+      const match = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp))?$/.exec(r.string(item, [...path, 'expose', index]));
+      const from = Number(match?.[1]);
+      const to = match?.[2] === undefined ? from : Number(match[2]);
+      if (!match || from < 1 || to > 65535 || to < from)
+        r.fail([...path, 'expose', index], 'expected a port like 8080, "53/udp" or a range "5000-5010"');
+      const protocol = (match[3] ?? 'tcp') as 'tcp' | 'udp';
+      return Array.from({ length: to - from + 1 }, (_, i) => ({ port: from + i, protocol }));
     });
   });
   read('volumes', () => {
@@ -121,7 +133,7 @@ export function readService(r: Reader, raw: unknown, path: KeyPath, projectDir: 
     out.networks = readNetworks(r, map.networks, at('networks'));
   });
   read('depends_on', () => {
-    out.depends_on = readDependsOn(r, map.depends_on, at('depends_on'));
+    out.depends_on = readDependsOn(r, map.depends_on, at('depends_on'), out);
   });
   read('healthcheck', () => {
     out.healthcheck = readHealthcheck(r, map.healthcheck, at('healthcheck'));
@@ -267,8 +279,20 @@ function placeItem(r: Reader, path: KeyPath, index: number, name: string): void 
   if (place) r.places.set([...path, name], place);
 }
 
+/** A local folder; a URL (git or tarball) is refused: berth builds from a context it can pack. */
+function buildContext(r: Reader, text: string, path: KeyPath, projectDir: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^git@/.test(text)) {
+    r.fail(
+      path,
+      `remote build context ${JSON.stringify(text)}: berth builds from a local folder`,
+      'clone it next to the compose file and point `context` there',
+    );
+  }
+  return resolve(projectDir, text);
+}
+
 function readBuild(r: Reader, value: unknown, path: KeyPath, projectDir: string): NonNullable<PartialService['build']> {
-  if (typeof value === 'string') return { context: resolve(projectDir, value) };
+  if (typeof value === 'string') return { context: buildContext(r, value, path, projectDir) };
   const map = r.keys(
     value,
     path,
@@ -292,11 +316,13 @@ function readBuild(r: Reader, value: unknown, path: KeyPath, projectDir: string)
       secrets: 'build secrets need a BuildKit session, which berth does not open',
       extra_hosts: 'the classic builder takes no extra hosts',
       privileged: 'privileged builds need BuildKit entitlements',
+      entitlements: 'BuildKit entitlements need a BuildKit session, which berth does not open',
       ulimits: 'the classic builder takes no ulimits',
     },
   );
   const out: NonNullable<PartialService['build']> = {};
-  if (map.context !== undefined) out.context = resolve(projectDir, r.string(map.context, [...path, 'context']));
+  if (map.context !== undefined)
+    out.context = buildContext(r, r.string(map.context, [...path, 'context']), [...path, 'context'], projectDir);
   if (map.dockerfile !== undefined) out.dockerfile = r.string(map.dockerfile, [...path, 'dockerfile']);
   if (map.target !== undefined) out.target = r.string(map.target, [...path, 'target']);
   if (map.args !== undefined) out.args = r.listOrMap(map.args, [...path, 'args']);
@@ -332,7 +358,7 @@ function readNetworks(r: Reader, value: unknown, path: KeyPath): Record<string, 
   return out;
 }
 
-function readDependsOn(r: Reader, value: unknown, path: KeyPath): Record<string, DependencyCondition> {
+function readDependsOn(r: Reader, value: unknown, path: KeyPath, service: PartialService): Record<string, DependencyCondition> {
   const out: Record<string, DependencyCondition> = {};
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
@@ -347,7 +373,7 @@ function readDependsOn(r: Reader, value: unknown, path: KeyPath): Record<string,
       restart: 'berth never restarts a test container',
     });
     if (map.required !== undefined && !r.bool(map.required, [...path, key, 'required'])) {
-      r.fail([...path, key, 'required'], '`required: false` dependencies are not supported', 'remove the dependency, or make it required');
+      service.optional_deps = [...(service.optional_deps ?? []), key];
     }
     const condition = map.condition === undefined ? 'service_started' : r.string(map.condition, [...path, key, 'condition']);
     if (!CONDITIONS.includes(condition as DependencyCondition)) {

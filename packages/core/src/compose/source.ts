@@ -95,6 +95,15 @@ type At = (node: { range?: [number, number, number] | null } | null | undefined)
 
 function toValue(doc: Document, node: Node | null, path: KeyPath, places: Places, at: At): unknown {
   if (node === null || node === undefined) return null;
+  // Compose's merge tags change how files merge; read as plain values they would be silently wrong.
+  if (node.tag === '!reset' || node.tag === '!override') {
+    throw fileError(
+      places,
+      path,
+      `the YAML tag ${node.tag} is not supported`,
+      node.tag === '!reset' ? 'leave the key out of this file instead of resetting it' : 'write the whole value in one file instead',
+    );
+  }
   if (isAlias(node)) return toValue(doc, node.resolve(doc) as Node | null, path, places, at);
   if (isScalar(node)) {
     // `0440` is octal for Compose v2's YAML reader (YAML 1.1 style), decimal 440 for YAML 1.2: follow Compose.

@@ -43,8 +43,9 @@ export function containerName(project: string, service: string, number: number):
 
 /** `number` counts from 1, like compose's container-number label. */
 export function toContainerSpec(service: ComposeService, number: number, ctx: SpecContext): ContainerSpec {
-  const ownNetwork = service.networkMode === undefined;
-  const ports: PortSpec[] = !ownNetwork
+  // With `none`, `host`, `service:x`, `container:x` the container has no ports of its own.
+  const ownPorts = service.networkMode === undefined || service.networkMode === 'bridge';
+  const ports: PortSpec[] = !ownPorts
     ? []
     : [
         ...service.ports.map((p) => ({
@@ -112,6 +113,8 @@ export function toContainerSpec(service: ComposeService, number: number, ctx: Sp
   const system = { ...service.system };
   if (service.limits.pids !== undefined) system.pidsLimit = service.limits.pids;
   if (service.networkMode) system.networkMode = networkMode(service.networkMode, ctx.project);
+  if (system.ipc) system.ipc = networkMode(system.ipc, ctx.project);
+  if (system.pid) system.pid = networkMode(system.pid, ctx.project);
   if (service.volumesFrom.length > 0) system.volumesFrom = service.volumesFrom.map((entry) => volumesFrom(entry, ctx.project));
   if (Object.keys(system).length > 0) spec.system = system;
   if (service.capAdd.length > 0) spec.capAdd = service.capAdd;
@@ -148,7 +151,7 @@ export function toContainerSpec(service: ComposeService, number: number, ctx: Sp
   return spec;
 }
 
-/** `service:x` → the first container of x; `container:x`, `none`, `host` as written. */
+/** `service:x` (network, ipc, pid modes) → the first container of x; `container:x`, `none`, `host` as written. */
 function networkMode(mode: string, project: string): string {
   return mode.startsWith('service:') ? `container:${containerName(project, mode.slice('service:'.length), 1)}` : mode;
 }

@@ -81,11 +81,17 @@ function readIpam(r: Reader, value: unknown, path: KeyPath): NonNullable<Compose
   return ipam;
 }
 
-export function readVolumesSection(r: Reader, value: unknown, path: KeyPath): Record<string, PartialVolume> {
+export function readVolumesSection(r: Reader, value: unknown, path: KeyPath, projectDir: string): Record<string, PartialVolume> {
   const out: Record<string, PartialVolume> = {};
   for (const [key, item] of Object.entries(r.map(value, path))) {
     r.collect(() => {
-      out[key] = common(r, r.keys(item, [...path, key], ['name', 'external', 'driver', 'driver_opts', 'labels']), [...path, key]);
+      const volume = common(r, r.keys(item, [...path, key], ['name', 'external', 'driver', 'driver_opts', 'labels']), [...path, key]);
+      // A local bind volume's `device` is a host path, relative to the project folder (as Compose v2 resolves it).
+      const opts = volume.driverOpts;
+      if (opts?.device !== undefined && (volume.driver ?? 'local') === 'local' && (opts.o ?? '').split(',').includes('bind')) {
+        volume.driverOpts = { ...opts, device: resolve(projectDir, opts.device) };
+      }
+      out[key] = volume;
     });
   }
   return out;

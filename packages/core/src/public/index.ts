@@ -23,6 +23,7 @@ export type {
   ResourceLimits,
   ReuseOutcome,
   StartOptions,
+  SystemSettings,
   TmpfsMount,
   VolumeMount,
 } from '../container/spec.js';
