@@ -167,6 +167,8 @@ describe('berth and docker-compose 1.29 make the same containers', () => {
     const environment = await startCompose({
       cwd: dir,
       projectName: ours,
+      // docker-compose publishes the host ports as written; compare like with like.
+      hostPorts: 'as-written',
       ...(cfg.env ? { env: cfg.env } : {}),
       ...(cfg.profiles ? { profiles: cfg.profiles } : {}),
       wait: waits,

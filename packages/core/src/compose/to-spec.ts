@@ -27,6 +27,8 @@ export interface SpecContext {
   networks: Record<string, string>;
   /** Volume key → engine name; anonymous mounts get their own volume, named by target, per replica. */
   volumes: Record<string, string>;
+  /** `free` (default): published ports go to free host ports; `as-written`: to the file's host ports. */
+  hostPorts?: 'free' | 'as-written';
   /** The project's top-level secrets and configs (where their content comes from). */
   fileSources?: Pick<ComposeModel, 'secrets' | 'configs'>;
   anonymousVolume: (target: string) => string;
@@ -51,7 +53,7 @@ export function toContainerSpec(service: ComposeService, number: number, ctx: Sp
         ...service.ports.map((p) => ({
           container: p.target,
           protocol: p.protocol,
-          ...(p.published === undefined ? {} : { host: p.published }),
+          ...(p.published === undefined || ctx.hostPorts !== 'as-written' ? {} : { host: p.published }),
           ...(p.hostIp ? { hostIp: p.hostIp } : {}),
         })),
         ...service.expose.map((e) => ({ container: e.port, protocol: e.protocol })),

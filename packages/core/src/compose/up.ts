@@ -10,7 +10,7 @@ import type { PullPolicy } from '../container/spec.js';
 import { start } from '../container/start.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
-import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, throwIfAborted, withDetails } from '../errors.js';
+import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, PortInUseError, throwIfAborted, withDetails } from '../errors.js';
 import { buildImage } from '../image/build.js';
 import { debug } from '../log.js';
 import { createNetwork } from '../network/network.js';
@@ -41,6 +41,13 @@ export interface ComposeOptions {
   profiles?: string[];
   /** Variables for interpolation, ahead of the process environment and `.env`. */
   env?: Record<string, string>;
+  /**
+   * Host ports of `ports:` entries. `'free'` (default): every published port lands on a free host port
+   * the engine picks, so two runs of a file with `5432:5432` (or a developer's own postgres) never
+   * collide; tests read the host port with `service(name).mappedPort(5432)` or `details()`.
+   * `'as-written'`: publish on the host ports the file writes, as `docker compose up` does.
+   */
+  hostPorts?: 'free' | 'as-written';
   /** Start only these services (and what they depend on). */
   services?: string[];
   /** Per-service readiness, instead of healthcheck / published ports / running. */
@@ -56,6 +63,9 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
   const options: ComposeOptions = typeof input === 'string' || Array.isArray(input) ? { files: input } : input;
   const { signal } = options;
   throwIfAborted(signal, 'startCompose');
+  if (options.hostPorts !== undefined && options.hostPorts !== 'free' && options.hostPorts !== 'as-written') {
+    throw new InvalidSpecError(`expected \`hostPorts\` to be 'free' or 'as-written', got ${JSON.stringify(options.hostPorts)}`);
+  }
   if (options.projectName !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(options.projectName)) {
     throw new InvalidSpecError(
       `expected \`projectName\` to hold lowercase letters, digits, _ and - (starting with a letter or digit), got ${JSON.stringify(options.projectName)}`,
@@ -108,6 +118,7 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
             networks,
             volumes,
             fileSources: model,
+            hostPorts: options.hostPorts ?? 'free',
             linkAliases: linkAliases(model, service.name),
             anonymousVolume: (target) => anonymous(service.name, i + 1, target),
             wait: dependents.get(service.name),
@@ -182,6 +193,17 @@ function asComposeError(error: unknown, project: string, signal: AbortSignal | u
       : new AbortError(`startCompose of ${project} was aborted`, { cause: signal.reason ?? error });
   }
   if (error instanceof ComposeStartError) return error;
+  if (error instanceof PortInUseError) {
+    const port = String(error.details.port ?? '');
+    return new ComposeStartError(
+      `compose project ${project} failed to start: ${error.details.service ? `service ${error.details.service}: ` : ''}${error.summary}`,
+      {
+        cause: error,
+        details: error.details,
+        hint: `the file publishes host port ${port} as written (\`hostPorts: 'as-written'\`), and something else holds it; leave \`hostPorts\` at its default ('free') to publish on free host ports, or free port ${port}`,
+      },
+    );
+  }
   const details = isBerthError(error) ? error.details : {};
   const service = typeof details.service === 'string' ? details.service : undefined;
   const summary = isBerthError(error) ? error.summary : String((error as Error)?.message ?? error);

@@ -31,6 +31,7 @@ export {
   NameConflictError,
   NotSerialisableError,
   PoolTimeoutError,
+  PortInUseError,
   PortNotExposedError,
   PullError,
   RedisReplyError,

@@ -61,6 +61,7 @@ export {
   NameConflictError,
   NotSerialisableError,
   PoolTimeoutError,
+  PortInUseError,
   PortNotExposedError,
   PullError,
   RedisReplyError,
