@@ -198,7 +198,7 @@ volumes:
     expect(body.StopSignal).toBe('SIGINT');
     expect(body.MacAddress).toBe('02:42:ac:11:00:02');
     expect(body.NetworkingConfig).toEqual({
-      EndpointsConfig: { p_front: { Aliases: ['app', 'a1'], IPAMConfig: { IPv4Address: '172.28.0.10' } } },
+      EndpointsConfig: { p_front: { Aliases: ['app', 'p-app-1', 'a1'], IPAMConfig: { IPv4Address: '172.28.0.10' } } },
     });
     expect(spec.copy).toEqual([{ content: 'hello ${X}', target: '/etc/inline.conf', mode: 0o440 }]);
   });

@@ -56,8 +56,8 @@ volumes: { data: {} }
         'com.docker.compose.oneoff': 'False',
       },
       networks: [
-        { name: 'proj_default', aliases: ['web'] },
-        { name: 'proj_back', aliases: ['web', 'api'] },
+        { name: 'proj_default', aliases: ['web', 'proj-web-2'] },
+        { name: 'proj_back', aliases: ['web', 'proj-web-2', 'api'] },
       ],
       binds: [{ source: '/p/src', target: '/src', readOnly: false }],
       volumes: [

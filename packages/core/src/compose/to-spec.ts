@@ -74,7 +74,13 @@ export function toContainerSpec(service: ComposeService, number: number, ctx: Sp
     },
     networks: Object.entries(service.networks).map(([key, n]) => ({
       name: ctx.networks[key] as string,
-      aliases: [service.name, ...n.aliases.filter((a) => a !== service.name), ...(ctx.linkAliases?.[key] ?? [])],
+      // Compose v2 makes the service name and the container name aliases on every network.
+      aliases: [
+        service.name,
+        containerName(ctx.project, service.name, number),
+        ...n.aliases.filter((a) => a !== service.name),
+        ...(ctx.linkAliases?.[key] ?? []),
+      ],
       ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}),
       ...(n.ipv6Address ? { ipv6Address: n.ipv6Address } : {}),
     })),
