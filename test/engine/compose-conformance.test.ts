@@ -112,7 +112,10 @@ function normalise(info: Inspect, project: string, facts: { expose: string[]; bu
       Object.entries(info.NetworkSettings.Networks).map(([name, n]) => [
         p(name),
         // The engine adds the container's short id as an alias; berth's ids differ from compose's.
-        (n.Aliases ?? []).filter((a) => !/^[0-9a-f]{12}$/.test(a)).map(p).sort(),
+        (n.Aliases ?? [])
+          .filter((a) => !/^[0-9a-f]{12}$/.test(a))
+          .map(p)
+          .sort(),
       ]),
     ),
     healthcheck: info.Config.Healthcheck ?? null,

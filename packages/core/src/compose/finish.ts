@@ -99,6 +99,18 @@ export function finishService(
   if (s.pull_policy === 'build' && !s.build) r.report(at('pull_policy'), '`pull_policy: build` needs a `build` section');
   const secrets = fileMounts(r, s.secrets ?? [], model, 'secrets', at);
   const configs = fileMounts(r, s.configs ?? [], model, 'configs', at);
+  if (s.system?.readOnlyRootfs) {
+    for (const kind of ['secrets', 'configs'] as const) {
+      (kind === 'secrets' ? secrets : configs).forEach((mount, index) => {
+        if (model[kind][mount.source]?.kind === 'file') return;
+        r.report(
+          at(kind, index),
+          `${mount.source} is copied into the container, which \`read_only: true\` refuses (Compose v2 fails the same way at up)`,
+          'give it a `file` source, or drop `read_only`',
+        );
+      });
+    }
+  }
   return {
     name,
     image: s.image,

@@ -96,7 +96,6 @@ services:
     ipc: shareable
     pid: host
     group_add: [audio, 1001]
-    read_only: true
     stop_signal: SIGINT
     stop_grace_period: 1m30s
     secrets: [pw, { source: tok, target: tok2, mode: 0400 }]
@@ -142,7 +141,6 @@ volumes:
       macAddress: '02:42:ac:11:00:02',
       ipc: 'shareable',
       pid: 'host',
-      readOnlyRootfs: true,
     });
     expect(app?.secrets).toEqual([
       { source: 'pw', target: '/run/secrets/pw' },
@@ -189,7 +187,6 @@ volumes:
       CapDrop: ['ALL'],
       Privileged: true,
       PidsLimit: 100,
-      ReadonlyRootfs: true,
       PidMode: 'host',
       IpcMode: 'shareable',
       VolumesFrom: ['p-db-1:ro', 'foo'],
@@ -264,6 +261,9 @@ describe('more of Compose v2, found on public files', () => {
 
   it('refuses what cannot work, saying why: remote build contexts and merge tags', () => {
     expect(fails('services:\n  a:\n    build: https://github.com/x/y.git\n').summary).toContain('remote build context');
+    expect(
+      fails('services:\n  a:\n    image: x\n    read_only: true\n    configs: [c]\nconfigs:\n  c: { content: hi }\n').summary,
+    ).toContain('which `read_only: true` refuses');
     expect(fails('services:\n  a:\n    image: x\n    environment:\n      foo: !reset null\n').summary).toContain(
       'the YAML tag !reset is not supported',
     );
