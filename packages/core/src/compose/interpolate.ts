@@ -6,7 +6,7 @@
  */
 import type { ComposeFileError } from '../errors.js';
 import { debug } from '../log.js';
-import { fileError, type KeyPath, type Places } from './source.js';
+import { fileError, type KeyPath, Override, type Places } from './source.js';
 
 const log = debug('compose');
 
@@ -130,6 +130,7 @@ export function interpolateTree(value: unknown, path: KeyPath, lookup: Lookup, p
     for (const name of result.unset) log('variable %s is not set; substituting an empty string (at %s)', name, path.join('.'));
     return result.value;
   }
+  if (value instanceof Override) return new Override(interpolateTree(value.value, path, lookup, places, problems));
   if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, [...path, index], lookup, places, problems));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};

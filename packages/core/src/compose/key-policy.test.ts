@@ -259,14 +259,32 @@ describe('more of Compose v2, found on public files', () => {
     expect(services.b?.dependsOn).toEqual({ c: 'service_started' });
   });
 
-  it('refuses what cannot work, saying why: remote build contexts and merge tags', () => {
+  it('applies the merge tags !reset and !override over earlier files', () => {
+    const model = loadSources(
+      [
+        {
+          path: '/p/a.yaml',
+          text: 'services:\n  a:\n    image: x\n    environment: { A: "1", B: "1" }\n    labels: { l1: "1" }\n    dns: [1.1.1.1]\n    ports: ["80:80"]\n',
+        },
+        {
+          path: '/p/b.yaml',
+          text: 'services:\n  a:\n    environment: { A: !reset null }\n    labels: !override { l2: "2" }\n    dns: !reset []\n    ports: !override ["81:81"]\n',
+        },
+      ],
+      '/p',
+      () => undefined,
+    ).model;
+    expect(model.services.a?.environment).toEqual({ B: '1' });
+    expect(model.services.a?.labels).toEqual({ l2: '2' });
+    expect(model.services.a?.system.dns).toBeUndefined();
+    expect(model.services.a?.ports).toEqual([{ target: 81, published: 81, protocol: 'tcp' }]);
+  });
+
+  it('refuses what cannot work, saying why: remote build contexts, inline files on a read-only root', () => {
     expect(fails('services:\n  a:\n    build: https://github.com/x/y.git\n').summary).toContain('remote build context');
     expect(
       fails('services:\n  a:\n    image: x\n    read_only: true\n    configs: [c]\nconfigs:\n  c: { content: hi }\n').summary,
     ).toContain('which `read_only: true` refuses');
-    expect(fails('services:\n  a:\n    image: x\n    environment:\n      foo: !reset null\n').summary).toContain(
-      'the YAML tag !reset is not supported',
-    );
   });
 });
 

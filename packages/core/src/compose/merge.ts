@@ -8,6 +8,7 @@
  * disables it.
  */
 import type { SystemSettings } from '../container/spec.js';
+import { applyMergeTags } from './merge-tags.js';
 import type { ComposeMount, ComposeNetworkAttachment, ComposePort } from './model.js';
 import type { PartialService } from './service-keys.js';
 
@@ -16,10 +17,12 @@ export function mergeService(base: PartialService, override: PartialService): Pa
   for (const key of Object.keys(override) as (keyof PartialService)[]) {
     const a = base[key];
     const b = override[key];
-    if (b === undefined) continue;
+    if (b === undefined || key === 'tags') continue;
     (out as Record<string, unknown>)[key] = a === undefined ? b : mergeField(key, a, b);
   }
-  return out;
+  // The override's tags apply to this merge only.
+  delete out.tags;
+  return applyMergeTags(out, override, override.tags);
 }
 
 function mergeField(key: keyof PartialService, a: unknown, b: unknown): unknown {

@@ -8,6 +8,7 @@ import type { PullPolicy, SystemSettings } from '../container/spec.js';
 import { type Reader, splitWords } from './check.js';
 import { parseMounts, parsePorts } from './fields.js';
 import { APPLIED_SERVICE_KEYS, IGNORED_DEPLOY_KEYS, IGNORED_SERVICE_KEYS, REFUSED_SERVICE_KEYS } from './key-policy.js';
+import { type MergeTags, takeMergeTags } from './merge-tags.js';
 import type {
   ComposeFileMount,
   ComposeHealthcheck,
@@ -61,6 +62,8 @@ export interface PartialService {
   system?: SystemSettings;
   /** Keys whose value was reported as a problem: later checks that depend on them stay quiet. */
   failed?: string[];
+  /** `!reset` / `!override` of this file, applied when it is merged over an earlier one. */
+  tags?: MergeTags;
 }
 
 /** A service's secret or config before the default target is known. */
@@ -74,6 +77,7 @@ const CONDITIONS: DependencyCondition[] = ['service_started', 'service_healthy',
  */
 export function readService(r: Reader, raw: unknown, path: KeyPath, projectDir: string): PartialService {
   const map = r.keys(raw, path, APPLIED_SERVICE_KEYS, IGNORED_SERVICE_KEYS, REFUSED_SERVICE_KEYS);
+  const tags = takeMergeTags(map);
   const at = (key: string): KeyPath => [...path, key];
   const out: PartialService = {};
   const has = (key: string) => map[key] !== undefined && map[key] !== null;
@@ -191,6 +195,7 @@ export function readService(r: Reader, raw: unknown, path: KeyPath, projectDir: 
   });
   const system = readSystem(r, map, path);
   if (Object.keys(system).length > 0) out.system = system;
+  if (tags.resets.length > 0 || tags.overrides.length > 0) out.tags = tags;
   if (out.network_mode !== undefined) {
     const mode = out.network_mode;
     if (!/^(none|host|bridge|default|(service|container):.+)$/.test(mode)) {
