@@ -113,7 +113,9 @@ export async function runnerCases(ctx) {
     bun: () => timedProcess(BUN, ['test'], { cwd: join(DIR, 'bun') }),
   };
   const labels = { vitest: 'vitest (plugin, 2 workers)', 'node-test': 'node:test (berth run, 2 at a time)', bun: 'bun test (preload)' };
-  const runs = ctx.quick ? 1 : 3;
+  // Three whole suites take about a minute: the full run only.
+  const runs = ctx.quick ? 0 : 3;
+  if (runs === 0) suite.notes.push('not measured in quick mode (three whole suites); run `pnpm bench --only runners`');
   for (let i = 0; i < runs; i++) {
     for (const key of rotation(Object.keys(suites), i)) {
       ctx.progress(`runners: ${key} suite ${i + 1}/${runs}`);
