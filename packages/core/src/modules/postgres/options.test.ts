@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidSpecError } from '../../errors.js';
 import { postgresSpec } from './container-spec.js';
@@ -53,14 +56,27 @@ describe('postgresSpec', () => {
     expect(spec.ports).toEqual([5432]);
   });
 
-  it('numbers init script files so they run in the given order', async () => {
-    const here = new URL('.', import.meta.url).pathname;
-    const spec = await postgresSpec(resolvePostgresOptions({ initScripts: [`${here}ready.ts`, `${here}options.ts`, here] }));
-    expect(spec.copy?.map((c) => c.target)).toEqual([
-      '/docker-entrypoint-initdb.d/00-ready.ts',
-      '/docker-entrypoint-initdb.d/01-options.ts',
-      '/docker-entrypoint-initdb.d',
-    ]);
+  it('numbers init script files so they run in the given order; a folder goes file by file, readable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-init-unit-'));
+    try {
+      writeFileSync(join(dir, 'a.sql'), 'select 1;', { mode: 0o600 });
+      writeFileSync(join(dir, 'b.sh'), 'echo hi', { mode: 0o700 });
+      mkdirSync(join(dir, 'nested'));
+      writeFileSync(join(dir, 'nested', 'c.sql'), 'select 2;', { mode: 0o600 });
+      const here = new URL('.', import.meta.url).pathname;
+      const spec = await postgresSpec(resolvePostgresOptions({ initScripts: [`${here}ready.ts`, `${here}options.ts`, dir] }));
+      expect(spec.copy?.map((c) => [c.target, c.mode])).toEqual([
+        ['/docker-entrypoint-initdb.d/00-ready.ts', 0o644],
+        ['/docker-entrypoint-initdb.d/01-options.ts', 0o644],
+        ['/docker-entrypoint-initdb.d/a.sql', 0o644],
+        ['/docker-entrypoint-initdb.d/b.sh', 0o755],
+        ['/docker-entrypoint-initdb.d/nested/c.sql', 0o644],
+      ]);
+      // No entry for the folder itself: the image's /docker-entrypoint-initdb.d keeps its own mode.
+      expect(spec.copy?.every((c) => 'content' in c)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a missing init script path', async () => {
