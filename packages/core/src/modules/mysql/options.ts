@@ -89,7 +89,7 @@ export interface ResolvedMysqlOptions {
   spec: MysqlOptions['spec'];
 }
 
-/** The default passwords; not treated as secrets (redacting "test" would mangle every log line). */
+/** The default passwords (registered as secrets like any other; redaction never blanks out a word). */
 export const DEFAULT_PASSWORD = 'test';
 
 /** Settings both MySQL 8 and MariaDB 10.6+ accept. */

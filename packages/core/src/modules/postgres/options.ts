@@ -125,7 +125,7 @@ export interface ResolvedPostgresOptions {
   cache: boolean;
 }
 
-/** The default password; not treated as a secret (redacting "test" would mangle every log line). */
+/** The default password (registered as a secret like any other; redaction never blanks out a word). */
 export const DEFAULT_PASSWORD = 'test';
 
 export const TEST_TUNING: Readonly<Record<string, string>> = {
