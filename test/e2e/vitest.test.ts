@@ -144,6 +144,16 @@ describe.each(runners)('$name', (runner) => {
     expect(await leftoversOf(result.pid)).toEqual([]);
   });
 
+  test('20 suites that end their pg Pool without awaiting it (no error listener) do not crash the run', async () => {
+    // Four files of five suites: 20 pools of 4 clients, each ended in afterAll without await, each
+    // on a fresh database that berth recycles as the suite ends (issue 28: a forced drop killed them).
+    const result = await run(runner, 'closing-pools', ['run']);
+    expect(result.output).not.toMatch(/Unhandled|terminating connection due to administrator command|Connection terminated/);
+    expect(result.output).toMatch(/Tests\s+20 passed \(20\)/);
+    expect(result.code, result.output).toBe(0);
+    expect(await leftoversOf(result.pid)).toEqual([]);
+  });
+
   test("a service that cannot start fails the run at once with berth's error, and nothing is left", async () => {
     const result = await run(runner, 'failing', ['run']);
     expect(result.code, result.output).not.toBe(0);

@@ -159,8 +159,8 @@ export async function startResolvedMysql(
           return name;
         },
         // Reset in place when the test left the schema alone (tens of ms), else drop (recycle.ts).
-        recycle: async (name) => {
-          if (await resetDatabase(connection, recipe, print, name)) return 'reuse';
+        recycle: async (name, signal) => {
+          if (await resetDatabase(connection, recipe, print, name, options.releaseGraceMs, signal)) return 'reuse';
           await connection.dropDatabase(name, 'later');
           return 'gone';
         },
