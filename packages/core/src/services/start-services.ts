@@ -5,10 +5,10 @@
  */
 
 import { reuseLine, reuseOf } from '../container/reuse-report.js';
-import { BerthError, ContainerStartError, withDetails } from '../errors.js';
+import { BerthError, ConfigError, ContainerStartError, withDetails } from '../errors.js';
 import { debug } from '../log.js';
 import { type Broker, type BrokerAddress, startBroker } from './broker.js';
-import type { BerthRunConfig } from './config.js';
+import { type BerthRunConfig, envString } from './config.js';
 import type { RunningService, ServiceDefinition, ServiceDetailsBase, ServicesDetails } from './definition.js';
 import { checkSerialisable } from './serialisable.js';
 import { runSteps, type Step } from './steps.js';
@@ -102,8 +102,9 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
   const env: Record<string, string> = {};
   for (const [key, compute] of Object.entries(config.env ?? {})) {
     try {
-      env[key] = String(compute(services));
+      env[key] = envString(key, compute(services));
     } catch (error) {
+      if (error instanceof ConfigError) return abandon(error);
       return abandon(new BerthError(`computing env.${key} from the services' details failed`, { cause: error }));
     }
   }
