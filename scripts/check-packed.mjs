@@ -6,6 +6,8 @@
 //   - typechecks test/packed/consumer/*.ts with skipLibCheck: false, once under module/
 //     moduleResolution nodenext and once under moduleResolution bundler (TypeScript as pinned by the
 //     workspace; with --ts7 also the TypeScript 7 preview, @typescript/native-preview);
+//   - compiles each of test/packed/declaration/*.ts alone with `declaration: true` (configs a user
+//     may compile with declarations on: every returned type must be nameable from public entries);
 //   - typechecks the core-only examples (examples/*/*.mjs) with the command docs/examples.md shows;
 //   - require()s every entry from CommonJS (test/packed/consumer/smoke.cjs), starting nothing.
 // Prints one line per check and exits 1 when any failed. Needs the npm registry (the consumer's
@@ -96,6 +98,30 @@ try {
   for (const name of Object.keys(configs)) {
     const checked = run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], project, { quiet: true });
     record(`typecheck, ${name}, skipLibCheck false (TypeScript ${typescript})`, checked.ok, checked.output);
+  }
+
+  // 3b. declaration emit: each file of test/packed/declaration (berth configs, compose adopters)
+  // compiled alone with `declaration: true`, so every type a public function returns must be
+  // nameable from the entries that file imports (TS2742/TS2883 otherwise).
+  cpSync(join(root, 'test/packed/declaration'), join(project, 'declaration'), { recursive: true });
+  // One resolution mode (nodenext): what is nameable does not depend on it, and each file is a program.
+  for (const [name, compilerOptions] of Object.entries(configs).filter(([mode]) => mode === 'nodenext')) {
+    const failures = readdirSync(join(project, 'declaration'))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((file) => {
+        const options = {
+          ...compilerOptions,
+          noEmit: false,
+          declaration: true,
+          emitDeclarationOnly: true,
+          outDir: `declaration-out/${name}`,
+        };
+        const tsconfig = `tsconfig.declaration.${name}.${file}.json`;
+        writeFileSync(join(project, tsconfig), JSON.stringify({ compilerOptions: options, files: [`declaration/${file}`] }));
+        const checked = run(process.execPath, [tsc, '-p', tsconfig], project, { quiet: true });
+        return checked.ok ? [] : [checked.output];
+      });
+    record(`declaration emit, ${name}: berth configs and compose adopters (declaration: true)`, failures.length === 0, failures.join('\n'));
   }
 
   // 4. the examples, with the command docs/examples.md gives for them.
