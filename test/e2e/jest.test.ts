@@ -143,6 +143,23 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     expect(await leftoversOf(run.pid)).toEqual([]);
   });
 
+  test('one summary line on stderr in CI (services, images, ready time), none with BERTH_QUIET=1', async () => {
+    const target = project('summary', version);
+    const source = join(here, 'fixtures/vitest-suites/summary');
+    mkdirSync(join(target.dir, 'tests'), { recursive: true });
+    copyFileSync(join(source, 'berth.config.ts'), join(target.dir, 'berth.config.ts'));
+    copyFileSync(join(source, 'tests', 'started.shared.ts'), join(target.dir, 'tests', 'started.shared.ts'));
+    const summary = /^berth: cache \(redis:7\) ready in \d+\.\d s$/gm;
+
+    const ci = await runJest(target, [], { CI: '1' });
+    expect(ci.code, ci.output).toBe(0);
+    expect(ci.output.match(summary), ci.output).toHaveLength(1);
+    const quiet = await runJest(target, [], { CI: '1', BERTH_QUIET: '1' });
+    expect(quiet.code, quiet.output).toBe(0);
+    expect(quiet.output).toMatch(/Tests:\s+1 passed, 1 total/);
+    expect(quiet.output).not.toMatch(/^berth: /m);
+  });
+
   test('ESM test files through @swc/jest, services inline in withBerth(), the project globalSetup after berth', async () => {
     const target = project('swc-esm', version);
     const run = await runJest(target, ['--maxWorkers=2'], ESM);

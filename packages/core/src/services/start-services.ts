@@ -4,7 +4,6 @@
  * Every service's details are checked to be plain JSON before anything is handed off.
  */
 
-import { reuseLine, reuseOf } from '../container/reuse-report.js';
 import { BerthError, ConfigError, ContainerStartError, withDetails } from '../errors.js';
 import { debug } from '../log.js';
 import { type Broker, type BrokerAddress, startBroker } from './broker.js';
@@ -89,9 +88,6 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     );
   }
   log('started %s in %d ms', names.join(', '), Math.round(performance.now() - began));
-  // The run's first line when reuse was asked for: which services were reused or created, and why.
-  const reuse = reuseLine(names.map((name) => ({ name, reuse: reuseOf(running[name] as RunningService) })));
-  if (reuse) process.stderr.write(`${reuse}\n`);
 
   const services = Object.fromEntries(names.map((name) => [name, (running[name] as RunningService).details])) as ServicesDetails<S>;
   try {
