@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { brokerStarts, vhostHandout } from './cases/brokers.mjs';
 import { composeUp } from './cases/compose.mjs';
+import { contention } from './cases/contention.mjs';
 import { freshProcess, parallelSix, warmStartAndRemove } from './cases/core.mjs';
 import { footprint } from './cases/footprint.mjs';
 import { importCost } from './cases/imports.mjs';
@@ -20,11 +21,14 @@ import { mysqlFreshDatabase } from './cases/mysql.mjs';
 import { postgresVersionsFreshDatabase } from './cases/postgres-versions.mjs';
 import { logLatency, postgresReadyToQuery } from './cases/readiness.mjs';
 import { imageCache, reuseLoop } from './cases/reuse.mjs';
+import { runnerCases } from './cases/runners.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
+import { teardown } from './cases/teardown.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { updateReadme } from './readme.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -94,6 +98,9 @@ async function main() {
     ['reuse', reuseLoop],
     ['cache', imageCache],
     ['suite', suiteFreshDatabases],
+    ['runners', runnerCases],
+    ['teardown', teardown],
+    ['contention', contention],
   ];
   const cases = [];
   let footprintResult;
@@ -134,7 +141,12 @@ async function main() {
     writeFileSync(`${RESULTS}${base}.md`, `${markdown}\n`);
     writeFileSync(`${RESULTS}${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
   }
-  if (args['update-docs']) updateDocs(markdown);
+  if (args['update-docs']) {
+    updateDocs(markdown);
+    // The README's table comes from complete full runs only; the table it replaces moves to the
+    // history in docs/benchmarks.md.
+    if (mode === 'full' && !args.only) progress(updateReadme(run, 'bench/results/full.json'));
+  }
   process.stdout.write(`${markdown}\n`);
   progress(`done in ${run.durationSeconds} s; wrote bench/results/latest.{md,json} and ${mode}.{md,json}`);
 }

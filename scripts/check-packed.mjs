@@ -6,25 +6,37 @@
 //   - typechecks test/packed/consumer/*.ts with skipLibCheck: false, once under module/
 //     moduleResolution nodenext and once under moduleResolution bundler (TypeScript as pinned by the
 //     workspace; with --ts7 also the TypeScript 7 preview, @typescript/native-preview);
+//   - typechecks test/packed/registered, a project that registers its config's type (helpers typed
+//     by service name; its @ts-expect-error lines are the errors registration must give);
 //   - compiles each of test/packed/declaration/*.ts alone with `declaration: true` (configs a user
 //     may compile with declarations on: every returned type must be nameable from public entries);
 //   - typechecks the core-only examples (examples/*/*.mjs) with the command docs/examples.md shows;
-//   - require()s every entry from CommonJS (test/packed/consumer/smoke.cjs), starting nothing.
+//   - require()s every entry from CommonJS (test/packed/consumer/smoke.cjs), starting nothing;
+//   - the compatibility project (test/packed/wave1, see scripts/packed/wave1.mjs): a user's project
+//     written against berth 0.1 typechecks and its vitest and jest suites pass against the engine
+//     (brought up with scripts/engine-up and provision-images as the test commands do; --no-engine
+//     skips the suites), printing deprecation warnings for the 0.1 forms it uses.
 // Prints one line per check and exits 1 when any failed. Needs the npm registry (the consumer's
-// dependencies: typescript, vitest, jest types, pg types). Usage: node scripts/check-packed.mjs [--ts7] [--keep]
+// dependencies: typescript, vitest, jest types, pg types). Usage: node scripts/check-packed.mjs [--ts7] [--keep] [--no-engine]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkWave1 } from './packed/wave1.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const packages = ['packages/core', 'packages/vitest-plugin', 'packages/jest-preset'];
 const versionOf = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 
-function run(command, argv, cwd, { quiet = false } = {}) {
-  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+function run(command, argv, cwd, { quiet = false, env = {} } = {}) {
+  const result = spawnSync(command, argv, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, npm_config_update_notifier: 'false', ...env },
+  });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   if (!quiet && result.status !== 0) process.stderr.write(`${output}\n`);
   return { ok: result.status === 0, output };
@@ -100,7 +112,17 @@ try {
     record(`typecheck, ${name}, skipLibCheck false (TypeScript ${typescript})`, checked.ok, checked.output);
   }
 
-  // 3b. declaration emit: each file of test/packed/declaration (berth configs, compose adopters)
+  // 3b. a project that registers its config's type: the helpers typed by service name, and the
+  // mistakes registration turns into compile errors (test/packed/registered).
+  cpSync(join(root, 'test/packed/registered'), join(project, 'registered'), { recursive: true });
+  writeFileSync(
+    join(project, 'tsconfig.registered.json'),
+    `${JSON.stringify({ compilerOptions: configs.nodenext, include: ['registered/**/*.ts'] }, null, 2)}\n`,
+  );
+  const registered = run(process.execPath, [tsc, '-p', 'tsconfig.registered.json'], project, { quiet: true });
+  record('typecheck, a project that registers its config (helpers typed by name)', registered.ok, registered.output);
+
+  // 3c. declaration emit: each file of test/packed/declaration (berth configs, compose adopters)
   // compiled alone with `declaration: true`, so every type a public function returns must be
   // nameable from the entries that file imports (TS2742/TS2883 otherwise).
   cpSync(join(root, 'test/packed/declaration'), join(project, 'declaration'), { recursive: true });
@@ -157,7 +179,18 @@ try {
   const smoke = run(process.execPath, ['src/smoke.cjs'], project, { quiet: true });
   record('require() from CommonJS', smoke.ok, smoke.output);
 
-  // 6. optionally, the TypeScript 7 preview (a native compiler; same options).
+  // 6. a user's project written against 0.1: compiles, and its suites pass against the engine.
+  checkWave1({
+    root,
+    work,
+    tarballFiles: files.map((f) => join(tarballs, f)),
+    versionOf,
+    run,
+    record,
+    engine: !args.has('--no-engine'),
+  });
+
+  // 7. optionally, the TypeScript 7 preview (a native compiler; same options).
   if (args.has('--ts7')) {
     const native = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '@typescript/native-preview'], project, {
       quiet: true,

@@ -8,10 +8,15 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
+/** Example folders: examples/<name>, and examples/runners/<runner> (the same scenario under each runner). */
+const folders = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => join(dir, entry.name))
+    : [];
 const examples = existsSync(join(root, 'examples'))
-  ? readdirSync(join(root, 'examples'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(root, 'examples', entry.name))
+  ? [...folders(join(root, 'examples')), ...folders(join(root, 'examples', 'runners'))]
       .filter((dir) => existsSync(join(dir, 'package.json')))
       .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
       .filter(({ pkg }) => pkg.scripts?.example)

@@ -1,9 +1,12 @@
 /**
- * Install footprint, counted the same way for both sides: pack berth's packages with `pnpm pack`
+ * Install footprint, counted the same way for every side: pack berth's packages with `pnpm pack`
  * (which turns workspace: ranges into versions), then for each side run
- * `npm install --omit=dev --legacy-peer-deps --no-audit --no-fund` into an empty directory and
- * walk its node_modules. Peer dependencies are left out on both sides (--legacy-peer-deps): they
- * are things a user already has (vitest, pg), not things the library brings.
+ * `npm install --omit=dev --legacy-peer-deps --no-audit --no-fund` with a cache directory of its
+ * own (nothing from earlier installs) into an empty directory and walk its node_modules. Sides:
+ * @berth/core alone, @berth/core + @berth/vitest, testcontainers + @testcontainers/postgresql.
+ * Peer dependencies are left out everywhere (--legacy-peer-deps): they are things a user already
+ * has (vitest, pg), not things the library brings. Install scripts are counted from the installed
+ * packages' own manifests (preinstall/install/postinstall, or a binding.gyp npm would build).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +26,7 @@ async function measure(dir) {
   let bytes = 0;
   let blocks = 0;
   const names = new Set();
+  const installScripts = [];
   async function walk(path, inModules) {
     const entries = await readdir(path, { withFileTypes: true });
     for (const e of entries) {
@@ -39,6 +43,10 @@ async function measure(dir) {
             packages += 1;
             const pkg = JSON.parse(await readFile(join(full, 'package.json'), 'utf8'));
             names.add(`${pkg.name}@${pkg.version}`);
+            const scripts = pkg.scripts ?? {};
+            if (scripts.preinstall || scripts.install || scripts.postinstall || existsSync(join(full, 'binding.gyp'))) {
+              installScripts.push(pkg.name);
+            }
           }
         }
         await walk(full, e.name === 'node_modules');
@@ -49,7 +57,7 @@ async function measure(dir) {
     }
   }
   await walk(join(dir, 'node_modules'), true);
-  return { packages, mbOnDisk: blocks / 1e6, mbApparent: bytes / 1e6, names: [...names].sort() };
+  return { packages, mbOnDisk: blocks / 1e6, mbApparent: bytes / 1e6, names: [...names].sort(), installScripts: installScripts.sort() };
 }
 
 /** Finds where `name` resolves from `fromDir`, node's way: the nearest node_modules up the tree. */
@@ -77,11 +85,18 @@ async function closureSize(rootDir, name) {
   return seen.size;
 }
 
+/** Installs `specs` into a new directory with a cache of its own; npm's install-script warnings come back with it. */
 async function installInto(specs) {
   const dir = await mkdtemp(join(tmpdir(), 'berth-footprint-'));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'footprint', version: '0.0.0', private: true }));
-  await run('npm', [...NPM_FLAGS, ...specs], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
-  return dir;
+  const flags = [...NPM_FLAGS.filter((f) => f !== '--loglevel=error'), '--loglevel=warn', `--cache=${join(dir, '.npm-cache')}`];
+  const { stderr } = await run('npm', [...flags, ...specs], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+  await rm(join(dir, '.npm-cache'), { recursive: true, force: true });
+  const warnings = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^npm warn install-scripts/i.test(line) && !/^npm warn install-scripts\s*$/i.test(line));
+  return { dir, warnings };
 }
 
 async function pack(packageDir, destination) {
@@ -180,19 +195,32 @@ export async function footprint(ctx) {
       `testcontainers@${peerVersions.testcontainers ?? '12'}`,
       `@testcontainers/postgresql@${peerVersions.postgresql ?? '12'}`,
     ];
-    ctx.progress('footprint: npm install (both sides at once)');
-    const [berthDir, peerDir] = await Promise.all([installInto(tarballs), installInto(peerSpecs)]);
-    dirs.push(berthDir, peerDir);
-    const berth = { ...(await measure(berthDir)), viaDockerode: await closureSize(berthDir, 'dockerode') };
-    const peer = await measure(peerDir);
+    ctx.progress('footprint: npm install (three sides at once)');
+    const coreTarball = tarballs[0];
+    const [coreOnly, berthSide, peerSide] = await Promise.all([installInto([coreTarball]), installInto(tarballs), installInto(peerSpecs)]);
+    dirs.push(coreOnly.dir, berthSide.dir, peerSide.dir);
+    const core = { installed: ['@berth/core'], ...(await measure(coreOnly.dir)), npmWarnings: coreOnly.warnings };
+    const berth = {
+      installed: Object.keys(packed),
+      packedKb: packed,
+      ...(await measure(berthSide.dir)),
+      viaDockerode: await closureSize(berthSide.dir, 'dockerode'),
+      npmWarnings: berthSide.warnings,
+    };
+    const peer = { installed: peerSpecs, ...(await measure(peerSide.dir)), npmWarnings: peerSide.warnings };
+    ctx.progress(
+      `footprint: @berth/core ${core.packages} packages ${core.mbOnDisk.toFixed(1)} MB (install scripts: ${core.installScripts.length}); ` +
+        `+ @berth/vitest ${berth.packages} packages ${berth.mbOnDisk.toFixed(1)} MB; testcontainers ${peer.packages} packages ${peer.mbOnDisk.toFixed(1)} MB (install scripts: ${peer.installScripts.join(', ') || 'none'})`,
+    );
     return {
       id: 'footprint',
       key,
       suite: 'Footprint',
       title: 'install footprint',
       what: 'packages and MB on disk after `npm install --omit=dev` of each side into an empty directory',
-      berth: { installed: Object.keys(packed), packedKb: packed, ...berth },
-      peer: { installed: peerSpecs, ...peer },
+      core,
+      berth,
+      peer,
       notes: [...new Set(notes)],
     };
   } finally {

@@ -1,7 +1,8 @@
 /**
  * Import cost, no container: fresh node processes that load one module and exit. Shows how much of
- * "fresh process to running" is spent loading code, and how much of berth's share is dockerode
- * (whose top level loads gRPC/protobuf for BuildKit sessions and ssh2 for ssh:// engines).
+ * "fresh process to running" is spent loading code. dockerode alone (testcontainers' client, whose
+ * top level loads gRPC/protobuf for BuildKit sessions and ssh2 for ssh:// engines) is measured
+ * beside it from the peer's install; berth no longer depends on it.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,6 @@ import { rotation } from '../lib/stats.mjs';
 
 const FRESH_DIR = fileURLToPath(new URL('../fresh/', import.meta.url));
 const SCRIPT = `${FRESH_DIR}import-only.mjs`;
-const CORE_PKG = fileURLToPath(new URL('../../packages/core/package.json', import.meta.url));
 
 export async function importCost(ctx) {
   const entry = newCase({
@@ -21,12 +21,19 @@ export async function importCost(ctx) {
     title: 'fresh process, import only',
     what: 'node boot + loading one module, then exit; no engine call',
   });
-  const dockerode = createRequire(CORE_PKG).resolve('dockerode');
+  // dockerode as the peer's testcontainers resolves it (berth itself no longer has it).
+  const peerPkg = `${PEER_DIR}node_modules/testcontainers/package.json`;
+  let dockerode;
+  try {
+    dockerode = createRequire(peerPkg).resolve('dockerode');
+  } catch {
+    entry.errors.push('dockerode alone is left out: bench/peer is not installed');
+  }
   const run = (node, args, cwd) => runFreshArgs(node, args, cwd);
   const subjects = {
     node: { label: 'node, nothing loaded', run: () => run(process.execPath, ['-'], FRESH_DIR) },
     berth: { label: '@berth/core', run: () => run(process.execPath, ['@berth/core'], FRESH_DIR) },
-    dockerode: { label: 'dockerode alone', run: () => run(process.execPath, [dockerode, CORE_PKG], FRESH_DIR) },
+    ...(dockerode && { dockerode: { label: 'dockerode alone', run: () => run(process.execPath, [dockerode, peerPkg], FRESH_DIR) } }),
     ...(ctx.peer && {
       peer: { label: 'testcontainers (Node 22)', run: () => run(PEER_NODE, ['testcontainers', `${PEER_DIR}package.json`], PEER_DIR) },
     }),

@@ -50,7 +50,7 @@ export function request(method, path, body) {
 }
 
 /** create + start; resolves with the id once the engine says the container started. */
-export async function runContainer({ image, cmd, env = [], ports = [], labels = {} }) {
+export async function runContainer({ image, cmd, env = [], ports = [], labels = {}, tmpfs }) {
   const exposed = Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}]));
   const bindings = Object.fromEntries(ports.map((p) => [`${p}/tcp`, [{ HostIp: '', HostPort: '' }]]));
   const { body } = await request('POST', '/containers/create', {
@@ -59,7 +59,7 @@ export async function runContainer({ image, cmd, env = [], ports = [], labels = 
     Env: env,
     ExposedPorts: exposed,
     Labels: { ...benchLabels, ...labels },
-    HostConfig: { PortBindings: bindings },
+    HostConfig: { PortBindings: bindings, ...(tmpfs ? { Tmpfs: tmpfs } : {}) },
   });
   await request('POST', `/containers/${body.Id}/start`);
   return body.Id;

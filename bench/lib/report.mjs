@@ -93,16 +93,22 @@ export function renderMarkdown(run) {
     out.push(
       '## Install footprint',
       '',
-      'Each side installed with `npm install --omit=dev --legacy-peer-deps` into an empty directory (berth from `pnpm pack` tarballs, the peer from the registry); ' +
-        'every package.json at a package root under node_modules counts as one package. Peer dependencies (vitest, pg) are left out on both sides.',
+      'Each side installed with `npm install --omit=dev --legacy-peer-deps` and a fresh cache into an empty directory (berth from `pnpm pack` tarballs, the peer from the registry); ' +
+        'every package.json at a package root under node_modules counts as one package; install scripts are read from the installed manifests. Peer dependencies (vitest, pg) are left out on every side.',
       '',
     );
     if (footprint.error) out.push(`Not measured: ${footprint.error}`, '');
     else if (footprint.skipped) out.push(`Skipped: ${footprint.skipped}.`, '');
     else {
-      out.push('| Side | packages | MB on disk | MB of file contents |', '| --- | ---: | ---: | ---: |');
-      for (const side of [footprint.berth, footprint.peer]) {
-        out.push(`| ${side.installed.join(' + ')} | ${side.packages} | ${side.mbOnDisk.toFixed(1)} | ${side.mbApparent.toFixed(1)} |`);
+      out.push(
+        '| Side | packages | MB on disk | MB of file contents | packages with install scripts |',
+        '| --- | ---: | ---: | ---: | --- |',
+      );
+      for (const side of [footprint.core, footprint.berth, footprint.peer].filter(Boolean)) {
+        const scripts = side.installScripts === undefined ? '—' : side.installScripts.join(', ') || 'none';
+        out.push(
+          `| ${side.installed.join(' + ')} | ${side.packages} | ${side.mbOnDisk.toFixed(1)} | ${side.mbApparent.toFixed(1)} | ${scripts} |`,
+        );
       }
       out.push(
         '',
@@ -115,6 +121,9 @@ export function renderMarkdown(run) {
             .join(', ')}.`,
         '',
       );
+      for (const side of [footprint.core, footprint.berth, footprint.peer].filter(Boolean)) {
+        if (side.npmWarnings?.length) out.push(`- npm warned installing ${side.installed.join(' + ')}: ${side.npmWarnings.join(' / ')}`);
+      }
       for (const note of footprint.notes) out.push(`- ${note}`);
       if (footprint.notes.length) out.push('');
     }

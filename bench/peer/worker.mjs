@@ -87,6 +87,25 @@ const ops = {
     return { ms, doneAt: Date.now(), calls, id: value.getId(), key: keep(value) };
   },
 
+  /** `count` PostgreSqlContainer starts issued at once, each until SELECT 1 answers (the contention case). */
+  async postgresMany({ count }) {
+    const began = performance.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, async () => {
+        const container = await new PostgreSqlContainer('postgres:15').withLabels(labels).start();
+        const key = keep(container);
+        await selectOne(pg, container.getConnectionUri());
+        return key;
+      }),
+    );
+    const ms = performance.now() - began;
+    return {
+      ms,
+      keys: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+      errors: results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason?.message ?? r.reason).split('\n')[0]] : [])),
+    };
+  },
+
   async postgresGeneric() {
     const { ms, calls, value } = await timed(async () => {
       const container = await new GenericContainer('postgres:15')

@@ -4,7 +4,7 @@ import { defineConfig } from '@berth/core';
 import { postgres } from '@berth/core/postgres';
 import pg from 'pg';
 
-export default defineConfig({
+const config = defineConfig({
   services: {
     db: postgres({
       image: 'postgres:15',
@@ -25,4 +25,13 @@ export default defineConfig({
   // Optional: environment variables for the code under test, set before any test file runs.
   env: { DATABASE_URL: (services) => services.db.url },
 });
+export default config;
+
+// Optional: tells the test helpers this config's services, so freshDatabase('db') is typed as
+// PostgresDetails, and a name that is not declared here is a compile error.
+declare module '@berth/core' {
+  interface Register {
+    config: typeof config;
+  }
+}
 // #endregion

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { budget } from '../support/budget.js';
 import { type Child, eventually, type Finished, runChild, spawnChild } from './support/child.js';
 import { containersOwnedBy, leftoversOf, OWNER_PID_LABEL, removeLeftovers } from './support/docker.js';
 import {
@@ -203,7 +204,7 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     const exit = await child.exited;
     children.delete(child);
 
-    expect(performance.now() - gone).toBeLessThan(5_000);
+    expect(performance.now() - gone).toBeLessThan(budget(5_000));
     expect(child.output()).toMatch(/Tests:\s+10 passed, 10 total/);
     expect(exit.code, child.output()).toBe(0);
     expectNoOpenHandleReports(child.output());

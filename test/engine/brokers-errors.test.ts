@@ -15,6 +15,7 @@ import {
 import { nats, startNats } from '@berth/core/nats';
 import { rabbitmq, startRabbitmq } from '@berth/core/rabbitmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
 
 const session = () => `dev.berth.session=${process.env.BERTH_SESSION_ID}`;
@@ -48,7 +49,7 @@ describe('rabbitmq bad input', () => {
     expect(failed.hint).toContain('include this user');
     expect(failed.details).toMatchObject({ image: 'rabbitmq:3', phase: 'wait' });
     // A refusal ends the wait: far below the start timeout, even when a busy machine slows the boot.
-    expect(performance.now() - began).toBeLessThan(90_000);
+    expect(performance.now() - began).toBeLessThan(budget(90_000));
     expect(await gone(failed.details.containerId)).toBe(true);
   });
 
@@ -87,7 +88,7 @@ describe('rabbitmq bad input', () => {
     expect(error).toBeInstanceOf(WaitFailedError);
     expect((error as WaitFailedError).summary).toContain('management API on port 15672 did not answer');
     expect((error as WaitFailedError).hint).toContain('management: false');
-    expect(performance.now() - began).toBeLessThan(90_000); // boot + a 10 s grace, not the 180 s start timeout
+    expect(performance.now() - began).toBeLessThan(budget(90_000)); // boot + a 10 s grace, not the 180 s start timeout
     expect(await gone((error as WaitFailedError).details.containerId)).toBe(true);
   });
 
@@ -118,7 +119,7 @@ describe('rabbitmq bad input', () => {
     expect((vanished as ModuleError).summary).toContain('creating vhost berth_vhost_1 failed');
     expect((vanished as ModuleError).message).toContain(`rabbitmq container ${mq.container.name}`);
     expect((vanished as ModuleError).hint).toMatch(/still running/);
-    expect(performance.now() - began).toBeLessThan(10_000);
+    expect(performance.now() - began).toBeLessThan(budget(10_000));
     await mq.stop();
     const stopped = await mq.freshVhost().catch((e: unknown) => e);
     expect(stopped).toBeInstanceOf(ContainerNotRunningError);
@@ -132,7 +133,7 @@ describe('rabbitmq bad input', () => {
     try {
       const began = performance.now();
       const error = await mq.isolation?.acquire().catch((e: unknown) => e);
-      expect(performance.now() - began).toBeLessThan(5_000);
+      expect(performance.now() - began).toBeLessThan(budget(5_000));
       expect(error).toBeInstanceOf(PoolTimeoutError);
       expect(error).toMatchObject({
         code: 'BERTH_POOL_TIMEOUT',
@@ -147,7 +148,7 @@ describe('rabbitmq bad input', () => {
               (lease) => lease.id,
               (e: unknown) => (e as Error).name,
             ),
-          { timeout: 20_000, interval: 500 },
+          poll(20_000, 500),
         )
         .toMatch(/^berth_vhost_\d+$/);
     } finally {

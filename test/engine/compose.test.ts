@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { wait } from '@berth/core';
 import { ComposeFileError, ComposeStartError, startCompose } from '@berth/core/compose';
 import { describe, expect, it } from 'vitest';
+import { budget } from '../support/budget.js';
 import { removeSessionByCli, waitGone } from '../support/session-helpers.js';
 
 const run = promisify(execFile);
@@ -137,7 +138,7 @@ services:
     const name = uniqueName('berth-t');
     const began = performance.now();
     const error = await startCompose({ cwd: dir, projectName: name }).catch((e: unknown) => e);
-    expect(performance.now() - began).toBeLessThan(15_000);
+    expect(performance.now() - began).toBeLessThan(budget(15_000));
     expect(error).toBeInstanceOf(ComposeStartError);
     const e = error as ComposeStartError;
     expect(e.details.service).toBe('db');
@@ -333,7 +334,7 @@ describe('a runner killed during a compose start', () => {
     let session = '';
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`child not ready in 60 s:\n${output}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`child not ready in ${budget(60_000)} ms:\n${output}`)), budget(60_000));
         child.stdout.on('data', () => {
           const line = output.split('\n').find((l) => l.startsWith('ready '));
           if (line) {
@@ -350,7 +351,7 @@ describe('a runner killed during a compose start', () => {
       child.kill('SIGKILL');
       const at = await exited;
       const gone = await waitGone(session, 10_000);
-      expect(gone - at).toBeLessThan(10_000);
+      expect(gone - at).toBeLessThan(budget(10_000));
       expect(await projectLeftovers(name)).toEqual([]);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

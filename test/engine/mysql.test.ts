@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type FreshMysqlDatabase, mysql, type StartedMysql, startMysql } from '@berth/core/mysql';
 import mysql2 from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poll } from '../support/budget.js';
+import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
 
 const TABLES = 20;
@@ -40,12 +40,12 @@ async function schemas(): Promise<string[]> {
 async function acquireUntil(name: string): Promise<FreshMysqlDatabase> {
   const held: FreshMysqlDatabase[] = [];
   try {
-    for (const began = performance.now(); performance.now() - began < 20_000; ) {
+    for (const began = performance.now(); performance.now() - began < budget(20_000); ) {
       const fresh = await db.freshDatabase();
       if (fresh.name === name) return fresh;
       held.push(fresh);
     }
-    throw new Error(`${name} was not handed out again within 20 s (got ${held.map((f) => f.name).join(', ')})`);
+    throw new Error(`${name} was not handed out again within ${budget(20_000)} ms (got ${held.map((f) => f.name).join(', ')})`);
   } finally {
     await Promise.all(held.map((f) => f.release()));
   }
@@ -204,7 +204,7 @@ describe('fresh databases', () => {
     const changed = await db.freshDatabase();
     await query(changed.url, 'ALTER TABLE t3 ADD COLUMN extra int');
     await changed.release();
-    await expect.poll(schemas, { timeout: 30_000, interval: 100 }).not.toContain(changed.name);
+    await expect.poll(schemas, poll(30_000, 100)).not.toContain(changed.name);
     await using next = await db.freshDatabase();
     expect(next.name).not.toBe(changed.name);
     expect(

@@ -34,7 +34,7 @@ async function delivered(from: NatsConnection, to: NatsConnection, subject: stri
     for await (const message of subscription) return codec.decode(message.data) === 'hi';
     return false;
   })();
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300));
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), budget(1_000)));
   const result = await Promise.race([got, timeout]);
   subscription.unsubscribe();
   return result;
@@ -185,7 +185,7 @@ describe('nats() service definition', () => {
       expect((error as PoolTimeoutError).summary).toContain('within 1000 ms (pool of at most 2: 0 ready, 2 handed out');
       expect((error as PoolTimeoutError).hint).toContain('every slot is handed out');
       expect(waited).toBeGreaterThanOrEqual(900);
-      expect(waited).toBeLessThan(3_000);
+      expect(waited).toBeLessThan(budget(3_000));
       await isolation.release(first.id);
       const again = await isolation.acquire();
       expect(again.id).toBe(first.id);

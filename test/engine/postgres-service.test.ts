@@ -7,6 +7,7 @@ import { ContainerNotRunningError } from '@berth/core';
 import { postgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
 import { POSTGRES_VERSIONS } from '../support/postgres-versions.js';
 
@@ -60,7 +61,7 @@ describe.each(POSTGRES_VERSIONS)('postgres() service definition on $image', ({ i
               () => 'still there',
               (error: unknown) => String(error),
             ),
-          { timeout: 30_000, interval: 100 },
+          poll(30_000, 100),
         )
         .toMatch(/does not exist/);
     } finally {
@@ -90,6 +91,6 @@ describe('process lifetime', () => {
     });
     const stoppedAt = Number(/stopped at (\d+)/.exec(stdout)?.[1]);
     // Exit within a few seconds of stop(): no admin connection, timer or socket keeps the loop alive.
-    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(Date.now() - stoppedAt).toBeLessThan(budget(5_000));
   });
 });

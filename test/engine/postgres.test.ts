@@ -9,12 +9,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type StartedPostgres, startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 import { POSTGRES_VERSIONS } from '../support/postgres-versions.js';
 
 const TABLES = 20;
 /** Released databases are dropped in the background; on a busy machine (and before 13, three statements) that takes a while. */
-const DROPPED = { timeout: 30_000, interval: 100 };
+const DROPPED = poll(30_000, 100);
 /** How long a released database's client takes to close on its own: well inside the 2 s grace period. */
 const CLOSING_MS = 300;
 let db: StartedPostgres;

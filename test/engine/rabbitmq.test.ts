@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { rabbitmq, type StartedRabbitmq, startRabbitmq } from '@berth/core/rabbitmq';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poll } from '../support/budget.js';
+import { budget, poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 
 /** How long a released vhost's client takes to close on its own: well inside the 2 s grace period. */
@@ -130,8 +130,8 @@ describe('startRabbitmq (management image)', () => {
     const began = performance.now();
     await fresh.release();
     // Bookkeeping only: the delete (an HTTP call to the broker) is not on the caller's path.
-    expect(performance.now() - began).toBeLessThan(250);
-    await expect.poll(() => management(server.details, `/api/vhosts/${fresh.vhost}`), { timeout: 10_000 }).toBe(404);
+    expect(performance.now() - began).toBeLessThan(budget(250));
+    await expect.poll(() => management(server.details, `/api/vhosts/${fresh.vhost}`), poll(10_000)).toBe(404);
     expect(await reachable(fresh.url)).toBe('refused');
   });
 });
@@ -151,7 +151,7 @@ describe('rabbitmq() without the management plugin', () => {
       expect(await messageCount(running.details.url, 'q')).toBe(0);
       await running.isolation?.release(lease.id);
       // Deleted in the background by rabbitmqctl (an Erlang VM start, about a second).
-      await expect.poll(() => reachable(lease.details.url), { timeout: 20_000, interval: 200 }).toBe('refused');
+      await expect.poll(() => reachable(lease.details.url), poll(20_000, 200)).toBe('refused');
       // A delete still running when the service stops is abandoned cleanly: stop() below does not
       // fail, and the container goes with the vhost in it (afterAll checks nothing is left).
       const last = await running.isolation?.acquire();

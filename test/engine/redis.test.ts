@@ -5,6 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { ContainerNotRunningError, ContainerStartError } from '@berth/core';
 import { redis, type StartedRedis, startRedis } from '@berth/core/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 
 /** A throwaway RESP client for the assertions (the test should not trust berth's own). */
@@ -123,7 +124,7 @@ describe('redis() service definition', () => {
       await running.isolation?.release(lease.id);
       // Given back at once; flushed in the background, shortly after.
       const check = await Client.fromUrl(lease.details.url);
-      await expect.poll(() => check.send('DBSIZE'), { timeout: 2_000 }).toBe(':0');
+      await expect.poll(() => check.send('DBSIZE'), poll()).toBe(':0');
       check.close();
     } finally {
       await running.stop();

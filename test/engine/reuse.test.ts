@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { budget } from '../support/budget.js';
 import { docker } from '../support/docker.js';
 
 const run = promisify(execFile);
@@ -148,7 +149,7 @@ describe('reuse across runs', () => {
     const began = Date.now();
     const next = await oneRun(tag, { BIG_COPY_MB: '150' });
     // The next run waited for the victim's 2 s deadline, then replaced its container: one, running.
-    expect(Date.now() - began).toBeLessThan(30_000);
+    expect(Date.now() - began).toBeLessThan(budget(30_000));
     expect(next.reuse).toMatchObject({ action: 'created', reason: expect.stringMatching(/never started/) });
     expect(await containersOf(tag)).toEqual([`${next.id.slice(0, 12)} running`]);
   });
@@ -186,7 +187,7 @@ describe('reuse across runs', () => {
     };
     const entry = ls.reused.find((g) => g.hash === ready.reuse.hash);
     expect(entry?.heldBy).toHaveLength(1);
-    expect(Date.now() - Date.parse(entry?.lastUse ?? '')).toBeLessThan(60_000);
+    expect(Date.now() - Date.parse(entry?.lastUse ?? '')).toBeLessThan(budget(60_000));
     const text = (await run(process.execPath, [cli, 'ls'])).stdout;
     expect(text).toMatch(new RegExp(`reuse ${short}  last use \\d+s ago  held by session`));
 
@@ -204,7 +205,7 @@ describe('reuse across runs', () => {
 });
 
 async function pollFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
+  const end = Date.now() + budget(timeoutMs);
   while (Date.now() < end) {
     if (await check()) return true;
     await sleep(50);

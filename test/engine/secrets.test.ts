@@ -15,6 +15,7 @@ import { startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../packages/core/src/config.js';
+import { budget } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 import { pushToRegistry, startRegistry, type TestRegistry } from '../support/registry.js';
 
@@ -144,7 +145,7 @@ describe('registry errors hold no credentials', () => {
     scratch = await mkdtemp(join(tmpdir(), 'berth-secrets-it-'));
     registry = await startRegistry({ auth: true });
     ref = await pushToRegistry(registry, 'busybox:latest', `berth-it/secrets:${process.pid}`);
-  }, 120_000);
+  }, budget(120_000));
 
   afterAll(async () => {
     await (await getEngine()).removeImage(ref, true).catch(() => undefined);

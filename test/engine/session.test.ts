@@ -1,6 +1,7 @@
 // The session layer against the real engine: a child process owns a session (container, network,
 // named volume) and dies in each way a test runner can; everything of its session must go.
 import { describe, expect, it, type TestContext } from 'vitest';
+import { budget, poll } from '../support/budget.js';
 import { type Child, leftovers, removeSessionByCli, startChild, volumeExists, waitGone } from '../support/session-helpers.js';
 
 function alive(pid: number): boolean {
@@ -31,7 +32,7 @@ describe('a session owner that dies', () => {
     c.process.kill('SIGKILL');
     const { at } = await c.exited;
     const gone = await waitGone(c.info.session, 10_000);
-    expect(gone - at).toBeLessThan(10_000);
+    expect(gone - at).toBeLessThan(budget(10_000));
   });
 
   it.for(['SIGINT', 'SIGTERM'] as const)(
@@ -54,7 +55,7 @@ describe('a session owner that dies', () => {
     expect(code).toBe(1);
     expect(c.output()).toContain('boom (deliberately uncaught)');
     const gone = await waitGone(c.info.session, 10_000);
-    expect(gone - at).toBeLessThan(10_000);
+    expect(gone - at).toBeLessThan(budget(10_000));
   });
 
   it('a normal exit without endSession: the process is not held open, resources gone within 10 s', async (t) => {
@@ -63,7 +64,7 @@ describe('a session owner that dies', () => {
     const { code, at } = await c.exited;
     expect(code).toBe(0);
     const gone = await waitGone(c.info.session, 10_000);
-    expect(gone - at).toBeLessThan(10_000);
+    expect(gone - at).toBeLessThan(budget(10_000));
   });
 
   it('resources a worker creates in the inherited session go with the owner', async (t) => {
@@ -81,7 +82,7 @@ describe('a session owner that dies', () => {
     await c.exited;
     await waitGone(c.info.session, 10_000);
     // Its parent is gone, so it goes too (it watches the pipe the parent held).
-    await expect.poll(() => alive(workerPid), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => alive(workerPid), poll()).toBe(false);
   });
 });
 

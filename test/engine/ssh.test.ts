@@ -24,7 +24,12 @@ afterAll(async () => {
 describe.skipIf(!haveSshd)(`ssh transport (needs ${SSHD})`, () => {
   it('starts, execs into, reads logs of and stops containers over ssh, with no process warning', async () => {
     const server = sshd as Sshd;
-    const env = { ...process.env, DOCKER_HOST: `ssh://${server.user}@127.0.0.1:${server.port}`, SSH_AUTH_SOCK: server.agentSocket };
+    const env = {
+      ...process.env,
+      DOCKER_HOST: `ssh://${server.user}@127.0.0.1:${server.port}`,
+      SSH_AUTH_SOCK: server.agentSocket,
+      BERTH_SSH_COMMAND: server.sshCommand,
+    };
     for (const key of ['DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT', 'BERTH_SESSION_ID', 'BERTH_HOST']) delete env[key];
     // Published ports of an ssh engine are on its host: 127.0.0.1 here.
     const { stdout } = await run(process.execPath, [CHILD, '2'], { env, timeout: 120_000 });

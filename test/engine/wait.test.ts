@@ -16,6 +16,7 @@ import {
   wait,
 } from '@berth/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { budget } from '../support/budget.js';
 
 const HTTP_APP = 'berth-test/http-app:latest';
 const started: StartedContainer[] = [];
@@ -65,7 +66,7 @@ describe('wait.ports', () => {
   it('works on an image without a shell', async () => {
     const app = await up({ image: 'berth-test/noshell:latest', ports: [8080], wait: wait.ports() });
     const { status } = await get(app.host, app.mappedPort(8080), '/');
-    expect(status).toBeLessThan(500);
+    expect(status).toBeLessThan(budget(500));
   });
 
   it('is the default for an image with exposed ports and no health check', async () => {
@@ -98,7 +99,7 @@ describe('wait.log', () => {
     const exited = error as ContainerExitedError;
     expect(exited.details.exitCode).toBe(3);
     expect(exited.details.logTail).toContain('config missing');
-    expect(ms).toBeLessThan(10_000);
+    expect(ms).toBeLessThan(budget(10_000));
   });
 });
 

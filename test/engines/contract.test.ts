@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ContainerSpec, createNetwork, createVolume, currentSession, endSession, start, WaitTimeoutError, wait } from '@berth/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { budget } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
 import { removeSessionByCli, startChild, waitGone } from '../support/session-helpers.js';
 
@@ -65,7 +66,7 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     ]);
     timer.abort();
     expect(outcome).toBeInstanceOf(WaitTimeoutError);
-    expect(performance.now() - began).toBeLessThan(15_000);
+    expect(performance.now() - began).toBeLessThan(budget(15_000));
   });
 
   it('publishes ports at the port host DOCKER_HOST names and waits for http readiness', async () => {
@@ -151,6 +152,6 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     child.process.kill('SIGKILL');
     const { at } = await child.exited;
     const gone = await waitGone(child.info.session, 10_000);
-    expect(gone - at).toBeLessThan(10_000);
+    expect(gone - at).toBeLessThan(budget(10_000));
   });
 });

@@ -20,6 +20,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { budget } from './budget.js';
 
 export interface TestRegistry {
   /** host:port to use in image references, e.g. "127.0.0.1:41234". */
@@ -38,7 +39,7 @@ export interface StartRegistryOptions {
 
 const REGISTRY_BIN = process.env.BERTH_REGISTRY_BIN ?? '/usr/bin/docker-registry';
 const HTPASSWD_BIN = process.env.BERTH_HTPASSWD_BIN ?? 'htpasswd';
-const READY_TIMEOUT_MS = 15_000;
+const READY_TIMEOUT_MS = budget(15_000);
 
 interface RunResult {
   code: number;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { budget } from './budget.js';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,7 +48,7 @@ export async function startChild(mode: string, env: Record<string, string | unde
     proc.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
   });
   const info = await new Promise<ChildInfo>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child (${mode}) not ready in 60 s:\n${text}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`child (${mode}) not ready in ${budget(60_000)} ms:\n${text}`)), budget(60_000));
     const check = () => {
       const line = text.split('\n').find((l) => l.startsWith('ready '));
       if (line) {
@@ -82,6 +83,7 @@ export async function leftovers(session: string): Promise<string[]> {
 
 /** Polls until the session has nothing left; resolves with the time that happened (ms epoch). */
 export async function waitGone(session: string, timeoutMs: number, intervalMs = 100): Promise<number> {
+  timeoutMs = budget(timeoutMs);
   const deadline = Date.now() + timeoutMs;
   let left = await leftovers(session);
   while (left.length > 0) {

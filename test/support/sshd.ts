@@ -1,13 +1,15 @@
 // A throwaway sshd on loopback, for the ssh transport test: its own host key, one client key that
 // it accepts for the current user, and an ssh-agent holding that key (berth's ssh transport, like
-// the docker CLI's, authenticates through SSH_AUTH_SOCK). `docker system dial-stdio` on the "remote"
+// the docker CLI's, runs the system ssh, which authenticates through SSH_AUTH_SOCK), and a
+// known_hosts file naming the host key (`sshCommand` points ssh at it: BatchMode never asks). `docker system dial-stdio` on the "remote"
 // side then reaches the local engine. Needs openssh-server (/usr/sbin/sshd) and the docker CLI.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { budget } from './budget.js';
 
 const run = promisify(execFile);
 export const SSHD = '/usr/sbin/sshd';
@@ -16,6 +18,8 @@ export interface Sshd {
   port: number;
   user: string;
   agentSocket: string;
+  /** BERTH_SSH_COMMAND for this server: ssh with its known_hosts file. */
+  sshCommand: string;
   close(): Promise<void>;
 }
 
@@ -28,7 +32,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitForPort(port: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
+  const deadline = Date.now() + budget(ms);
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
@@ -65,10 +69,13 @@ export async function startSshd(): Promise<Sshd> {
       '',
     ].join('\n'),
   );
+  const knownHosts = join(dir, 'known_hosts');
+  const hostKey = readFileSync(join(dir, 'host_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  writeFileSync(knownHosts, `[127.0.0.1]:${port} ${hostKey}\n`);
   const sshd: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: 'ignore' });
   const agentSocket = join(dir, 'agent.sock');
   const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', agentSocket], { stdio: 'ignore' });
-  await waitForPort(port, 5000);
+  await waitForPort(port, 15_000);
   for (let i = 0; !existsSync(agentSocket); i++) {
     if (i > 100) throw new Error('ssh-agent did not start');
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -78,6 +85,7 @@ export async function startSshd(): Promise<Sshd> {
     port,
     user: userInfo().username,
     agentSocket,
+    sshCommand: `ssh -o UserKnownHostsFile=${knownHosts} -o GlobalKnownHostsFile=/dev/null -F /dev/null`,
     close: async () => {
       sshd.kill();
       agent.kill();

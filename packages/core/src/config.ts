@@ -46,6 +46,11 @@ export interface BerthConfig {
   quiet: boolean;
   /** BERTH_REUSE_TTL: minutes an idle reused container is kept after its last use. Default 30. */
   reuseTtlMs: number;
+  /**
+   * BERTH_SSH_COMMAND: the ssh client and options for ssh:// engines, split at spaces (default
+   * `ssh`), e.g. `ssh -F /path/to/config` or `ssh -i key -o UserKnownHostsFile=/path`.
+   */
+  sshCommand: string[];
   xdgRuntimeDir: string | undefined;
   home: string;
 }
@@ -78,6 +83,7 @@ export function readConfig(env: Env = process.env, home: string = homedir()): Be
     ci: isTruthy(env.CI),
     quiet: isTruthy(env.BERTH_QUIET),
     reuseTtlMs: Number.isFinite(ttlMinutes) && ttlMinutes >= 0 ? Math.round(ttlMinutes * 60_000) : 30 * 60_000,
+    sshCommand: nonEmpty(env.BERTH_SSH_COMMAND)?.trim().split(/\s+/) ?? ['ssh'],
     xdgRuntimeDir: nonEmpty(env.XDG_RUNTIME_DIR),
     home,
   };

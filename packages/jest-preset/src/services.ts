@@ -4,7 +4,9 @@
  * sees the test done, a per-file one in jest's `afterAll`. Evaluated inside jest's sandbox for every
  * test file, so core is loaded lazily, once per worker (see lazy-core.ts).
  */
-import type { Handoff, TestHelpers } from '@berth/core/broker';
+
+import type { ServiceDefinition, ServicesDetails } from '@berth/core';
+import type { DatabaseKind, Handoff, Register, ServiceKinds, TestHelpers } from '@berth/core/broker';
 import { findBridge } from './bridge.js';
 import { readHandoff } from './handoff.js';
 import { configError, loadCore } from './lazy-core.js';
@@ -60,17 +62,76 @@ function made(): TestHelpers {
   return helpers;
 }
 
-export const service: TestHelpers['service'] = ((name: string, kind?: string) =>
-  (made().service as (name: string, kind?: string) => unknown)(name, kind)) as TestHelpers['service'];
-export const freshDatabase: TestHelpers['freshDatabase'] = (name, kind) => made().freshDatabase(name, kind);
-export const freshRedis: TestHelpers['freshRedis'] = (name) => made().freshRedis(name);
-export const freshLease: TestHelpers['freshLease'] = ((name: string, kind?: string) =>
-  (made().freshLease as (name: string, kind?: string) => Promise<unknown>)(name, kind)) as TestHelpers['freshLease'];
-export const useFreshDatabase: TestHelpers['useFreshDatabase'] = (name, kind) => made().useFreshDatabase(name, kind);
-export const useFreshRedis: TestHelpers['useFreshRedis'] = (name) => made().useFreshRedis(name);
-export const freshVhost: TestHelpers['freshVhost'] = (name) => made().freshVhost(name);
-export const useFreshVhost: TestHelpers['useFreshVhost'] = (name) => made().useFreshVhost(name);
-export const freshNatsAccount: TestHelpers['freshNatsAccount'] = (name) => made().freshNatsAccount(name);
-export const useFreshNatsAccount: TestHelpers['useFreshNatsAccount'] = (name) => made().useFreshNatsAccount(name);
-export const useFreshLease: TestHelpers['useFreshLease'] = ((name: string, kind?: string) =>
-  (made().useFreshLease as (name: string, kind?: string) => () => unknown)(name, kind)) as TestHelpers['useFreshLease'];
+type Loose = (...args: unknown[]) => unknown;
+
+/** The helper `name` of core's set, created on first use (core loads lazily, once per worker). */
+function forward<H extends keyof TestHelpers>(name: H): TestHelpers[H] {
+  return ((...args: unknown[]) => (made()[name] as Loose)(...args)) as TestHelpers[H];
+}
+
+export const service: TestHelpers['service'] = forward('service');
+export const freshRedis: TestHelpers['freshRedis'] = forward('freshRedis');
+export const freshLease: TestHelpers['freshLease'] = forward('freshLease');
+export const useFreshDatabase: TestHelpers['useFreshDatabase'] = forward('useFreshDatabase');
+export const useFreshRedis: TestHelpers['useFreshRedis'] = forward('useFreshRedis');
+export const freshVhost: TestHelpers['freshVhost'] = forward('freshVhost');
+export const useFreshVhost: TestHelpers['useFreshVhost'] = forward('useFreshVhost');
+export const freshNatsAccount: TestHelpers['freshNatsAccount'] = forward('freshNatsAccount');
+export const useFreshNatsAccount: TestHelpers['useFreshNatsAccount'] = forward('useFreshNatsAccount');
+export const useFreshLease: TestHelpers['useFreshLease'] = forward('useFreshLease');
+
+/**
+ * How long a fresh slice was yours in @berth/jest 0.1: only `'test'` (the only lifetime now) still
+ * works; a slice for the whole file is `useFreshDatabase(name)`.
+ * @deprecated Leave it out: a fresh database is the current test's.
+ */
+export type LeaseScope = 'test' | 'file' | 'worker';
+/** @deprecated Leave it out: a fresh database is the current test's; `useFreshDatabase(name)` gives one per file. */
+export interface FreshDatabaseOptions {
+  per?: LeaseScope;
+}
+
+const freshDatabaseNow = forward('freshDatabase');
+
+/**
+ * A fresh database of a database service for the current test (core's helper). The third argument
+ * of 0.1 (`{ per }`) is still accepted: `per: 'test'` warns once that it is the default, and the
+ * lifetimes that are gone fail with the helper to use instead, rather than silently changing.
+ */
+export const freshDatabase: FreshDatabase = (async (name?: string, kind?: string, options?: FreshDatabaseOptions) => {
+  if (options !== undefined) {
+    const per = options?.per;
+    if (per === 'file' || per === 'worker') {
+      throw configError({
+        message: `freshDatabase(): \`per: '${per}'\` is gone; a fresh database is the current test's`,
+        hint:
+          per === 'file'
+            ? 'call useFreshDatabase(name) at the top level of the file (or a describe block) for one database for all its tests'
+            : 'call useFreshDatabase(name) at the top level of each file; one database per worker is no longer offered',
+        ...(name === undefined ? {} : { service: name }),
+      });
+    }
+    loadCore().warnDeprecated("freshDatabase()'s third argument ({ per })", "freshDatabase(name) (per: 'test' is the only lifetime)");
+  }
+  return (freshDatabaseNow as Loose)(...(name === undefined ? [] : kind === undefined ? [name] : [name, kind]));
+}) as FreshDatabase;
+
+/** core's freshDatabase, and the 0.1 form with a third argument. */
+export type FreshDatabase = TestHelpers['freshDatabase'] & {
+  /** @deprecated The third argument (`{ per }`) goes: see FreshDatabaseOptions. */
+  <K extends DatabaseKind | 'redis'>(name: string, kind: K, options: FreshDatabaseOptions): Promise<ServiceKinds[K]>;
+};
+
+/**
+ * Every declared service's details, by name.
+ * @deprecated Use `service(name)` for each: typed by name once the config is registered (see
+ * `Register` in @berth/core). Kept from 0.1, it warns once.
+ */
+export function services<C extends { services: Record<string, ServiceDefinition> } = RegisteredConfig>(): ServicesDetails<C['services']> {
+  loadCore().warnDeprecated("services() from '@berth/jest'", 'service(name) for each service (typed by the registered config)');
+  return handoff().services as ServicesDetails<C['services']>;
+}
+
+type RegisteredConfig = Register extends { config: infer C extends { services: Record<string, ServiceDefinition> } }
+  ? C
+  : { services: Record<string, ServiceDefinition> };

@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { budget } from '../../support/budget.js';
 
 export interface ChildOptions {
   cwd: string;
@@ -74,7 +75,8 @@ export function spawnChild(command: string, args: string[], options: ChildOption
   return {
     pid: proc.pid,
     output: () => text,
-    waitFor(pattern, timeoutMs, { failOn } = {}) {
+    waitFor(pattern, unscaledMs, { failOn } = {}) {
+      const timeoutMs = budget(unscaledMs);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
@@ -117,7 +119,7 @@ export interface Finished extends Exit {
 export async function runChild(command: string, args: string[], options: ChildOptions & { timeoutMs: number }): Promise<Finished> {
   const child = spawnChild(command, args, options);
   child.endInput();
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+  const timer = setTimeout(() => child.kill('SIGKILL'), budget(options.timeoutMs));
   try {
     const exit = await child.exited;
     return { ...exit, pid: child.pid, output: child.output() };
@@ -128,7 +130,7 @@ export async function runChild(command: string, args: string[], options: ChildOp
 
 /** Polls `probe` until it returns true or time runs out; returns whether it did. */
 export async function eventually(probe: () => Promise<boolean>, options: { timeoutMs: number; intervalMs?: number }): Promise<boolean> {
-  const deadline = performance.now() + options.timeoutMs;
+  const deadline = performance.now() + budget(options.timeoutMs);
   for (;;) {
     if (await probe()) return true;
     if (performance.now() > deadline) return false;

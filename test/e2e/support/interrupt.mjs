@@ -35,13 +35,48 @@ function groupAlive(pid) {
   }
 }
 
+/** Resolves once the engine holds a container labelled with the owner pid (a start is under way). */
+function firstContainerOf(pid, exited) {
+  return new Promise((resolve) => {
+    let done = false;
+    exited.then(() => {
+      done = true;
+      resolve(false);
+    });
+    const look = async () => {
+      if (done) return;
+      const ids = (
+        await run('docker', ['ps', '-aq', '--filter', `label=dev.berth.owner.pid=${pid}`]).catch(() => ({ stdout: '' }))
+      ).stdout.trim();
+      if (ids) {
+        done = true;
+        resolve(true);
+      } else setTimeout(look, 25);
+    };
+    void look();
+  });
+}
+
 /**
- * Starts `command args` in a process group of its own, waits for `berth-e2e ready` in its output
- * (or for `isReady()`),
- * sends `signal` to the group and waits for the main process to exit. Whatever happens, the group
- * is killed and what the run left on the engine is removed before this returns.
+ * Starts `command args` in a process group of its own, waits for the moment to interrupt it, sends
+ * `signal` to the group and waits for the main process to exit. The moment is `ready` (default:
+ * `berth-e2e ready` in its output, or `readyPattern`, or `isReady()`) or `starting` (the first container of the run
+ * exists on the engine, its services are still starting), plus `delayMs`. Whatever happens, the
+ * group is killed and what the run left on the engine is removed before this returns.
  */
-export async function interruptRun({ command, args, cwd, env = {}, signal = 'SIGINT', readyTimeoutMs = 180_000, isReady }) {
+export async function interruptRun({
+  command,
+  args,
+  cwd,
+  env = {},
+  signal = 'SIGINT',
+  readyTimeoutMs = 180_000,
+  exitTimeoutMs = 60_000,
+  isReady,
+  moment = 'ready',
+  delayMs = 0,
+  readyPattern = /berth-e2e ready/,
+}) {
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, CI: 'true', ...env },
@@ -58,28 +93,31 @@ export async function interruptRun({ command, args, cwd, env = {}, signal = 'SIG
   const exited = new Promise((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig, at: performance.now() })));
   try {
     const ready = await Promise.race([
-      new Promise((resolve) => {
-        const check = () => /berth-e2e ready/.test(output) && resolve(true);
-        child.stdout.on('data', check);
-        child.stderr.on('data', check);
-        // A runner that holds test output back (jest) says so through a file instead.
-        if (isReady) {
-          const timer = setInterval(() => {
-            if (isReady()) {
-              clearInterval(timer);
-              resolve(true);
+      moment === 'starting'
+        ? firstContainerOf(child.pid, exited)
+        : new Promise((resolve) => {
+            const check = () => readyPattern.test(output) && resolve(true);
+            child.stdout.on('data', check);
+            child.stderr.on('data', check);
+            // A runner that holds test output back (jest) says so through a file instead.
+            if (isReady) {
+              const timer = setInterval(() => {
+                if (isReady()) {
+                  clearInterval(timer);
+                  resolve(true);
+                }
+              }, 200);
+              exited.then(() => clearInterval(timer));
             }
-          }, 200);
-          exited.then(() => clearInterval(timer));
-        }
-      }),
+          }),
       exited.then(() => false),
       new Promise((resolve) => setTimeout(() => resolve(false), readyTimeoutMs).unref()),
     ]);
     if (!ready) return { ready: false, output, pid: child.pid, code: null, signal: null, leftAtExit: [], exitMs: 0 };
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const sentAt = performance.now();
     process.kill(-child.pid, signal);
-    const exit = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(undefined), 60_000).unref())]);
+    const exit = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve(undefined), exitTimeoutMs).unref())]);
     const leftAtExit = await leftoversOfPid(child.pid);
     return {
       ready: true,

@@ -9,9 +9,14 @@ assert.equal(typeof core.wait.ports, 'function', '@berth/core exports wait.ports
 assert.ok(core.WaitTimeoutError.prototype instanceof core.BerthError, 'WaitTimeoutError is a BerthError');
 assert.equal(core.WaitTimeoutError.code, new core.WaitTimeoutError('x').code, 'static code = instance code');
 assert.equal(new core.InvalidSpecError('x').name, 'InvalidSpecError', 'class names survive the CJS bundle');
-for (const internal of ['runWait', 'withDetails', 'setImageSubstitution']) {
+for (const internal of ['runWait', 'withDetails']) {
   assert.equal(core[internal], undefined, `@berth/core keeps ${internal} internal`);
 }
+// 0.1 names kept as deprecated aliases (they warn once when called; CHANGELOG.md says what replaces each)
+for (const name of ['setImageSubstitution', 'acquireLease', 'releaseLease', 'startBroker', 'startServices', 'validateRunConfig']) {
+  assert.equal(typeof core[name], 'function', `@berth/core keeps the deprecated ${name}`);
+}
+assert.equal(typeof require('@berth/jest').services, 'function', '@berth/jest keeps the deprecated services()');
 assert.equal(typeof require('@berth/core/postgres').postgres, 'function', '@berth/core/postgres exports postgres');
 assert.equal(typeof require('@berth/core/redis').redis, 'function', '@berth/core/redis exports redis');
 assert.equal(typeof require('@berth/core/broker').acquireLease, 'function', '@berth/core/broker exports acquireLease');

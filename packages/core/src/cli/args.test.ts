@@ -30,6 +30,9 @@ describe('parseArgs', () => {
       cache: false,
       sessions: [],
       engine: undefined,
+      config: undefined,
+      workers: undefined,
+      commandLine: [],
     });
   });
 
@@ -61,5 +64,25 @@ describe('parseArgs', () => {
     expect(fails(['prune', '--session'])).toBe('--session needs a value');
     expect(fails(['prune', '--session', '--all'])).toBe('--session needs a value');
     expect(fails(['prune', '--all', '--session', 'x'])).toBe('--all and --session exclude each other');
+  });
+
+  it('run: the command is everything after `--`, untouched, or starts at its first word', () => {
+    expect(ok(['run', '--', 'vitest', 'run', '--help', '--', 'x']).commandLine).toEqual(['vitest', 'run', '--help', '--', 'x']);
+    expect(ok(['run', '--config', 'ci.config.ts', '--workers=4', '--', 'npm', 'test'])).toMatchObject({
+      command: 'run',
+      config: 'ci.config.ts',
+      workers: 4,
+      commandLine: ['npm', 'test'],
+    });
+    expect(ok(['run', 'npm', 'test', '--watch']).commandLine).toEqual(['npm', 'test', '--watch']);
+  });
+
+  it('run: needs a command, a whole --workers, and takes no --engine', () => {
+    expect(fails(['run'])).toBe('berth run needs a command: berth run -- <command> [arguments]');
+    expect(fails(['run', '--'])).toBe('berth run needs a command: berth run -- <command> [arguments]');
+    expect(fails(['run', '--workers', '0', '--', 'true'])).toMatch(/--workers needs a whole number/);
+    expect(fails(['run', '--engine', 'tcp://x:2375', '--', 'true'])).toMatch(/set DOCKER_HOST/);
+    expect(fails(['ls', '--', 'true'])).toBe('`--` only comes before the command of `berth run`');
+    expect(fails(['ls', '--config', 'x'])).toBe('--config does not apply to `berth ls`');
   });
 });

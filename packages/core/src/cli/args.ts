@@ -1,6 +1,6 @@
 /** Hand-rolled argv parsing for `berth` (no CLI framework): pure, so it is unit-tested directly. */
 
-export type Command = 'doctor' | 'ls' | 'prune';
+export type Command = 'doctor' | 'ls' | 'prune' | 'run';
 
 export interface CliArgs {
   command: Command | 'help';
@@ -15,16 +15,23 @@ export interface CliArgs {
   sessions: string[];
   /** DOCKER_HOST-style address overriding discovery. */
   engine: string | undefined;
+  /** (run) the config file, instead of the one berth.config.* in the working directory. */
+  config: string | undefined;
+  /** (run) how many processes of the command take slices at once; sizes the isolation pools. */
+  workers: number | undefined;
+  /** (run) the command and its arguments: everything after `--` (or from the first word that is not an option). */
+  commandLine: string[];
 }
 
 export type ParseResult = { ok: true; args: CliArgs } | { ok: false; message: string };
 
-const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'help'];
+const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'help'];
 /** Which flags each command accepts (beyond --help, --json and --engine). */
 const ALLOWED: Record<Command | 'help', readonly string[]> = {
   doctor: [],
   ls: ['--session'],
   prune: ['--all', '--dry-run', '--session', '--reuse', '--cache'],
+  run: ['--config', '--workers'],
   help: [],
 };
 
@@ -36,6 +43,9 @@ Commands:
   ls        berth's resources on the engine, grouped by session, with each owner's state; reused
             containers with their hash, last use and what keeps them; cached images
   prune     remove the resources of sessions whose owner is dead on this host
+  run       run -- <command...>: start the services of berth.config.*, run the command with their
+            details in its environment (the config's env, BERTH_SERVICES, BERTH_BROKER_URL and
+            BERTH_BROKER_TOKEN), remove everything when it ends; exits with the command's code
 
 Options:
   --json              machine-readable output
@@ -43,11 +53,15 @@ Options:
   --session ID        (ls, prune) only this session; repeatable
   --all               (prune) everything berth labelled: every session, alive or not, and kept volumes
   --dry-run           (prune) list what would be removed, remove nothing
+  --config FILE       (run) the berth config to load instead of berth.config.* in this folder
+  --workers N         (run) processes of the command that take fresh slices at once (pool size)
   --reuse             (prune) instead: reused containers no live run holds, whatever their age
   --cache             (prune) instead: the initialised-image cache (berth-cache/... images)
   -h, --help          this text
 
-Exit codes: 0 success; 1 the engine is unreachable or something could not be removed; 2 bad usage.`;
+Exit codes: 0 success; 1 the engine is unreachable or something could not be removed; 2 bad usage.
+berth run exits with the command's code (128 + n when a signal n ended it; 130 on Ctrl-C, 143 on
+SIGTERM), or 1 when the services could not start.`;
 
 export function parseArgs(argv: readonly string[]): ParseResult {
   const args: CliArgs = {
@@ -59,18 +73,25 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     cache: false,
     sessions: [],
     engine: undefined,
+    config: undefined,
+    workers: undefined,
+    commandLine: [],
   };
-  if (argv.includes('-h') || argv.includes('--help')) return { ok: true, args };
+  // berth run: what follows `--` is the command's, untouched (its own --help included).
+  const dashes = argv.indexOf('--');
+  const own = dashes === -1 ? argv : argv.slice(0, dashes);
+  if (dashes !== -1) args.commandLine = argv.slice(dashes + 1);
+  if (own.includes('-h') || own.includes('--help')) return { ok: true, args };
   let command: string | undefined;
   const seen: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i] as string;
+  for (let i = 0; i < own.length; i++) {
+    const raw = own[i] as string;
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const flag = eq > 0 ? raw.slice(0, eq) : raw;
     const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
     const value = (): string | undefined => {
       if (inline !== undefined) return inline;
-      const next = argv[i + 1];
+      const next = own[i + 1];
       if (next === undefined || next.startsWith('-')) return undefined;
       i++;
       return next;
@@ -93,6 +114,22 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         else args.cache = true;
         seen.push(flag);
         break;
+      case '--config': {
+        const v = value();
+        if (!v) return { ok: false, message: `${flag} needs a file` };
+        args.config = v;
+        seen.push(flag);
+        break;
+      }
+      case '--workers': {
+        const v = value();
+        const n = Number(v);
+        if (!v || !Number.isInteger(n) || n < 1)
+          return { ok: false, message: `--workers needs a whole number of at least 1, got ${JSON.stringify(v ?? '')}` };
+        args.workers = n;
+        seen.push(flag);
+        break;
+      }
       case '--engine':
       case '--session': {
         const v = value();
@@ -104,6 +141,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       }
       default:
         if (raw.startsWith('-')) return { ok: false, message: `unknown option ${raw}` };
+        if (command === 'run' && dashes === -1) {
+          // `berth run npm test`: the command starts at its first word.
+          args.commandLine = own.slice(i);
+          i = own.length;
+          break;
+        }
         if (command !== undefined) return { ok: false, message: `unexpected argument ${JSON.stringify(raw)}` };
         if (!COMMANDS.includes(raw)) return { ok: false, message: `unknown command ${JSON.stringify(raw)}` };
         command = raw;
@@ -111,6 +154,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   }
   if (command === undefined) return { ok: true, args };
   args.command = command as CliArgs['command'];
+  if (args.command === 'run' && args.commandLine.length === 0) {
+    return { ok: false, message: 'berth run needs a command: berth run -- <command> [arguments]' };
+  }
+  if (args.command !== 'run' && dashes !== -1) return { ok: false, message: `\`--\` only comes before the command of \`berth run\`` };
+  if (args.command === 'run' && args.engine !== undefined) {
+    return { ok: false, message: '--engine does not apply to `berth run`; set DOCKER_HOST for the run instead' };
+  }
   const allowed = ALLOWED[args.command];
   const stray = seen.find((flag) => !allowed.includes(flag));
   if (stray) return { ok: false, message: `${stray} does not apply to \`berth ${args.command}\`` };

@@ -11,6 +11,7 @@ import { type Output, stdio } from './format.js';
 import { groupJson, listGroups, printGroups } from './ls.js';
 import { printPrune, prune, pruneJson } from './prune.js';
 import { listReuse, printReuse, printReusePrune, pruneReuse, reuseJson } from './reuse.js';
+import { runCommand } from './run-command.js';
 
 export async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
   const parsed = parseArgs(argv);
@@ -42,6 +43,8 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
       }
       return 0;
     }
+    case 'run':
+      return runCommand(args, io);
     case 'prune': {
       const engine = await connect(cfg, args.engine);
       if (args.reuse || args.cache) {
@@ -58,9 +61,15 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
   }
 }
 
-run(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+const parsedArgv = parseArgs(argv);
+const isRun = parsedArgv.ok && parsedArgv.args.command === 'run';
+run(argv).then(
   (code) => {
     process.exitCode = code;
+    // berth run ends when its command has ended and the services are gone, whatever the loaded
+    // config left scheduled; core holds this exit while a signal's cleanup still runs.
+    if (isRun) process.exit(code);
   },
   (error: unknown) => {
     const message = isBerthError(error) ? error.message : String((error as Error)?.stack ?? error);

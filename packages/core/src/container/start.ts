@@ -13,17 +13,19 @@ import {
   ImageNotFoundError,
   type StartPhase,
   throwIfAborted,
+  WaitTimeoutError,
   withDetails,
 } from '../errors.js';
 import { ensureImage, resolveImage } from '../image/pull.js';
 import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
-import { ensureSession } from '../session/session.js';
+import { ensureSession, trackStart, withStopping } from '../session/session.js';
 import { defaultWaitStrategy } from '../wait/default.js';
 import { runWait } from '../wait/run.js';
 import { packCopies } from './copy.js';
 import { createBody } from './create-body.js';
+import { explainDeadline, type PhaseTimes } from './deadline-report.js';
 import { StartedContainer } from './handle.js';
 import { LogHub } from './log-hub.js';
 import { readPorts } from './ports.js';
@@ -35,10 +37,26 @@ import { ContainerWaitTarget } from './wait-target.js';
 const log = debug('container');
 
 /** Starts a container from a spec and resolves once it is ready. The spec is never mutated. */
-export async function start(spec: ContainerSpec, options: StartOptions = {}): Promise<StartedContainer> {
+export function start(spec: ContainerSpec, options: StartOptions = {}): Promise<StartedContainer> {
+  return trackStart(startOnce(spec, options));
+}
+
+async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<StartedContainer> {
   const began = performance.now();
-  const { signal, service } = options;
+  const { service } = options;
+  // A SIGINT/SIGTERM in the session's owner aborts the start as the caller's own signal would.
+  const signal = withStopping(options.signal);
   let phase: StartPhase = 'validate';
+  // Where the time goes, phase by phase, for the error when the deadline passes.
+  const phaseMs: PhaseTimes = {};
+  let phaseBegan = began;
+  const enter = (next: StartPhase) => {
+    const now = performance.now();
+    phaseMs[phase] = (phaseMs[phase] ?? 0) + (now - phaseBegan);
+    phaseBegan = now;
+    phase = next;
+  };
+  let deadline: number | undefined;
   let containerId: string | undefined;
   /** A reused container in the error context; never removed by this start's failure path. */
   let reusedId: string | undefined;
@@ -59,7 +77,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     resolved = validateSpec(spec);
     const plan = resolved;
     if (reuseWanted(spec, config(), { service }).reuse) {
-      phase = 'discover';
+      enter('discover');
       engine = await getEngine();
       return await startReusable({
         engine,
@@ -69,7 +87,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
         service,
         signal,
         onPhase: (next, id) => {
-          phase = next;
+          enter(next);
           reusedId = id ?? reusedId;
         },
         onHub: (h) => {
@@ -79,20 +97,22 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     }
     await pickFreePorts(plan);
 
-    phase = 'discover';
+    enter('discover');
     engine = await getEngine();
+    throwIfAborted(signal, 'start');
     const session = await ensureSession(engine);
 
     const labels = { ...session.labels, [Labels.created]: new Date().toISOString(), ...(service ? { [Labels.service]: service } : {}) };
-    const deadline = performance.now() + scaledTimeout(plan.startupTimeoutMs, config());
+    const startDeadline = began + scaledTimeout(plan.startupTimeoutMs, config());
+    deadline = startDeadline;
     const pull = async () => {
-      phase = 'pull';
+      enter('pull');
       const image = await ensureImage(engine as Engine, plan.image, {
         pullPolicy: plan.pullPolicy,
         ...(plan.platform ? { platform: plan.platform } : {}),
         ...(signal ? { signal } : {}),
       });
-      phase = 'create';
+      enter('create');
       return image.ref;
     };
     // An aborted create removes what it made (the engine layer waits for the create's answer).
@@ -103,7 +123,7 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     let imageRef: string;
     if (plan.pullPolicy === 'missing' && !plan.platform) {
       imageRef = pullReference(resolveImage(plan.image));
-      phase = 'create';
+      enter('create');
       try {
         containerId = await create(imageRef);
       } catch (error) {
@@ -120,25 +140,30 @@ export async function start(spec: ContainerSpec, options: StartOptions = {}): Pr
     log('[%s] created %s from %s', id.slice(0, 12), plan.name, image.ref);
 
     if (plan.copy.length > 0) {
-      phase = 'copy';
+      enter('copy');
       await engine.putArchive(id, '/', await packCopies(plan.copy), signal);
     }
     for (const network of plan.networks.slice(1)) await engine.connectNetwork(network.name, id, network.aliases ?? []);
 
-    phase = 'start';
+    enter('start');
     await engine.startContainer(id, signal);
 
-    phase = 'wait';
-    const readiness = makeReadiness(engine, plan, image.ref, deadline, (h) => {
+    enter('wait');
+    const readiness = makeReadiness(engine, plan, image.ref, startDeadline, (h) => {
       hub = h;
     });
     const ready = await readiness(undefined, signal);
     const container = new StartedContainer(engine, plan, image.ref, ready.info, ready.ports, ready.logs, readiness);
     log('[%s] ready in %d ms', id.slice(0, 12), Math.round(performance.now() - began));
     return container;
-  } catch (error) {
+  } catch (caught) {
     const details = context();
+    enter(phase);
     hub?.close();
+    const error =
+      caught instanceof WaitTimeoutError && deadline !== undefined
+        ? await explainDeadline(caught, { began, deadline, phases: phaseMs, engine })
+        : caught;
     if (containerId && engine) await engine.removeContainer(containerId).catch(() => undefined);
     if (signal?.aborted && !(error instanceof AbortError)) {
       throw new AbortError(`start of ${details.image} was aborted`, { cause: signal.reason ?? error, details });

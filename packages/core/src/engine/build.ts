@@ -1,93 +1,65 @@
 /**
- * Image builds, the one job berth leaves to dockerode: its client carries the build protocol and the
- * BuildKit session (gRPC over the hijacked connection) that berth does not reimplement. dockerode,
- * with ssh2, gRPC and protobufjs behind it, is imported on the first build only, so a test suite that
- * never builds never loads it.
+ * Image builds through the Engine API's `POST /build`: the context goes up as a tar stream in the
+ * request body on berth's own transport, and the answer is the builder's JSON-lines progress (read
+ * by image/build.ts). `version=1` asks for the classic builder, which needs no BuildKit session
+ * (a gRPC conversation over a hijacked connection that berth does not speak); Dockerfiles that use
+ * BuildKit-only syntax (`RUN --mount`, heredocs) are refused by the engine and reported as such.
  */
 import type { Readable } from 'node:stream';
-import { AbortError, BerthError } from '../errors.js';
-import { onAbort } from './abort.js';
-import { connectionFailure } from './connection-errors.js';
-import type { EngineEndpoint } from './endpoint.js';
-import { engineFailure } from './failure.js';
+import type { Transport } from './transport.js';
 
-interface DockerodeLike {
-  buildImage(context: Readable, options: object): Promise<unknown>;
-}
-type DockerodeCtor = new (options: object) => DockerodeLike;
+/** Credentials the engine may use to pull base images, keyed by registry host (X-Registry-Config). */
+export type RegistryConfig = Record<string, { username?: string; password?: string; identitytoken?: string; serveraddress?: string }>;
 
-let client: { endpoint: EngineEndpoint; docker: DockerodeLike } | undefined;
-
-async function dockerode(endpoint: EngineEndpoint): Promise<DockerodeLike> {
-  if (client?.endpoint === endpoint) return client.docker;
-  const loaded = (await import('dockerode')) as unknown as { default?: DockerodeCtor };
-  const Docker = (loaded.default ?? loaded) as DockerodeCtor;
-  client = { endpoint, docker: new Docker(dockerodeOptions(endpoint)) };
-  return client.docker;
-}
-
-export function dockerodeOptions(endpoint: EngineEndpoint): Record<string, unknown> {
-  switch (endpoint.protocol) {
-    case 'unix':
-    case 'npipe':
-      // `host: undefined` keeps docker-modem from reading DOCKER_HOST by itself.
-      return { socketPath: endpoint.socketPath, host: undefined };
-    case 'ssh':
-      return {
-        protocol: 'ssh',
-        host: endpoint.host,
-        port: endpoint.port,
-        username: endpoint.username,
-        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
-      };
-    default: {
-      const tls = endpoint.tls;
-      return {
-        protocol: endpoint.protocol,
-        host: endpoint.host,
-        port: endpoint.port,
-        ...(tls?.ca ? { ca: tls.ca } : {}),
-        ...(tls?.cert ? { cert: tls.cert } : {}),
-        ...(tls?.key ? { key: tls.key } : {}),
-        ...(tls && !tls.verify ? { checkServerIdentity: () => undefined } : {}),
-      };
-    }
-  }
+/** The build's parameters, named as the engine's query parameters are. */
+export interface BuildParameters {
+  /** The tag given to the result. */
+  t: string;
+  /** Dockerfile path inside the context. */
+  dockerfile: string;
+  /** '1' is the classic builder (the only one berth speaks), '2' BuildKit. */
+  version?: '1';
+  /** Remove intermediate containers after a successful build. */
+  rm?: boolean;
+  /** Remove them after a failed one too. */
+  forcerm?: boolean;
+  buildargs?: Record<string, string>;
+  target?: string;
+  labels?: Record<string, string>;
+  pull?: boolean;
+  nocache?: boolean;
+  /** os/arch[/variant] to build for. */
+  platform?: string;
+  registryConfig?: RegistryConfig;
 }
 
 /** Starts a build from a tar stream of the context; the caller reads the JSON progress stream. */
-export async function buildStream(
-  endpoint: EngineEndpoint,
-  context: Readable,
-  options: Record<string, unknown>,
-  signal?: AbortSignal,
-): Promise<Readable> {
-  const what = `building ${typeof options.t === 'string' ? options.t : 'an image'}`;
-  const docker = await dockerode(endpoint);
-  // dockerode's modem adds abort listeners it never removes: it gets a signal of its own, linked to
-  // the caller's by one listener that goes when the build's stream is over.
-  const inner = new AbortController();
-  const release = onAbort(signal, () => inner.abort(signal?.reason));
-  try {
-    const stream = (await docker.buildImage(context, { ...options, abortSignal: inner.signal })) as Readable;
-    stream.once('close', release);
-    stream.once('end', release);
-    stream.once('error', release);
-    return stream;
-  } catch (error) {
-    release();
-    if (signal?.aborted) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
-    if (error instanceof BerthError) throw error;
-    const e = error as { statusCode?: number; json?: { message?: string } | string; message?: string };
-    if (typeof e?.statusCode === 'number') {
-      const message =
-        typeof e.json === 'object' && e.json?.message
-          ? e.json.message
-          : typeof e.json === 'string' && e.json.trim()
-            ? e.json.trim()
-            : (e.message ?? '');
-      throw engineFailure(e.statusCode, message, what);
-    }
-    throw connectionFailure(error, endpoint, what);
+export async function buildStream(t: Transport, context: Readable, p: BuildParameters, signal?: AbortSignal): Promise<Readable> {
+  const headers: Record<string, string> = {};
+  if (p.registryConfig && Object.keys(p.registryConfig).length > 0) {
+    headers['x-registry-config'] = Buffer.from(JSON.stringify(p.registryConfig)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
   }
+  const { body } = await t.request({
+    method: 'POST',
+    path: '/build',
+    query: {
+      t: p.t,
+      dockerfile: p.dockerfile,
+      version: p.version,
+      rm: p.rm,
+      forcerm: p.forcerm,
+      buildargs: p.buildargs ? JSON.stringify(p.buildargs) : undefined,
+      target: p.target,
+      labels: p.labels ? JSON.stringify(p.labels) : undefined,
+      pull: p.pull,
+      nocache: p.nocache,
+      platform: p.platform,
+    },
+    body: context,
+    contentType: 'application/x-tar',
+    headers,
+    signal,
+    what: `building ${p.t}`,
+  });
+  return body;
 }

@@ -29,6 +29,21 @@ export function describeConnectionError(error: unknown, endpoint: EngineEndpoint
   const dir = tls?.dir ? ` in ${tls.dir}` : '';
   const fromHost = '`berth doctor` shows what was tried';
 
+  if (code === 'BERTH_SSH_MISSING')
+    return {
+      reason: `${endpoint.display} needs an ssh client: ${message}`,
+      hint: 'install OpenSSH (the `ssh` command; e.g. apt-get install openssh-client), or name it in BERTH_SSH_COMMAND',
+    };
+  if (code === 'BERTH_SSH_FAILED') {
+    const hint = /Host key verification failed|REMOTE HOST IDENTIFICATION/i.test(message)
+      ? `ssh does not know the host key of ${endpoint.host}: connect once with \`ssh ${endpoint.host}\` to check and record it (berth runs ssh with BatchMode=yes, which never asks)`
+      : /Permission denied|publickey/i.test(message)
+        ? 'the host refused every key ssh offered: add your key to ssh-agent (ssh-add) or name it in ~/.ssh/config; berth runs ssh with BatchMode=yes, so it cannot ask for a passphrase or password'
+        : /docker: (?:command )?not found|exit(?:ed with)? code 127/i.test(message)
+          ? `the docker CLI must be installed on ${endpoint.host}: berth runs \`docker system dial-stdio\` there`
+          : `\`ssh ${endpoint.username ? `${endpoint.username}@` : ''}${endpoint.host} docker version\` should work; it shows what ssh says`;
+    return { reason: `ssh to ${endpoint.display} failed: ${message}`, hint };
+  }
   if (e?.name === 'TimeoutError')
     return { reason: 'no answer in time', hint: `is the engine at ${endpoint.display} running and reachable? ${fromHost}` };
   if (code === 'ENOENT' && endpoint.socketPath)

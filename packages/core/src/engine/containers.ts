@@ -2,6 +2,7 @@
  * Container lifecycle calls: create, start, inspect, stop, restart, remove, wait, list. "Already
  * gone" and "already stopped" count as success where the caller wants the end state, not the act.
  */
+import { scaledTimeout } from '../config.js';
 import { AbortError, ContainerNotFoundError, EngineError } from '../errors.js';
 import { onAbort } from './abort.js';
 import { httpStatusOf, shortId as short } from './failure.js';
@@ -11,6 +12,8 @@ import type { ContainerCreateBody, ContainerInspect, ContainerSummary } from './
 
 /** How long an aborted create may still take to answer before berth stops waiting and cleans up by name. */
 const CREATE_GRACE_MS = 5000;
+/** How long a removal waits for another removal of the same container already under way. */
+const REMOVAL_WAIT_MS = 30_000;
 
 const path = (id: string, rest = '') => `/containers/${encodeURIComponent(id)}${rest}`;
 
@@ -125,7 +128,34 @@ export async function removeContainer(t: Transport, id: string, options: { volum
     });
   } catch (error) {
     if (error instanceof ContainerNotFoundError) return;
-    if (error instanceof EngineError && error.status === 409 && /already in progress/i.test(error.engineMessage ?? '')) return;
+    if (error instanceof EngineError && error.status === 409 && /already in progress/i.test(error.engineMessage ?? '')) {
+      // Someone else's removal (a service's own stop beside the session's cleanup on a signal) is
+      // under way: "removed" means gone, so wait for it rather than report success early, or a
+      // process exits while its containers still show in `docker ps -a`.
+      await waitUntilRemoved(t, id);
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Resolves once the container no longer exists (one long poll; a container already gone is fine).
+ * Bounded: if the other removal fails, the container stays, and that removal reports it.
+ */
+async function waitUntilRemoved(t: Transport, id: string): Promise<void> {
+  const signal = AbortSignal.timeout(scaledTimeout(REMOVAL_WAIT_MS));
+  try {
+    await t.call({
+      method: 'POST',
+      path: path(id, '/wait'),
+      query: { condition: 'removed' },
+      signal,
+      what: `waiting for container ${short(id)} to be removed`,
+      subject: { kind: 'container', ref: id },
+    });
+  } catch (error) {
+    if (error instanceof ContainerNotFoundError || signal.aborted) return;
     throw error;
   }
 }

@@ -5,14 +5,14 @@
  * lives in its own file; this class only binds them to one transport.
  *
  * Transport decision: berth speaks the Engine API itself over node:http / node:https (transport.ts)
- * on the discovered endpoint — unix socket, named pipe, tcp, tcp+TLS, and ssh through a tunnelling
- * agent. A client library is kept for image builds only (build.ts), imported on the first build,
- * so that importing @berth/core loads no HTTP client library, ssh2, gRPC or protobufjs, and no
+ * on the discovered endpoint — unix socket, named pipe, tcp, tcp+TLS, and ssh through the system's
+ * `ssh` running `docker system dial-stdio` (ssh.ts) — image builds included (build.ts, the classic
+ * builder), so @berth/core depends on no HTTP client library, ssh2, gRPC or protobufjs, and no
  * published type names one (docs/architecture.md says why).
  */
 import type { Readable } from 'node:stream';
 import { getArchive, putArchive } from './archive.js';
-import { buildStream } from './build.js';
+import { type BuildParameters, buildStream } from './build.js';
 import * as containers from './containers.js';
 import type { DiscoveryAttempt, EngineVersion } from './discovery.js';
 import type { EngineEndpoint } from './endpoint.js';
@@ -90,8 +90,8 @@ export class Engine {
   }
 
   /** Starts a build from a tar stream of the context; the caller reads the JSON progress stream. */
-  buildStream(context: Readable, options: Record<string, unknown>, signal?: AbortSignal): Promise<Readable> {
-    return buildStream(this.facts.endpoint, context, options, signal);
+  buildStream(context: Readable, parameters: BuildParameters, signal?: AbortSignal): Promise<Readable> {
+    return buildStream(this.#t, context, parameters, signal);
   }
 
   removeImage(ref: string, force = false): Promise<void> {

@@ -1,4 +1,4 @@
-/** Image calls: inspect, the pull stream, remove, list. Builds live in build.ts (they need dockerode). */
+/** Image calls: inspect, the pull stream, remove, list. Builds live in build.ts. */
 import type { Readable } from 'node:stream';
 import { EngineError, ImageNotFoundError } from '../errors.js';
 import { labelFilters } from './filters.js';
@@ -58,6 +58,24 @@ export async function removeImage(t: Transport, ref: string, force = false): Pro
   }
 }
 
+/**
+ * Images carrying every one of `labels`. The engine is asked for the first label only and the rest
+ * are checked here: Podman 4.3's /images/json answers nothing at all for two label filters (and
+ * either of them in the map form), which would let a session's built images outlive it.
+ */
 export async function listImages(t: Transport, labels: Record<string, string | true>): Promise<ImageSummary[]> {
-  return t.json<ImageSummary[]>({ method: 'GET', path: '/images/json', query: { filters: labelFilters(labels) }, what: 'listing images' });
+  const entries = Object.entries(labels);
+  const first = entries.slice(0, 1);
+  const found = await t.json<ImageSummary[]>({
+    method: 'GET',
+    path: '/images/json',
+    query: { filters: labelFilters(Object.fromEntries(first)) },
+    what: 'listing images',
+  });
+  return (found ?? []).filter((image) =>
+    entries.every(([key, value]) => {
+      const actual = image.Labels?.[key];
+      return value === true ? actual !== undefined : actual === value;
+    }),
+  );
 }

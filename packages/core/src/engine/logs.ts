@@ -4,7 +4,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { inspectContainer } from './containers.js';
-import { demuxStream } from './demux.js';
+import { demuxStream, open } from './demux.js';
 import { shortId } from './failure.js';
 import type { Transport } from './transport.js';
 import type { LogsOptions } from './types.js';
@@ -39,11 +39,21 @@ export async function containerLogs(t: Transport, id: string, options: LogsOptio
   let stdout: Readable;
   let stderr: Readable;
   if (tty) {
+    // As in demux.ts: a reader may end `out` at any moment; what arrives after that is dropped.
     const out = new PassThrough();
-    body.pipe(out);
-    body.once('error', (error) => out.destroy(error));
+    out.on('error', () => undefined);
+    const onData = (chunk: Buffer) => {
+      if (open(out)) out.write(chunk);
+      else body.destroy();
+    };
+    body.on('data', onData);
+    body.on('error', (error) => {
+      body.off('data', onData);
+      if (!out.destroyed) out.destroy(error);
+    });
     body.once('close', () => {
-      if (!out.destroyed) out.end();
+      body.off('data', onData);
+      if (open(out)) out.end();
     });
     stdout = out;
     stderr = new PassThrough().end() as PassThrough;

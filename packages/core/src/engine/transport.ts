@@ -1,7 +1,7 @@
 /**
  * The one way berth speaks to the engine: HTTP/1.1 over node:http or node:https on the discovered
- * endpoint (unix socket, Windows named pipe, tcp, tcp+TLS; ssh through a tunnelling agent loaded on
- * first use). One request = one call here; every call honours its AbortSignal with exactly one
+ * endpoint (unix socket, Windows named pipe, tcp, tcp+TLS; ssh through the system's ssh client,
+ * see ssh.ts). One request = one call here; every call honours its AbortSignal with exactly one
  * registration (one listener per signal however many calls share it, see abort.ts), removed when the
  * call (or the stream it returned) is over, and fails only with berth
  * errors (see failure.ts for how an HTTP status becomes one).
@@ -67,7 +67,9 @@ export class Transport {
         ...(tls?.key ? { key: tls.key } : {}),
         rejectUnauthorized: tls?.verify ?? true,
       });
-    } else if (endpoint.protocol !== 'ssh') {
+    } else if (endpoint.protocol === 'ssh') {
+      this.#agent = sshAgent(endpoint);
+    } else {
       this.#agent = new http.Agent({ keepAlive: true });
     }
   }
@@ -76,7 +78,7 @@ export class Transport {
   async request(req: EngineRequest): Promise<EngineResponse> {
     const { signal } = req;
     if (signal?.aborted) throw aborted(req, signal);
-    const agent = this.endpoint.protocol === 'ssh' ? await sshAgent(this.endpoint) : this.#agent;
+    const agent = this.#agent;
     return new Promise<EngineResponse>((resolve, reject) => {
       let settled = false;
       const headers: Record<string, string> = { ...(req.headers ?? {}) };
@@ -155,8 +157,14 @@ export class Transport {
 
       if (payload === undefined || Buffer.isBuffer(payload)) request.end(payload);
       else {
-        payload.on('error', (error) => request.destroy(error));
-        payload.pipe(request);
+        const body = payload;
+        body.on('error', (error) => request.destroy(error));
+        // A request that ends early (abort, refused, engine gone) must not leave the body's source
+        // open: a build context holds a file open while it streams.
+        request.once('close', () => {
+          if (!body.readableEnded && !body.destroyed) body.destroy();
+        });
+        body.pipe(request);
       }
     });
   }

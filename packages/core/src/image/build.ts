@@ -1,17 +1,21 @@
 /**
  * `buildImage`: build an image from a context directory with the engine's classic builder
- * (API version '1', what Docker 20.10 offers without a BuildKit session). The context is packed
- * honouring `.dockerignore`; a failing step becomes a BuildError naming the step and its output.
+ * (`POST /build` with version '1': no BuildKit session needed, on Docker and on Podman's Docker
+ * API). The context is packed honouring `.dockerignore`; a failing step becomes a BuildError naming
+ * the step and its output; a Dockerfile that needs BuildKit is refused with a hint saying so.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { BerthConfig } from '../config.js';
+import type { BuildParameters, RegistryConfig } from '../engine/build.js';
 import type { Engine } from '../engine/engine.js';
 import { engineMessageOf } from '../engine/failure.js';
 import { AbortError, BuildError, InvalidSpecError, isBerthError, throwIfAborted } from '../errors.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession } from '../session/session.js';
+import { DOCKER_HUB_AUTH_KEY, resolveRegistryAuth } from './auth.js';
 import { readJsonLines, streamError } from './json-lines.js';
 import { parseImageReference } from './reference.js';
 
@@ -22,7 +26,14 @@ const TAIL_LINES = 30;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escape sequences is the point
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 /** The builder's own bookkeeping lines, left out of a failing step's output. */
-const BUILDER_NOISE = /^(?: ---> |Removing intermediate container |Successfully (?:built|tagged) )/;
+const BUILDER_NOISE = /^(?: ---> |--> |Removing intermediate container |Successfully (?:built|tagged) |COMMIT )/;
+/**
+ * A step's first line: Docker's classic builder says "Step 2/5 : RUN x"; Podman's buildah says
+ * "STEP 2/5: RUN x", with "[1/3] " before it in a multi-stage build.
+ */
+const STEP_LINE = /^(?:\[\d+\/\d+\] )?(?:Step|STEP) \d+\/\d+ ?: /;
+/** What the engines answer to syntax only BuildKit understands. */
+const NEEDS_BUILDKIT = /requires BuildKit|--mount option requires|unknown flag: (?:mount|security|network)|heredoc|Unknown flag: mount/i;
 
 export interface BuildImageOptions {
   /** The context directory. */
@@ -41,6 +52,10 @@ export interface BuildImageOptions {
   /** Always try to pull newer base images. */
   pull?: boolean;
   noCache?: boolean;
+  /** Configuration to read registry credentials for base images from; default: the process's. */
+  config?: BerthConfig;
+  /** Platform to build for (`linux/amd64`, `linux/arm64/v8`); default: the engine's own. */
+  platform?: string;
   signal?: AbortSignal;
   /** Each line of build output, as the engine sends it. */
   onOutput?: (line: string) => void;
@@ -75,7 +90,8 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
   // An image removed at session end must belong to the session: the cleanup finds it by both labels.
   const sessionLabels = options.removeAtSessionEnd && !options.labels?.[Labels.session] ? (await ensureSession(engine)).labels : {};
   const labels = { ...(options.labels ?? {}), ...sessionLabels, ...(options.removeAtSessionEnd ? { [Labels.removeImage]: 'true' } : {}) };
-  const buildOptions: Record<string, unknown> = {
+  const registryConfig = await baseImageCredentials(contextDir, dockerfile, options);
+  const buildOptions: BuildParameters = {
     t: tag,
     dockerfile,
     version: '1',
@@ -87,12 +103,15 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
     ...(Object.keys(labels).length > 0 ? { labels } : {}),
     ...(options.pull ? { pull: true } : {}),
     ...(options.noCache ? { nocache: true } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+    ...(registryConfig ? { registryConfig } : {}),
   };
 
   // The image of the last step that succeeded: where to look when the next one fails.
   let lastImageId: string | undefined;
-  const fail = (message: string, step: string | undefined, tail: string[], cause?: unknown) =>
-    new BuildError(`building ${tag} failed${step ? ` at ${step}` : ''}: ${message.trim()}`, {
+  const fail = (message: string, step: string | undefined, tail: string[], cause?: unknown) => {
+    const buildkit = NEEDS_BUILDKIT.test(message);
+    return new BuildError(`building ${tag} failed${step ? ` at ${step}` : ''}: ${message.trim()}`, {
       details: {
         image: tag,
         phase: 'build',
@@ -101,13 +120,19 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
         dockerfile,
         ...(step ? { step } : {}),
         ...(lastImageId ? { lastImageId } : {}),
+        ...(buildkit ? { needsBuildKit: true } : {}),
         logTail: tail,
       },
-      ...(lastImageId
-        ? { hint: `the last step that worked produced image ${lastImageId}; docker run -it --rm ${lastImageId} sh looks inside` }
-        : {}),
+      ...(buildkit
+        ? {
+            hint: `berth builds with the engine's classic builder, and this Dockerfile uses BuildKit-only syntax (RUN --mount, heredocs, ...): build it with \`docker buildx build -t ${tag} ${contextDir}\` before the run and use the tag as the image, or keep to classic syntax`,
+          }
+        : lastImageId
+          ? { hint: `the last step that worked produced image ${lastImageId}; docker run -it --rm ${lastImageId} sh looks inside` }
+          : {}),
       ...(cause === undefined ? {} : { cause }),
     });
+  };
 
   const signal = options.signal;
   let stream: Awaited<ReturnType<Engine['buildStream']>>;
@@ -132,11 +157,11 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
         if (line === '') continue;
         options.onOutput?.(line);
         log('%s | %s', tag, line);
-        if (/^Step \d+\/\d+ : /.test(line)) {
+        if (STEP_LINE.test(line)) {
           step = line;
           stepLines = [];
         } else if (BUILDER_NOISE.test(line)) {
-          const layer = /^ ---> ([0-9a-f]{12,64})$/.exec(line);
+          const layer = /^ ?--->? ([0-9a-f]{12,64})$/.exec(line);
           if (layer) lastImageId = layer[1];
         } else {
           stepLines.push(line);
@@ -177,6 +202,14 @@ async function validate(options: BuildImageOptions): Promise<{ contextDir: strin
     throw new InvalidSpecError(`expected \`dockerfile\` to name a file, but "${dockerfilePath}" does not exist`);
   }
 
+  if (
+    options.platform !== undefined &&
+    (typeof options.platform !== 'string' || !/^[a-z0-9_]+\/[a-z0-9_]+(?:\/[a-z0-9_]+)?$/.test(options.platform))
+  ) {
+    throw new InvalidSpecError(
+      `expected \`platform\` to be os/arch[/variant] such as linux/amd64, got ${JSON.stringify(options.platform)}`,
+    );
+  }
   for (const [key, value] of Object.entries(options.buildArgs ?? {})) {
     if (typeof value !== 'string') throw new InvalidSpecError(`expected \`buildArgs.${key}\` to be a string, got ${JSON.stringify(value)}`);
   }
@@ -195,4 +228,40 @@ function inputHash(contextDir: string, dockerfile: string, options: BuildImageOp
     .update(JSON.stringify([contextDir, dockerfile, options.target ?? '', args]))
     .digest('hex')
     .slice(0, 12);
+}
+
+/**
+ * Credentials for the registries the Dockerfile's FROM lines name, so that the engine can pull
+ * private base images (sent as X-Registry-Config; the engine uses the entry of the registry it
+ * pulls from). Stage names and references built from ARGs are left to the engine as they are.
+ */
+async function baseImageCredentials(
+  contextDir: string,
+  dockerfile: string,
+  { config, signal }: Pick<BuildImageOptions, 'config' | 'signal'>,
+): Promise<RegistryConfig | undefined> {
+  const text = await readFile(resolve(contextDir, dockerfile), 'utf8');
+  const registries = new Set<string>();
+  const stages = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (!from?.[1]) continue;
+    const ref = from[1];
+    if (!ref.includes('$') && ref !== 'scratch' && !stages.has(ref.toLowerCase())) {
+      try {
+        registries.add(parseImageReference(ref).registry);
+      } catch {
+        // The engine reports a malformed reference in its own words.
+      }
+    }
+    if (from[2]) stages.add(from[2].toLowerCase());
+  }
+  const credentials: RegistryConfig = {};
+  for (const registry of registries) {
+    const found = await resolveRegistryAuth(registry, { ...(config ? { config } : {}), ...(signal ? { signal } : {}) });
+    if (!found) continue;
+    const key = registry === 'docker.io' ? DOCKER_HUB_AUTH_KEY : registry;
+    credentials[key] = found.auth;
+  }
+  return Object.keys(credentials).length > 0 ? credentials : undefined;
 }

@@ -4,12 +4,12 @@
  * an excluded directory excludes what is below it unless an exception brings a path back). The
  * Dockerfile and `.dockerignore` are always sent, as the Docker CLI does.
  */
-/// <reference path="./tar-fs.d.ts" />
-import { readdir, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import ignoreModule from '@balena/dockerignore';
-import { pack } from 'tar-fs';
+import { tarEnd, tarHeader, tarPadding } from '../engine/tar.js';
 
 // The package is CommonJS with `module.exports = factory` but declares `export default`; at run
 // time the default import is the factory itself (ESM) or has it under `default` (some bundlers).
@@ -60,18 +60,39 @@ export async function selectContextFiles(contextDir: string, patterns: string[],
   return { included, excludedCount };
 }
 
-/** A tar stream of the selected files (uncompressed; the engine accepts it as is). */
+/**
+ * A tar stream of the selected files (uncompressed; the engine accepts it as is), in sorted order so
+ * the same context gives the same archive, owned by root whatever the host user. File contents are
+ * streamed, not read into memory.
+ */
 export function packContext(contextDir: string, files: ContextFiles): Readable {
-  return pack(contextDir, {
-    ignore: (name) => !files.included.has(toPosix(relative(contextDir, name))),
-    // Reproducible order, and ownership the image does not inherit from the host user.
-    sort: true,
-    map: (header) => {
-      header.uid = 0;
-      header.gid = 0;
-      return header;
-    },
-  });
+  return Readable.from(contextEntries(contextDir, [...files.included].sort()), { objectMode: false });
+}
+
+async function* contextEntries(contextDir: string, paths: string[]): AsyncGenerator<Buffer> {
+  for (const rel of paths) {
+    const abs = join(contextDir, rel);
+    const info = await lstat(abs);
+    const common = { name: rel, mode: info.mode & 0o7777, mtime: info.mtime, uid: 0, gid: 0 };
+    if (info.isDirectory()) yield tarHeader({ ...common, type: 'directory' });
+    else if (info.isSymbolicLink()) yield tarHeader({ ...common, type: 'symlink', linkname: await readlink(abs) });
+    else if (info.isFile()) {
+      yield tarHeader({ ...common, type: 'file', size: info.size });
+      let sent = 0;
+      for await (const chunk of createReadStream(abs)) {
+        const bytes = chunk as Buffer;
+        // A file that grows while it is sent must not break the archive: its announced size is what goes.
+        const part = bytes.subarray(0, Math.max(0, info.size - sent));
+        sent += part.length;
+        if (part.length > 0) yield part;
+        if (sent >= info.size) break;
+      }
+      // A file that shrank is filled up with zeros to the size its header announced.
+      if (sent < info.size) yield Buffer.alloc(info.size - sent);
+      yield tarPadding(info.size);
+    }
+  }
+  yield tarEnd();
 }
 
 function addWithParents(set: Set<string>, rel: string): void {

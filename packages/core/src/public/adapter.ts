@@ -12,6 +12,8 @@
 export type { Broker, BrokerAddress } from '../services/broker.js';
 export { acquireLease, releaseLease, startBroker } from '../services/broker.js';
 export { validateRunConfig } from '../services/config.js';
+export type { ConfiguredRun, ConfiguredRunOptions } from '../services/configured-run.js';
+export { startConfiguredRun } from '../services/configured-run.js';
 export type { ConfigSource, ImportModule, LoadedRunConfig } from '../services/discover.js';
 export { CONFIG_FILE_NAMES, findConfigFile, loadRunConfig, nativeImport } from '../services/discover.js';
 export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';
@@ -20,6 +22,7 @@ export type { PoolOptions, PoolStats, SlotOps } from '../services/pool.js';
 export { IsolationPool } from '../services/pool.js';
 export type { RunOptions, StartedRun } from '../services/run.js';
 export { applyEnv, startRun } from '../services/run.js';
+export { BROKER_TOKEN_VARIABLE, BROKER_URL_VARIABLE, readRunVariables, runVariables, SERVICES_VARIABLE } from '../services/run-env.js';
 export { checkSerialisable } from '../services/serialisable.js';
 export type { Handoff, RunningServices, StartServicesOptions } from '../services/start-services.js';
 export { startServices } from '../services/start-services.js';

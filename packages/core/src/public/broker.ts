@@ -5,6 +5,8 @@
  */
 
 // errors: the whole hierarchy, so that a worker can test `instanceof` on what the broker rebuilt
+// deprecations (adapters warn through the same helper as core)
+export { DEPRECATION_CODE, warnDeprecated } from '../deprecation.js';
 export type { BerthErrorOptions, ErrorDetails, StartPhase } from '../errors.js';
 export {
   AbortError,
@@ -44,7 +46,24 @@ export {
 export type { BrokerAddress } from '../services/broker.js';
 export { acquireLease, releaseLease } from '../services/broker.js';
 export type { Lease, ServiceDetailsBase } from '../services/definition.js';
-export type { AnyServiceDetails, RunnerHooks, TestHelpers } from '../services/helpers.js';
+export type {
+  AnyDatabaseDetails,
+  AnyServiceDetails,
+  DetailsFor,
+  KindFor,
+  Register,
+  RegisteredServices,
+  ServiceName,
+  ServiceNameOf,
+  TestHelpers,
+} from '../services/helper-types.js';
+export type { RunnerHooks } from '../services/helpers.js';
 export { createTestHelpers } from '../services/helpers.js';
 export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
+// `berth run`: the run's variables and the client every process of the command can use
+export type { HeldLease, RunClient } from '../services/run-client.js';
+export { connectRun } from '../services/run-client.js';
+export { BROKER_TOKEN_VARIABLE, BROKER_URL_VARIABLE, readRunVariables, SERVICES_VARIABLE } from '../services/run-env.js';
 export type { Handoff } from '../services/start-services.js';
+export type { TestBoundary, TestBoundaryOptions } from '../services/test-boundary.js';
+export { testBoundary } from '../services/test-boundary.js';

@@ -27,13 +27,25 @@ export type {
   VolumeMount,
 } from '../container/spec.js';
 export { start } from '../container/start.js';
+// errors: every class of the one hierarchy (each with a static and an instance `code`)
+// deprecated names of 0.1, kept working for a minor version (CHANGELOG.md says what replaces each)
+export type { Broker, BrokerAddress, Handoff, RunningServices } from '../deprecated/root.js';
+export {
+  acquireLease,
+  releaseLease,
+  setImageSubstitution,
+  startBroker,
+  startServices,
+  validateRunConfig,
+} from '../deprecated/root.js';
+// deprecations: one warning per old name, for adapters and modules that rename something
+export { DEPRECATION_CODE, warnDeprecated } from '../deprecation.js';
 export type { EngineEndpoint } from '../engine/endpoint.js';
 export type { EngineFacts, ExecResult, SplitLogs } from '../engine/engine.js';
 export type { EngineOptions } from '../engine/index.js';
 // engine
 export { getEngine } from '../engine/index.js';
 export type { ContainerInspect, ContainerState, ImageInspect } from '../engine/types.js';
-// errors: every class of the one hierarchy (each with a static and an instance `code`)
 export type { BerthErrorOptions, ErrorDetails, StartPhase } from '../errors.js';
 export {
   AbortError,
@@ -93,6 +105,17 @@ export type {
   ServiceStartContext,
   ServicesDetails,
 } from '../services/definition.js';
+export type {
+  AnyDatabaseDetails,
+  AnyServiceDetails,
+  DetailsFor,
+  KindFor,
+  Register,
+  RegisteredServices,
+  ServiceName,
+  ServiceNameOf,
+  TestHelpers,
+} from '../services/helper-types.js';
 export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
 // sessions
 export type { Session } from '../session/session.js';

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { type Broker, startBroker } from './broker.js';
 import type { Isolation, RunningService, ServiceDetailsBase } from './definition.js';
@@ -138,5 +138,58 @@ describe('createTestHelpers', () => {
     expect(db().database).toBe('fresh_1');
     await r.runAfter();
     expect(r.log).toEqual(['acquire postgres 1', 'release postgres 1']);
+  });
+});
+
+describe('the 0.1 forms, deprecated but working', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const warnings = () => vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+
+  it("freshDatabase(name, 'redis') gives a fresh redis database, with one deprecation warning", async () => {
+    const emitted = warnings();
+    const r = await runner();
+    r.startTest();
+    const legacy = r.helpers.freshDatabase as unknown as (name: string, kind: string) => Promise<{ kind: string; db: number }>;
+    const first = await legacy('cache', 'redis');
+    const second = await legacy('cache', 'redis');
+    expect([first.kind, first.db, second.db]).toEqual(['redis', 1, 2]);
+    await r.endTest();
+    expect(r.log).toEqual(['acquire redis 1', 'acquire redis 2', 'release redis 1', 'release redis 2']);
+    const ours = emitted.mock.calls.filter(([message]) => String(message).startsWith("freshDatabase(name, 'redis')"));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.[1]).toEqual({ type: 'DeprecationWarning', code: 'BERTH_DEPRECATED' });
+    expect(String(ours[0]?.[0])).toContain('use freshRedis(name)');
+  });
+
+  it('freshDatabase() and freshRedis() without a name take the one service of that kind', async () => {
+    const emitted = warnings();
+    const r = await runner();
+    r.startTest();
+    const db = await r.helpers.freshDatabase();
+    const cache = await r.helpers.freshRedis();
+    expect([db.kind, cache.kind]).toEqual(['postgres', 'redis']);
+    await r.endTest();
+    expect(r.log).toEqual(['acquire postgres 1', 'acquire redis 1', 'release postgres 1', 'release redis 1']);
+    const messages = emitted.mock.calls.map(([message]) => String(message));
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^freshDatabase\(\) without a service name is deprecated/)]));
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^freshRedis\(\) without a service name is deprecated/)]));
+  });
+
+  it('without a name and with two candidates, the error names them and takes nothing', async () => {
+    warnings();
+    const log: string[] = [];
+    const other = { ...pg, database: 'other' };
+    const handoff: Handoff = { services: { db: pg, other }, env: {} };
+    const helpers = createTestHelpers({
+      handoff: () => handoff,
+      onTestEnd: () => true,
+      beforeAll: () => log.push('beforeAll'),
+      afterAll: () => log.push('afterAll'),
+    });
+    const error = await helpers.freshDatabase().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ summary: 'freshDatabase(): several database services were declared (db, other)' });
+    expect(() => helpers.useFreshRedis()).toThrow('useFreshRedis(): no redis service was declared');
+    expect(log).toEqual([]);
   });
 });

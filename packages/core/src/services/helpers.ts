@@ -11,11 +11,14 @@
  * Giving back is one request to the broker, answered at once: the pool resets or drops the slot in
  * the background, off the test's critical path.
  */
+import { warnDeprecated } from '../deprecation.js';
 import { AbortError, ConfigError } from '../errors.js';
 import { acquireLease, type BrokerAddress, releaseLease } from './broker.js';
 import type { ServiceDetailsBase } from './definition.js';
-import type { DatabaseKind, ServiceKind, ServiceKinds } from './kinds.js';
+import type { TestHelpers } from './helper-types.js';
 import type { Handoff } from './start-services.js';
+
+export type { AnyServiceDetails, TestHelpers } from './helper-types.js';
 
 /** What a runner adapter provides; everything else is the same for every runner. */
 export interface RunnerHooks {
@@ -30,36 +33,6 @@ export interface RunnerHooks {
   beforeAll(fn: () => Promise<void>): void;
   afterAll(fn: () => Promise<void>): void;
 }
-
-export interface TestHelpers {
-  /**
-   * Connection details of a declared service; with a kind, checked and typed as that kind, without
-   * one a union of the known kinds to narrow by `kind`.
-   */
-  service<K extends ServiceKind>(name: string, kind: K): ServiceKinds[K];
-  service(name: string): AnyServiceDetails;
-  /** A fresh database of a database service (postgres today; mysql ...), for the current test. */
-  freshDatabase<K extends DatabaseKind>(name: string, kind?: K): Promise<ServiceKinds[K]>;
-  /** A fresh (flushed) redis logical database for the current test. */
-  freshRedis(name: string): Promise<ServiceKinds['redis']>;
-  /** A fresh slice of any service that hands them out, for the current test. */
-  freshLease<K extends ServiceKind>(name: string, kind: K): Promise<ServiceKinds[K]>;
-  freshLease(name: string): Promise<AnyServiceDetails>;
-  /** One fresh database for every test of the enclosing file or describe block. */
-  useFreshDatabase<K extends DatabaseKind>(name: string, kind?: K): () => ServiceKinds[K];
-  useFreshRedis(name: string): () => ServiceKinds['redis'];
-  /** A fresh rabbitmq vhost (all permissions for the service's user) for the current test; deleted after. */
-  freshVhost(name: string): Promise<ServiceKinds['rabbitmq']>;
-  useFreshVhost(name: string): () => ServiceKinds['rabbitmq'];
-  /** A nats account of its own for the current test; its clients are cut off and its streams deleted after. */
-  freshNatsAccount(name: string): Promise<ServiceKinds['nats']>;
-  useFreshNatsAccount(name: string): () => ServiceKinds['nats'];
-  useFreshLease<K extends ServiceKind>(name: string, kind: K): () => ServiceKinds[K];
-  useFreshLease(name: string): () => AnyServiceDetails;
-}
-
-/** The details of any known kind; narrow with `details.kind === 'postgres'`. */
-export type AnyServiceDetails = ServiceKinds[ServiceKind];
 
 type Want = { kind?: string | undefined; database?: boolean; what: string };
 
@@ -166,13 +139,45 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
   const vhost: Want = { kind: 'rabbitmq', what: 'a fresh vhost' };
   const account: Want = { kind: 'nats', what: 'a fresh nats account' };
 
+  // Deprecated forms, kept working (with a one-time warning) until a minor version removes them:
+  // no name (the one service of that kind, as 0.1 allowed) and freshDatabase(name, 'redis').
+  const named = (name: string | undefined, want: Want, helper: string): string => {
+    if (name !== undefined) return name;
+    warnDeprecated(`${helper}() without a service name`, `${helper}('<name>'), the name under \`services\``);
+    const { services } = hooks.handoff();
+    const matching = Object.entries(services as Record<string, ServiceDetailsBase>)
+      .filter(([, details]) =>
+        want.kind !== undefined ? details.kind === want.kind : typeof (details as { database?: unknown }).database === 'string',
+      )
+      .map(([serviceName]) => serviceName);
+    if (matching.length === 1) return matching[0] as string;
+    const kind = want.kind ?? 'database';
+    throw new ConfigError(
+      matching.length === 0
+        ? `${helper}(): no ${kind} service was declared`
+        : `${helper}(): several ${kind} services were declared (${matching.join(', ')})`,
+      { hint: `name the one you want: ${helper}('${matching[0] ?? 'db'}')` },
+    );
+  };
+  const databaseOf = (kind: string | undefined, helper: string, replacement: string): Want => {
+    if (kind !== 'redis') return database(kind);
+    warnDeprecated(`${helper}(name, 'redis')`, `${replacement}(name)`);
+    return redis;
+  };
+
   return {
     service: ((name: string, kind?: string) => lookup(name, { kind, what: 'service' })) as TestHelpers['service'],
-    freshDatabase: ((name: string, kind?: string) => perTest(name, database(kind))) as TestHelpers['freshDatabase'],
-    freshRedis: ((name: string) => perTest(name, redis)) as TestHelpers['freshRedis'],
+    freshDatabase: (async (name?: string, kind?: string) => {
+      const want = databaseOf(kind, 'freshDatabase', 'freshRedis');
+      return perTest(named(name, want, 'freshDatabase'), want);
+    }) as TestHelpers['freshDatabase'],
+    freshRedis: (async (name?: string) => perTest(named(name, redis, 'freshRedis'), redis)) as TestHelpers['freshRedis'],
     freshLease: ((name: string, kind?: string) => perTest(name, slice(kind))) as TestHelpers['freshLease'],
-    useFreshDatabase: ((name: string, kind?: string) => perBlock(name, database(kind))) as TestHelpers['useFreshDatabase'],
-    useFreshRedis: ((name: string) => perBlock(name, redis)) as TestHelpers['useFreshRedis'],
+    useFreshDatabase: ((name?: string, kind?: string) => {
+      const want = databaseOf(kind, 'useFreshDatabase', 'useFreshRedis');
+      return perBlock(named(name, want, 'useFreshDatabase'), want);
+    }) as TestHelpers['useFreshDatabase'],
+    useFreshRedis: ((name?: string) => perBlock(named(name, redis, 'useFreshRedis'), redis)) as TestHelpers['useFreshRedis'],
     useFreshLease: ((name: string, kind?: string) => perBlock(name, slice(kind))) as TestHelpers['useFreshLease'],
     freshVhost: ((name: string) => perTest(name, vhost)) as TestHelpers['freshVhost'],
     useFreshVhost: ((name: string) => perBlock(name, vhost)) as TestHelpers['useFreshVhost'],

@@ -16,6 +16,7 @@
  *   the service, the pool's size and what its slots are doing; a failed create fails the waiting
  *   requests with the server's error (no silent retry loop against a server that is gone).
  */
+import { scaledTimeout } from '../config.js';
 import { AbortError, BerthError, ContainerNotRunningError, ModuleError, PoolTimeoutError } from '../errors.js';
 import { debug } from '../log.js';
 
@@ -152,7 +153,7 @@ export class IsolationPool<S> {
       const timer = setTimeout(() => {
         done();
         reject(this.#timeoutError(performance.now() - began));
-      }, this.#options.acquireTimeoutMs);
+      }, scaledTimeout(this.#options.acquireTimeoutMs));
       timer.unref?.();
       const waiter: Waiter<S> = {
         resolve: (slot) => {
@@ -355,7 +356,7 @@ export class IsolationPool<S> {
     ].join(', ');
     const last = s.failures.at(-1);
     return new PoolTimeoutError(
-      `no slot of ${this.#options.service} within ${this.#options.acquireTimeoutMs} ms (pool of at most ${s.max}: ${doing})${last ? `; last failure: ${last}` : ''}`,
+      `no slot of ${this.#options.service} within ${scaledTimeout(this.#options.acquireTimeoutMs)} ms (pool of at most ${s.max}: ${doing})${last ? `; last failure: ${last}` : ''}`,
       {
         hint:
           s.leased >= s.max

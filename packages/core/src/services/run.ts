@@ -14,7 +14,7 @@
 import { config as readConfigOnce } from '../config.js';
 import { reuseOf } from '../container/reuse-report.js';
 import { RunStoppingError } from '../errors.js';
-import { createSession, endSession } from '../session/session.js';
+import { createSession, endRunSession } from '../session/session.js';
 import { onRunStopping } from '../session/signals.js';
 import type { BerthRunConfig } from './config.js';
 import { runLine } from './run-summary.js';
@@ -113,7 +113,7 @@ async function openSession(): Promise<void> {
 async function closeSession(): Promise<void> {
   const state = users();
   state.count -= 1;
-  if (state.count === 0) await endSession();
+  if (state.count === 0) await endRunSession();
 }
 
 /**

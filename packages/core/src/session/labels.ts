@@ -50,4 +50,4 @@ export const Labels = {
   testImage: 'dev.berth.test-image',
 } as const;
 
-export const BERTH_VERSION = '0.1.0';
+export const BERTH_VERSION = '0.2.0';

@@ -52,6 +52,16 @@ export interface SpawnReaperOptions {
   script?: string | undefined;
 }
 
+/**
+ * What the runtime running berth needs before a script path to run it: nothing for Node and Bun;
+ * Deno runs a script with `run` and permissions (the watcher talks to the engine, reads its
+ * config and the environment, and sees whether the owner lives).
+ */
+export function runtimeArgs(versions: Record<string, string | undefined> = process.versions): string[] {
+  if (versions.deno) return ['run', '--allow-all', '--quiet'];
+  return [];
+}
+
 export function spawnReaper(options: SpawnReaperOptions): ReaperHandle | undefined {
   const script = options.script ?? reaperScript();
   if (!script) {
@@ -71,7 +81,7 @@ export function spawnReaper(options: SpawnReaperOptions): ReaperHandle | undefin
   }
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [script, '--session', options.session], {
+    child = spawn(process.execPath, [...runtimeArgs(), script, '--session', options.session], {
       detached: true,
       stdio: ['pipe', 'ignore', logFd ?? 'ignore'],
       env: logFd === undefined ? env : { ...env, DEBUG: env.DEBUG || 'berth:*' },
@@ -89,7 +99,8 @@ export function spawnReaper(options: SpawnReaperOptions): ReaperHandle | undefin
   };
   send(options.endpoint);
   child.unref();
-  stdin?.unref();
+  // Bun's pipe has no unref (and does not hold its event loop); Node's does.
+  (stdin as { unref?: () => void } | null)?.unref?.();
   log('reaper pid %d watches session %s', child.pid, options.session);
   return {
     pid: child.pid,

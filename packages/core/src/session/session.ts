@@ -10,10 +10,10 @@
  * reaches into it.
  */
 import { hostname } from 'node:os';
-import { config, resetConfig } from '../config.js';
+import { config, resetConfig, scaledTimeout } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import { type EngineOptions, getEngine } from '../engine/index.js';
-import { CleanupError } from '../errors.js';
+import { CleanupError, RunStoppingError } from '../errors.js';
 import { debug } from '../log.js';
 import { type RemovalReport, removeSession } from './cleanup.js';
 import { newSessionId } from './id.js';
@@ -46,7 +46,41 @@ interface Active {
 }
 
 let pending: Promise<Active> | undefined;
+/** The removal under way (endSession, or a signal's cleanup); a second endSession waits for it. */
+let ending: Promise<RemovedCounts | undefined> | undefined;
 let swept = false;
+/** Aborted when the owner stops on a signal: starts under way give up and remove what they made. */
+let stopping = new AbortController();
+/** Starts under way in this process (see trackStart). */
+const starts = new Set<Promise<unknown>>();
+
+/**
+ * `signal` joined with the owner's stop: a SIGINT/SIGTERM aborts every start under way, so none
+ * creates a container after the cleanup listed the session's (and none opens a new session).
+ */
+export function withStopping(signal: AbortSignal | undefined): AbortSignal {
+  return signal ? AbortSignal.any([signal, stopping.signal]) : stopping.signal;
+}
+
+/** Counts a start as under way until it settles: a signal's cleanup waits for it before removing. */
+export function trackStart<T>(work: Promise<T>): Promise<T> {
+  starts.add(work);
+  const forget = () => {
+    starts.delete(work);
+  };
+  work.then(forget, forget);
+  return work;
+}
+
+/** Called on the owner's signal before anything is removed: aborts the starts under way. */
+function beginStopping(signal: NodeJS.Signals): void {
+  stopping.abort(
+    new RunStoppingError(`the run is stopping (${signal}): berth is removing its containers`, {
+      hint: 'nothing to fix: the run was interrupted',
+      details: { signal },
+    }),
+  );
+}
 
 /** Creates the process's session on first call (or joins the inherited one); later calls share it. */
 export async function ensureSession(engine: Engine): Promise<Session> {
@@ -93,11 +127,65 @@ export async function endSession(): Promise<void> {
   await finishSession();
 }
 
-/** endSession, returning what was removed (for the line printed on a signal). */
+/**
+ * The end of a test run (the runner adapters' teardown): the session's containers are killed and
+ * removed here, at once and in parallel, and what is slow to remove and holds nothing a test could
+ * still see (networks, volumes, remove-at-end images) is handed to the reaper, whose last pass on
+ * release removes it in its own process after the runner has exited. Without a reaper
+ * (BERTH_REAPER=off), or in a process that does not own the session, it is endSession.
+ */
+export async function endRunSession(): Promise<void> {
+  const attempt = pending;
+  const active = await attempt?.catch(() => undefined);
+  if (!attempt || !active?.session.owner || !active.reaper) return endSession();
+  pending = undefined;
+  const removal = handOff(active);
+  ending = removal.then(() => undefined);
+  try {
+    await removal;
+  } finally {
+    ending = undefined;
+  }
+}
+
+async function handOff(active: Active): Promise<void> {
+  forgetEnv(active.session);
+  active.uninstallSignals?.();
+  try {
+    const results = await Promise.allSettled(
+      [...active.engines.values()].map(async (engine) => {
+        const containers = await engine.listContainers({ [Labels.session]: active.session.id });
+        await Promise.all(containers.map((c) => engine.removeContainer(c.Id, { volumes: true })));
+      }),
+    );
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // The reaper's pass retries whatever failed here; the caller still hears of it.
+    if (errors.length > 0) throw new CleanupError(`removing the containers of session ${active.session.id} failed`, errors);
+  } finally {
+    log('session %s: containers removed; the reaper removes the rest', active.session.id);
+    active.reaper?.release();
+  }
+}
+
+/**
+ * endSession, returning what was removed (for the line printed on a signal). A call while another
+ * is removing (a script's `finally { await endSession() }` running while a signal's cleanup does)
+ * waits for that removal instead of returning at once: the script's next step may end the process.
+ */
 async function finishSession(): Promise<RemovedCounts | undefined> {
   const attempt = pending;
-  if (!attempt) return;
+  if (!attempt) return ending;
   pending = undefined;
+  const removal = finishActive(attempt);
+  ending = removal;
+  try {
+    return await removal;
+  } finally {
+    if (ending === removal) ending = undefined;
+  }
+}
+
+async function finishActive(attempt: Promise<Active>): Promise<RemovedCounts | undefined> {
   const active = await attempt.catch(() => undefined);
   if (!active) return;
   if (!active.session.owner) {
@@ -107,7 +195,16 @@ async function finishSession(): Promise<RemovedCounts | undefined> {
   forgetEnv(active.session);
   active.uninstallSignals?.();
   try {
-    return await removeEverywhere(active);
+    // Stopping on a signal: the starts under way were aborted and each removes what it made; the
+    // list is taken after they have (nothing is created behind it) and the process ends after it.
+    // What they removed still counts in the closing line.
+    if (!stopping.signal.aborted || starts.size === 0) return await removeEverywhere(active);
+    const before = await containersOf(active);
+    await Promise.allSettled([...starts]);
+    const counts = await removeEverywhere(active);
+    const after = await containersOf(active);
+    const removedByStarts = [...before].filter((id) => !after.has(id)).length;
+    return { ...counts, container: Math.max(counts.container ?? 0, removedByStarts) };
   } finally {
     active.reaper?.release();
   }
@@ -169,9 +266,19 @@ function own(engine: Engine): Active {
   const reaper = cfg.reaperEnabled ? spawnReaper({ session: id, endpoint: engine.facts.endpoint, logFile: cfg.reaperLog }) : undefined;
   if (!cfg.reaperEnabled) log('BERTH_REAPER=off: a killed owner leaves session %s to `berth prune`', id);
   const active: Active = { session, engines: new Map([[engine.facts.endpoint.display, engine]]), reaper, uninstallSignals: undefined };
-  active.uninstallSignals = installSignalCleanup(async () => (pending ? finishSession() : undefined), {
-    timeoutMs: SIGNAL_CLEANUP_TIMEOUT_MS,
-  });
+  active.uninstallSignals = installSignalCleanup(
+    async (signal) => {
+      beginStopping(signal);
+      try {
+        // A script's own endSession (in its `finally`) may have begun the removal already.
+        return await (pending ? finishSession() : ending);
+      } finally {
+        // A process that goes on (its own signal handler owns the exit) may start again.
+        stopping = new AbortController();
+      }
+    },
+    { timeoutMs: scaledTimeout(SIGNAL_CLEANUP_TIMEOUT_MS) },
+  );
   log('created session %s (owner pid %d, reaper %s)', id, process.pid, reaper?.pid ?? 'none');
   if (!swept) {
     swept = true;
@@ -200,6 +307,14 @@ function forgetEnv(session: Session): void {
   delete process.env.BERTH_SESSION_OWNER_PID;
   delete process.env.BERTH_SESSION_OWNER_START;
   resetConfig();
+}
+
+/** Ids of the session's containers on every engine it used (empty where listing fails). */
+async function containersOf(active: Active): Promise<Set<string>> {
+  const lists = await Promise.all(
+    [...active.engines.values()].map((engine) => engine.listContainers({ [Labels.session]: active.session.id }).catch(() => [])),
+  );
+  return new Set(lists.flat().map((c) => c.Id));
 }
 
 async function removeEverywhere(active: Active): Promise<RemovedCounts> {

@@ -92,6 +92,44 @@ describe('installSignalCleanup', () => {
     }
   });
 
+  it('holds an uncaught error while it stops (a start cut short), then exits 130 even with another listener', async () => {
+    let finish: (counts: RemovedCounts) => void = () => {};
+    const before = process.listeners('uncaughtException');
+    const { exit } = install(() => new Promise((resolve) => (finish = resolve)));
+    const theirs = vi.fn();
+    process.on('SIGINT', theirs);
+    try {
+      process.emit('SIGINT', 'SIGINT');
+      const added = process.listeners('uncaughtException').filter((l) => !before.includes(l));
+      expect(added).toHaveLength(1);
+      // What Node does with an escaped rejection: hand it to the uncaughtException listeners.
+      added[0]?.(new Error('container exited with code 137 while waiting'), 'unhandledRejection');
+      await tick();
+      expect(exit).not.toHaveBeenCalled();
+      finish({ container: 2 });
+      await tick();
+      expect(exit).toHaveBeenCalledWith(130);
+      expect(process.listeners('uncaughtException')).toEqual(before);
+    } finally {
+      process.off('SIGINT', theirs);
+    }
+  });
+
+  it('stops holding uncaught errors once it has stepped aside', async () => {
+    const before = process.listeners('uncaughtException');
+    const { exit } = install(async () => ({ container: 1 }));
+    const theirs = vi.fn();
+    process.on('SIGINT', theirs);
+    try {
+      process.emit('SIGINT', 'SIGINT');
+      await tick();
+      expect(exit).not.toHaveBeenCalled();
+      expect(process.listeners('uncaughtException')).toEqual(before);
+    } finally {
+      process.off('SIGINT', theirs);
+    }
+  });
+
   it('a second signal exits at once', async () => {
     const { exit } = install(() => new Promise(() => {}));
     process.emit('SIGINT', 'SIGINT');

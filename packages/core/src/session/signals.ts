@@ -12,6 +12,13 @@
  *    else listens for the signal (a plain script). Otherwise another listener owns the exit and we
  *    step aside.
  *
+ * Between the signal and that exit, nothing else ends the process first. A signal that lands while
+ * services are still starting makes the pending start reject; the user's code may let that rejection
+ * escape (a script's top-level `await` inside `try { } finally { await endSession() }`) and Node would
+ * end the process with exit code 1 before the cleanup is done. While berth is stopping, an uncaught
+ * error is therefore held (logged under DEBUG=berth:session, it is the interruption's consequence) and
+ * the process still ends with 130/143 once the cleanup is done, whoever else listens.
+ *
  * A second signal while cleanup runs, with ours the only listener, exits at once (Ctrl-C twice); the
  * reaper finishes the job. `uncaughtException` and normal exit are not handled here:
  * `process.on('exit')` cannot wait for asynchronous work, and the reaper sees the pipe close then.
@@ -54,7 +61,10 @@ export function stoppedLine(signal: string, removed: RemovedCounts | undefined):
 }
 
 /** Installs the handlers; returns a function that removes them. */
-export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | undefined>, options: SignalCleanupOptions): () => void {
+export function installSignalCleanup(
+  cleanup: (signal: NodeJS.Signals) => Promise<RemovedCounts | undefined>,
+  options: SignalCleanupOptions,
+): () => void {
   const realExit = process.exit;
   const exit =
     options.exit ??
@@ -68,6 +78,7 @@ export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | unde
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   let running = false;
   let exitRequested = false;
+  let releaseFatal = () => {};
   const uninstall = () => {
     for (const signal of SIGNALS) process.removeListener(signal, handler);
   };
@@ -89,6 +100,7 @@ export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | unde
       // Ctrl-C twice: leave now, the reaper removes what is left.
       if (!othersListening(signal)) {
         releaseExit();
+        releaseFatal();
         exit(code);
       }
       return;
@@ -103,11 +115,25 @@ export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | unde
       }
     }
     holdExit();
+    // An error nobody caught while we stop is the interruption's own consequence (a start that was
+    // cut short); Node would exit 1 with it before the cleanup ends. Held here, and it means the
+    // process must end once we are done, even if another listener would otherwise own the exit.
+    let fatal = false;
+    const holdFatal = (error: unknown) => {
+      fatal = true;
+      log(
+        'held an uncaught error while stopping on %s: %s',
+        signal,
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      );
+    };
+    process.on('uncaughtException', holdFatal);
+    releaseFatal = () => process.removeListener('uncaughtException', holdFatal);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
     });
-    const work = cleanup().catch((error: unknown) => {
+    const work = cleanup(signal).catch((error: unknown) => {
       log('cleanup on %s failed: %s', signal, (error as Error).message);
       return 'failed' as const;
     });
@@ -125,7 +151,8 @@ export function installSignalCleanup(cleanup: () => Promise<RemovedCounts | unde
       // may have uninstalled us already (endSession does); that does not change the decision.
       const theirs = othersListening(signal);
       uninstall();
-      if (exitRequested || !theirs) exit(code);
+      releaseFatal();
+      if (exitRequested || fatal || !theirs) exit(code);
     });
   }
   for (const signal of SIGNALS) process.on(signal, handler);

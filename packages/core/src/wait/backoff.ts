@@ -4,6 +4,7 @@
  * at once, then grow so a slow one is not hammered: 10, 15, 23, 34, 51, 76, 100, 100, ... ms.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { scaledTimeout } from '../config.js';
 import { BerthError, ContainerNotRunningError, EngineError, EngineUnreachableError, WaitAttemptError } from '../errors.js';
 import type { WaitContext } from './strategy.js';
 
@@ -73,11 +74,19 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs `fn` with a signal that fires when `parent` does or after `ms`, whichever comes first. The
- * timer is cancelled as soon as `fn` settles, so nothing is left pending. When the time limit is
- * what fired, the signal's reason is a WaitAttemptError saying `what` got no answer in time.
+ * Runs `fn` with a signal that fires when `parent` does or after `ms` (scaled by
+ * BERTH_TIMEOUT_SCALE: one attempt on a loaded machine is slower too), whichever comes first. The
+ * caller's deadline stays the outer bound through `parent`. The timer is cancelled as soon as `fn`
+ * settles, so nothing is left pending. When the time limit is what fired, the signal's reason is a
+ * WaitAttemptError saying `what` got no answer in time.
  */
-export async function withTimeLimit<T>(parent: AbortSignal, ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTimeLimit<T>(
+  parent: AbortSignal,
+  unscaledMs: number,
+  what: string,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const ms = scaledTimeout(unscaledMs);
   const limit = new AbortController();
   const timer = new AbortController();
   sleep(ms, undefined, { signal: timer.signal }).then(

@@ -7,6 +7,7 @@
  * small timeout) inside our own backoff loop: an abort or timeout then leaves at most one short call
  * winding down, and the runner's signal stays in charge.
  */
+import { scaledTimeout } from '../config.js';
 import { InvalidSpecError, MissingPeerDependencyError, WaitAttemptError } from '../errors.js';
 import { poll } from './backoff.js';
 import type { WaitStrategy } from './strategy.js';
@@ -58,7 +59,8 @@ export function resource(resources: string[], options: ResourceOptions = {}): Wa
     throw new InvalidSpecError('expected `resources` to be a non-empty array of wait-on resource strings');
   }
   const windowMs = options.windowMs ?? 0;
-  const httpTimeoutMs = options.httpTimeoutMs ?? 500;
+  // Per-call limits scale with BERTH_TIMEOUT_SCALE like every other attempt's; the deadline bounds them.
+  const httpTimeoutMs = scaledTimeout(options.httpTimeoutMs ?? 500);
   // One wait-on call: long enough for a request and the stability window, short enough to stop soon.
   const callMs = Math.max(250, windowMs + 250, httpTimeoutMs + 50);
   return {
@@ -75,7 +77,7 @@ export function resource(resources: string[], options: ResourceOptions = {}): Wa
             interval: 25,
             window: windowMs,
             httpTimeout: httpTimeoutMs,
-            tcpTimeout: options.tcpTimeoutMs ?? 300,
+            tcpTimeout: scaledTimeout(options.tcpTimeoutMs ?? 300),
             ...(options.validateStatus ? { validateStatus: options.validateStatus } : {}),
             ...(options.headers ? { headers: options.headers } : {}),
             ...(options.basicAuth ? { auth: options.basicAuth } : {}),

@@ -21,6 +21,7 @@ export type { NatsDetails } from '@berth/core/nats';
 export type { PostgresDetails } from '@berth/core/postgres';
 export type { RabbitmqDetails } from '@berth/core/rabbitmq';
 export type { RedisDetails } from '@berth/core/redis';
+export type { FreshDatabaseOptions, LeaseScope } from '../services.js';
 export {
   freshDatabase,
   freshLease,
@@ -28,6 +29,7 @@ export {
   freshRedis,
   freshVhost,
   service,
+  services,
   useFreshDatabase,
   useFreshLease,
   useFreshNatsAccount,

@@ -9,7 +9,15 @@
  *   })
  *   const cache = useFreshRedis('cache')          // one logical db for the whole file: cache().url
  */
-import type { DatabaseDetails, DatabaseKind, Handoff, ServiceDetailsBase, ServiceKind, ServiceKinds } from '@berth/core/broker';
+import type {
+  DatabaseDetails,
+  DatabaseKind,
+  Handoff,
+  ServiceDetailsBase,
+  ServiceKind,
+  ServiceKinds,
+  TestHelpers,
+} from '@berth/core/broker';
 import { ConfigError, createTestHelpers } from '@berth/core/broker';
 import type { MysqlDetails } from '@berth/core/mysql';
 import type { NatsDetails } from '@berth/core/nats';
@@ -61,16 +69,17 @@ const helpers = createTestHelpers({
   afterAll: (fn) => afterAll(fn),
 });
 
-export const {
-  service,
-  freshDatabase,
-  freshRedis,
-  freshLease,
-  freshVhost,
-  freshNatsAccount,
-  useFreshDatabase,
-  useFreshRedis,
-  useFreshLease,
-  useFreshVhost,
-  useFreshNatsAccount,
-} = helpers;
+// Each helper with its type written out: the published declarations must name TestHelpers's members
+// (evaluated in the user's program, where a registered config types them by service name), not the
+// types they have in this package, where no config is registered.
+export const service: TestHelpers['service'] = helpers.service;
+export const freshDatabase: TestHelpers['freshDatabase'] = helpers.freshDatabase;
+export const freshRedis: TestHelpers['freshRedis'] = helpers.freshRedis;
+export const freshLease: TestHelpers['freshLease'] = helpers.freshLease;
+export const freshVhost: TestHelpers['freshVhost'] = helpers.freshVhost;
+export const freshNatsAccount: TestHelpers['freshNatsAccount'] = helpers.freshNatsAccount;
+export const useFreshDatabase: TestHelpers['useFreshDatabase'] = helpers.useFreshDatabase;
+export const useFreshRedis: TestHelpers['useFreshRedis'] = helpers.useFreshRedis;
+export const useFreshLease: TestHelpers['useFreshLease'] = helpers.useFreshLease;
+export const useFreshVhost: TestHelpers['useFreshVhost'] = helpers.useFreshVhost;
+export const useFreshNatsAccount: TestHelpers['useFreshNatsAccount'] = helpers.useFreshNatsAccount;

@@ -54,7 +54,7 @@ export interface MysqlOptions {
   poolSize?: number;
   /** Fresh databases created at the same time while refilling. Default 2. */
   poolConcurrency?: number;
-  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s. */
+  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s (scaled by BERTH_TIMEOUT_SCALE). */
   acquireTimeoutMs?: number;
   /**
    * How long a released database waits for its clients to disconnect on their own (a suite that

@@ -31,11 +31,11 @@ export interface NatsOptions {
   args?: string[];
   /** Time allowed for pull, create, start and readiness. Default 60 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
-  /** Time one of berth's own connections or reloads may take. Default 10 s. */
+  /** Time one of berth's own connections or reloads may take. Default 10 s (scaled by BERTH_TIMEOUT_SCALE). */
   requestTimeoutMs?: number;
   /**
    * How long a request for an account of its own waits when every account is handed out (or being
-   * recycled) before it fails with a PoolTimeoutError. Default 30 s.
+   * recycled) before it fails with a PoolTimeoutError. Default 30 s (scaled by BERTH_TIMEOUT_SCALE).
    */
   acquireTimeoutMs?: number;
   /**
@@ -96,7 +96,7 @@ export function resolveNatsOptions(options: NatsOptions = {}): ResolvedNatsOptio
     accounts,
     args: [...args],
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1),
-    requestTimeoutMs: whole(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1),
+    requestTimeoutMs: scaledTimeout(whole(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1)),
     acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
     releaseGraceMs: scaledTimeout(whole(options.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS, 'releaseGraceMs', 0)),
     spec,

@@ -35,7 +35,7 @@ describe('freshDatabasePool sizing', () => {
       const fake = fakeAdmin(version);
       const pool = freshDatabasePool(fake.admin, { ...sizing, poolConcurrency: undefined }, plan);
       pool.warm();
-      await expect.poll(() => pool.stats().ready, { timeout: 3_000 }).toBe(40);
+      await expect.poll(() => pool.stats().ready).toBe(40);
       expect(fake.most()).toBe(expected);
       expect(fake.widened).toEqual(expected === 32 ? [33] : []);
       await pool.close();
@@ -46,7 +46,7 @@ describe('freshDatabasePool sizing', () => {
     const fake = fakeAdmin(100023);
     const pool = freshDatabasePool(fake.admin, { ...sizing, poolConcurrency: 2 }, plan);
     pool.warm();
-    await expect.poll(() => pool.stats().ready, { timeout: 3_000 }).toBe(40);
+    await expect.poll(() => pool.stats().ready).toBe(40);
     expect(fake.most()).toBe(2);
     expect(fake.widened).toEqual([]);
     await pool.close();

@@ -55,7 +55,7 @@ export interface PostgresOptions {
    * made side by side share those waits. berth's admin connections number one more than this.
    */
   poolConcurrency?: number;
-  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s. */
+  /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s (scaled by BERTH_TIMEOUT_SCALE). */
   acquireTimeoutMs?: number;
   /**
    * How long a released database waits for its clients to disconnect on their own (a suite that

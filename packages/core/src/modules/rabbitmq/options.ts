@@ -2,6 +2,7 @@
  * What a test author can say about a rabbitmq service, checked in one place: `resolveRabbitmqOptions`
  * fills every default or throws an InvalidSpecError quoting the option and the bad value.
  */
+
 import { readFileSync } from 'node:fs';
 import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
@@ -40,7 +41,7 @@ export interface RabbitmqOptions {
   poolConcurrency?: number;
   /**
    * How long a fresh-vhost request waits before it fails with a PoolTimeoutError that says what the
-   * pool's vhosts are doing. Default 30 s.
+   * pool's vhosts are doing. Default 30 s (scaled by BERTH_TIMEOUT_SCALE).
    */
   acquireTimeoutMs?: number;
   /**
@@ -50,7 +51,7 @@ export interface RabbitmqOptions {
   releaseGraceMs?: number;
   /** Time allowed for pull, create, start and readiness. Default 90 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
-  /** Time one management request or `rabbitmqctl` call may take. Default 15 s. */
+  /** Time one management request or `rabbitmqctl` call may take. Default 15 s (scaled by BERTH_TIMEOUT_SCALE). */
   requestTimeoutMs?: number;
   /**
    * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
@@ -112,7 +113,7 @@ export function resolveRabbitmqOptions(options: RabbitmqOptions = {}): ResolvedR
     acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
     releaseGraceMs: scaledTimeout(whole(options.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS, 'releaseGraceMs', 0)),
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 90_000, 'startupTimeoutMs', 1),
-    requestTimeoutMs: whole(options.requestTimeoutMs ?? 15_000, 'requestTimeoutMs', 1),
+    requestTimeoutMs: scaledTimeout(whole(options.requestTimeoutMs ?? 15_000, 'requestTimeoutMs', 1)),
     spec,
   };
 }

@@ -20,7 +20,7 @@ export interface RedisOptions {
   startupTimeoutMs?: number;
   /** Time allowed to open one of berth's own connections (flushing a released db). Default 5 s. */
   connectTimeoutMs?: number;
-  /** How long a request for a database of its own waits before it fails (PoolTimeoutError). Default 30 s. */
+  /** How long a request for a database of its own waits before it fails (PoolTimeoutError). Default 30 s (scaled by BERTH_TIMEOUT_SCALE). */
   acquireTimeoutMs?: number;
   /**
    * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,

@@ -1,0 +1,20 @@
+// File 1 of the shared scenario: three tests, each with a fresh database of its own (the same
+// primary key inserted in each), one with a fresh redis database.
+import { test } from 'node:test';
+import { freshDatabase, freshRedis } from '@berth/node-test';
+import { freshRedisIsEmpty, insertOnce } from '../lib/scenario.mjs';
+
+test('users: a fresh database takes id 1', async () => {
+  const db = await freshDatabase('db'); // given back when the test ends
+  await insertOnce(db.url, 'user');
+});
+
+test('users: another fresh database takes id 1 again', async () => {
+  const db = await freshDatabase('db');
+  await insertOnce(db.url, 'user');
+});
+
+test('users: a fresh redis database is empty', async () => {
+  const cache = await freshRedis('cache');
+  await freshRedisIsEmpty(cache.url, 'users');
+});
