@@ -17,6 +17,8 @@ import { traceCalls } from '../lib/trace.mjs';
 
 const labels = { 'berth-bench.run': process.env.BENCH_RUN_ID ?? `${process.pid}` };
 const held = new Map();
+/** Started DockerComposeEnvironments, by key. */
+const composes = new Map();
 let nextKey = 1;
 
 function keep(container) {
@@ -120,10 +122,43 @@ const ops = {
     return { ms, doneAt: Date.now(), calls, id: value.getId(), key: keep(value) };
   },
 
+  /**
+   * DockerComposeEnvironment on a compose file, waiting for the healthy services as berth does.
+   * `composeBin` is Compose v2 (scripts/compose-v2), made this process's `docker compose` through a
+   * DOCKER_CONFIG of its own, so the machine's docker CLI setup is left alone.
+   */
+  async composeUp({ dir, file, project, healthy, composeBin }) {
+    if (!process.env.DOCKER_CONFIG?.includes('berth-bench-docker-config')) {
+      const { mkdirSync, mkdtempSync, symlinkSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const config = mkdtempSync(join(tmpdir(), 'berth-bench-docker-config-'));
+      mkdirSync(join(config, 'cli-plugins'));
+      symlinkSync(composeBin, join(config, 'cli-plugins', 'docker-compose'));
+      process.env.DOCKER_CONFIG = config;
+    }
+    const { DockerComposeEnvironment } = await import('testcontainers');
+    let environment = new DockerComposeEnvironment(dir, file).withProjectName(project);
+    for (const service of healthy) environment = environment.withWaitStrategy(`${service}-1`, Wait.forHealthCheck());
+    const { ms, value } = await timed(() => environment.up());
+    const key = String(nextKey++);
+    composes.set(key, value);
+    return { ms, key };
+  },
+
+  async composeDown({ key }) {
+    const environment = composes.get(key);
+    composes.delete(key);
+    await environment.down({ removeVolumes: true, timeout: 0 });
+    return {};
+  },
+
   async stopAll() {
     const all = [...held.values()];
     held.clear();
-    await Promise.allSettled(all.map((c) => c.stop()));
+    const environments = [...composes.values()];
+    composes.clear();
+    await Promise.allSettled([...all.map((c) => c.stop()), ...environments.map((e) => e.down({ removeVolumes: true, timeout: 0 }))]);
     return {};
   },
 };

@@ -1,7 +1,8 @@
 // Conformance with the reference implementation: each project under test/fixtures/compose/conformance
-// is started by Debian's docker-compose 1.29 and by berth's startCompose, one after the other, and
-// the containers are compared field by field from `docker inspect`. The differences berth makes on
-// purpose (docs/compose.md, "Differences from docker-compose") are normalised here, each named.
+// is started by Compose v2 (scripts/compose-v2: Debian's docker-compose 2.26, standalone, which
+// speaks engine API 1.41) and by berth's startCompose, one after the other, and the containers are
+// compared field by field from `docker inspect`. The differences berth makes on purpose
+// (docs/compose.md, "Differences from Compose v2") are normalised here, each named.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { promisify } from 'node:util';
 import { wait } from '@berth/core';
 import { loadCompose, startCompose } from '@berth/core/compose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { composeV2 } from '../support/compose-v2.js';
 
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,12 +63,15 @@ async function inspectProject(project: string): Promise<Map<string, Inspect>> {
 }
 
 /** The fields compared, with the deliberate differences taken out (each commented). */
-function normalise(info: Inspect, project: string, facts: { expose: string[] }) {
+function normalise(info: Inspect, project: string, facts: { expose: string[]; built: boolean }) {
   const p = (text: string) => text.split(project).join('<project>');
   const labels = Object.entries(info.Config.Labels ?? {})
     // berth's own labels, and compose's bookkeeping labels berth does not write (config-hash, version,
-    // config_files and working_dir, which docker-compose writes relative to where it ran).
-    .filter(([key]) => !key.startsWith('dev.berth.') && !/^com\.docker\.compose\.(config-hash|version|project\.)/.test(key))
+    // image digest, depends_on, replace, config_files and working_dir, which Compose writes its own way).
+    .filter(
+      ([key]) =>
+        !key.startsWith('dev.berth.') && !/^com\.docker\.compose\.(config-hash|version|image|depends_on|replace|project\.)/.test(key),
+    )
     .map(([key, value]) => `${key}=${p(value)}`)
     .sort();
   const bindings = Object.entries(info.HostConfig.PortBindings ?? {})
@@ -76,13 +81,13 @@ function normalise(info: Inspect, project: string, facts: { expose: string[] }) 
     .sort();
   const tmpfs = [
     ...Object.entries(info.HostConfig.Tmpfs ?? {}).map(([target, options]) => `${target} ${options}`),
-    // docker-compose mounts a long-syntax tmpfs through Mounts, berth through HostConfig.Tmpfs.
+    // Compose mounts a long-syntax tmpfs through Mounts, berth through HostConfig.Tmpfs.
     ...info.Mounts.filter((m) => m.Type === 'tmpfs').map((m) => `${m.Destination} (mount)`),
   ].map((t) => t.replace(/ \(mount\)$| size=\d+$/, ''));
   return {
-    // A built image too: both build the same context from the engine's layer cache (`--build`
-    // makes docker-compose build even when the tag exists, as berth always does).
-    image: info.Image,
+    // A built image differs by id: Compose v2 labels the images it builds with its own bookkeeping.
+    // Both build the same context (`--build` makes Compose build even when the tag exists, as berth does).
+    image: facts.built ? '<built>' : info.Image,
     env: [...(info.Config.Env ?? [])].sort(),
     cmd: info.Config.Cmd,
     entrypoint: info.Config.Entrypoint,
@@ -107,7 +112,10 @@ function normalise(info: Inspect, project: string, facts: { expose: string[] }) 
       Object.entries(info.NetworkSettings.Networks).map(([name, n]) => [
         p(name),
         // The engine adds the container's short id as an alias; berth's ids differ from compose's.
-        (n.Aliases ?? []).filter((a) => !/^[0-9a-f]{12}$/.test(a)).sort(),
+        (n.Aliases ?? [])
+          .filter((a) => !/^[0-9a-f]{12}$/.test(a))
+          .map(p)
+          .sort(),
       ]),
     ),
     healthcheck: info.Config.Healthcheck ?? null,
@@ -124,11 +132,12 @@ function normalise(info: Inspect, project: string, facts: { expose: string[] }) 
 
 const unique = (prefix: string) => `${prefix}${Math.random().toString(16).slice(2, 10)}`;
 
-describe('berth and docker-compose 1.29 make the same containers', () => {
+let compose: string;
+
+describe('berth and Compose v2 make the same containers', () => {
   beforeAll(async () => {
-    const version = await run('docker-compose', ['version', '--short']).catch(() => undefined);
-    if (!version) throw new Error("docker-compose is not installed: `bash scripts/test-deps` installs Debian's docker-compose 1.29");
-  });
+    compose = await composeV2();
+  }, 300_000);
 
   it.for(projects)('%s', async (name) => {
     const dir = path.join(root, name);
@@ -140,21 +149,16 @@ describe('berth and docker-compose 1.29 make the same containers', () => {
     const { model } = await loadCompose({ cwd: dir, ...(cfg.env ? { env: cfg.env } : {}) });
     const facts = (service: string) => {
       const s = model.services[service];
-      return { expose: (s?.expose ?? []).map((e) => `${e.port}/${e.protocol}`) };
+      return { expose: (s?.expose ?? []).map((e) => `${e.port}/${e.protocol}`), built: s?.build !== undefined };
     };
 
     const reference = unique('berthdc');
     let theirs: Map<string, Inspect>;
     try {
-      await run('docker-compose', ['--compatibility', '-p', reference, ...profileFlags, 'up', '-d', '--build', '--no-color'], {
-        cwd: dir,
-        env,
-      });
+      await run(compose, ['-p', reference, ...profileFlags, 'up', '-d', '--build'], { cwd: dir, env });
       theirs = await inspectProject(reference);
     } finally {
-      await run('docker-compose', ['--compatibility', '-p', reference, ...profileFlags, 'down', '-v', '-t', '0'], { cwd: dir, env }).catch(
-        () => undefined,
-      );
+      await run(compose, ['-p', reference, ...profileFlags, 'down', '-v', '-t', '0'], { cwd: dir, env }).catch(() => undefined);
     }
 
     const ours = unique('berthbc');
@@ -167,6 +171,8 @@ describe('berth and docker-compose 1.29 make the same containers', () => {
     const environment = await startCompose({
       cwd: dir,
       projectName: ours,
+      // Compose publishes the host ports as written; compare like with like.
+      hostPorts: 'as-written',
       ...(cfg.env ? { env: cfg.env } : {}),
       ...(cfg.profiles ? { profiles: cfg.profiles } : {}),
       wait: waits,

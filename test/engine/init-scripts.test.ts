@@ -53,7 +53,7 @@ describe('init scripts from a folder only its owner can read', () => {
     const connection = await mysql2.createConnection({ uri: db.url, connectTimeout: 30_000 });
     try {
       const [rows] = await connection.query(
-        "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_NAME LIKE 'from_private_%' ORDER BY 1",
+        "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'from_private_%' ORDER BY 1",
       );
       expect((rows as { name: string }[]).map((r) => r.name)).toEqual(['from_private_sh', 'from_private_sql']);
     } finally {

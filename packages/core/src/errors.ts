@@ -290,6 +290,15 @@ export class FileNotFoundInContainerError extends EngineError {
   override readonly code = 'BERTH_FILE_NOT_FOUND_IN_CONTAINER';
 }
 
+/**
+ * A fixed host port is taken (by another container or a process on the engine's host): the engine
+ * could not publish it. `details.port` (and `details.hostIp`) say which.
+ */
+export class PortInUseError extends EngineError {
+  static override readonly code = 'BERTH_PORT_IN_USE';
+  override readonly code = 'BERTH_PORT_IN_USE';
+}
+
 /** A container, network or volume with that name already exists. */
 export class NameConflictError extends EngineError {
   static override readonly code = 'BERTH_NAME_CONFLICT';

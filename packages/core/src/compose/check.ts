@@ -3,35 +3,96 @@
  * Every key check of the compose layer goes through `keys()`: a key is supported, ignored with a debug
  * line, or an error — never silently dropped.
  */
+
+import { ComposeFileError } from '../errors.js';
 import { debug } from '../log.js';
 import { fileError, type KeyPath, keyName, type Places } from './source.js';
 
 const log = debug('compose');
 
 export class Reader {
+  /** Problems found so far; loading goes on after each, so one error can list them all. */
+  readonly problems: ComposeFileError[] = [];
+
   constructor(readonly places: Places) {}
 
   fail(path: KeyPath, message: string, hint?: string): never {
     throw fileError(this.places, path, message, hint);
   }
 
-  /** Checks a mapping's keys: `x-` fields pass, `ignored` ones log, anything else not in `supported` fails. */
-  keys(value: unknown, path: KeyPath, supported: readonly string[], ignored: readonly string[] = []): Record<string, unknown> {
+  /** Records a problem without stopping. */
+  report(path: KeyPath, message: string, hint?: string): void {
+    this.problems.push(fileError(this.places, path, message, hint));
+  }
+
+  /** Runs one independent check; a problem it fails with is recorded and `undefined` returned. */
+  collect<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ComposeFileError)) throw error;
+      this.problems.push(error);
+      return undefined;
+    }
+  }
+
+  /** Throws what was recorded: the problem itself when there is one, else one error listing all. */
+  done(): void {
+    const [first] = this.problems;
+    if (!first) return;
+    if (this.problems.length === 1) throw first;
+    const list = this.problems.map((p) => ({
+      file: p.details.file,
+      line: p.details.line,
+      key: p.details.key,
+      message: p.summary,
+      ...(p.hint ? { hint: p.hint } : {}),
+    }));
+    const lines = this.problems.map((p) => `  - ${p.summary}${p.hint ? ` (${p.hint})` : ''}`);
+    throw new ComposeFileError(`${this.problems.length} problems in the compose files:\n${lines.join('\n')}`, {
+      hint: 'each line names file, line and key; fix them all, then run again',
+      details: { file: first.details.file, line: first.details.line, key: first.details.key, problems: list },
+    });
+  }
+
+  /**
+   * Checks a mapping's keys: `x-` fields pass, `ignored` ones log, `refused` ones are reported with
+   * their reason, anything else not in `supported` is reported (with a did-you-mean). Reported keys
+   * are left out of the result.
+   */
+  keys(
+    value: unknown,
+    path: KeyPath,
+    supported: readonly string[],
+    ignored: readonly string[] | Readonly<Record<string, string>> = [],
+    refused: Readonly<Record<string, string>> = {},
+  ): Record<string, unknown> {
     const map = this.map(value, path);
+    const out: Record<string, unknown> = {};
     for (const key of Object.keys(map)) {
-      if (supported.includes(key) || key.startsWith('x-')) continue;
-      if (ignored.includes(key)) {
-        log('ignoring `%s` (no meaning for a test run)', keyName([...path, key]));
+      if (supported.includes(key) || key.startsWith('x-')) {
+        out[key] = map[key];
+        continue;
+      }
+      const reasons: Readonly<Record<string, string>> = Array.isArray(ignored)
+        ? Object.fromEntries(ignored.map((k) => [k, 'no meaning for a test run']))
+        : (ignored as Readonly<Record<string, string>>);
+      if (Object.hasOwn(reasons, key)) {
+        log('ignoring `%s` (%s)', keyName([...path, key]), reasons[key]);
+        continue;
+      }
+      if (Object.hasOwn(refused, key)) {
+        this.report([...path, key], `\`${key}\` cannot work here: ${refused[key]}`, 'remove it, or override it in a file of your own');
         continue;
       }
       const close = supported.find((name) => similar(name, key));
-      this.fail(
+      this.report(
         [...path, key],
         `unsupported key ${JSON.stringify(key)}`,
         close ? `did you mean \`${close}\`?` : `berth supports: ${supported.join(', ')} (see docs/compose.md)`,
       );
     }
-    return map;
+    return out;
   }
 
   map(value: unknown, path: KeyPath): Record<string, unknown> {

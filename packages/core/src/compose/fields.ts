@@ -3,7 +3,7 @@
  * `{ target, published, host_ip, protocol }`) and volumes ("./data:/data:ro", "cache:/cache",
  * "/anon" or `{ type, source, target, read_only }`).
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, posix, resolve } from 'node:path';
 import type { Reader } from './check.js';
 import type { ComposeMount, ComposePort } from './model.js';
 import type { KeyPath } from './source.js';
@@ -15,7 +15,14 @@ export function parsePorts(r: Reader, value: unknown, path: KeyPath): ComposePor
     if (item && typeof item === 'object') out.push(...longPort(r, item, at));
     else out.push(...shortPort(r, r.string(item, at), at));
   });
-  return out;
+  // An identical mapping listed twice is one mapping (Compose v2 merges them).
+  const seen = new Set<string>();
+  return out.filter((port) => {
+    const key = JSON.stringify([port.target, port.published, port.hostIp, port.protocol]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function shortPort(r: Reader, text: string, path: KeyPath): ComposePort[] {
@@ -98,6 +105,8 @@ function isPath(source: string): boolean {
 }
 
 function hostPath(source: string, projectDir: string): string {
+  // A Windows absolute path (`C:\data`) stays as written, as Compose v2 keeps it.
+  if (/^[A-Za-z]:[\\/]/.test(source)) return source;
   if (source.startsWith('~')) return resolve(process.env.HOME ?? '/', `.${source.slice(1)}`);
   return isAbsolute(source) ? source : resolve(projectDir, source);
 }
@@ -114,14 +123,18 @@ function shortMount(r: Reader, text: string, path: KeyPath, projectDir: string):
     }
   }
   const readOnly = modes.includes('ro');
-  checkTarget(r, target, path);
-  if (isPath(source)) return { type: 'bind', source: hostPath(source, projectDir), target, readOnly };
-  return { type: 'volume', source, target, readOnly };
+  const normalised = checkTarget(r, target, path);
+  const selinux = modes.find((m): m is 'z' | 'Z' => m === 'z' || m === 'Z');
+  if (isPath(source)) {
+    return { type: 'bind', source: hostPath(source, projectDir), target: normalised, readOnly, ...(selinux ? { selinux } : {}) };
+  }
+  return { type: 'volume', source, target: normalised, readOnly };
 }
 
+/** An absolute container path, normalised (`/data/` and `/data//x/..` are `/data`), as Compose v2 does. */
 function checkTarget(r: Reader, target: string, path: KeyPath): string {
   if (!target.startsWith('/')) r.fail(path, `expected an absolute path inside the container, got ${JSON.stringify(target)}`);
-  return target;
+  return posix.normalize(target).replace(/(.)\/$/, '$1');
 }
 
 function longMount(r: Reader, value: object, path: KeyPath, projectDir: string): ComposeMount {
@@ -130,12 +143,31 @@ function longMount(r: Reader, value: object, path: KeyPath, projectDir: string):
   const target = checkTarget(r, r.string(map.target, [...path, 'target']), [...path, 'target']);
   const readOnly = map.read_only === undefined ? false : r.bool(map.read_only, [...path, 'read_only']);
   const source = map.source === undefined ? undefined : r.string(map.source, [...path, 'source']);
-  if (map.bind !== undefined) r.keys(map.bind, [...path, 'bind'], [], ['propagation', 'create_host_path', 'selinux']);
-  if (map.volume !== undefined) r.keys(map.volume, [...path, 'volume'], [], ['nocopy']);
+  const bind =
+    map.bind === undefined || map.bind === null
+      ? {}
+      : r.keys(map.bind, [...path, 'bind'], ['selinux'], {
+          propagation: 'mount propagation between containers changes nothing a single test run sees',
+          create_host_path: 'berth requires the bind source to exist (see docs/compose.md)',
+        });
+  if (map.volume !== undefined && map.volume !== null) {
+    r.keys(
+      map.volume,
+      [...path, 'volume'],
+      [],
+      { nocopy: 'a fresh volume per run is empty either way' },
+      {
+        subpath: 'volume subpaths need engine API 1.45',
+      },
+    );
+  }
+  const selinux = bind.selinux === undefined ? undefined : r.string(bind.selinux, [...path, 'bind', 'selinux']);
+  if (selinux !== undefined && selinux !== 'z' && selinux !== 'Z')
+    r.fail([...path, 'bind', 'selinux'], `expected z or Z, got ${JSON.stringify(selinux)}`);
   switch (type) {
     case 'bind':
       if (!source) r.fail([...path, 'source'], 'a bind mount needs a source path');
-      return { type, source: hostPath(source, projectDir), target, readOnly };
+      return { type, source: hostPath(source, projectDir), target, readOnly, ...(selinux ? { selinux: selinux as 'z' | 'Z' } : {}) };
     case 'volume':
       return { type, source, target, readOnly };
     case 'tmpfs': {

@@ -38,9 +38,50 @@ export function resolveFiles(files: string | string[] | undefined, cwd: string):
   return existsSync(override) ? [base, override] : [base];
 }
 
-/** Variables for interpolation; the `env` option wins over the process, the process over `.env`. */
-export async function variables(firstFile: string, extra: Record<string, string> | undefined): Promise<Lookup> {
-  const dotenvPath = join(dirname(firstFile), '.env');
-  const dotenv = existsSync(dotenvPath) ? parseEnvFile(await readFile(dotenvPath, 'utf8')) : {};
-  return (name) => extra?.[name] ?? process.env[name] ?? dotenv[name];
+/**
+ * What the project's environment settles before any file is read: the variables interpolation sees
+ * (the `env` option wins over the process, the process over `.env`; `.env` values are themselves
+ * interpolated, as Compose v2 does), the files (given ones, else `COMPOSE_FILE`, else the default
+ * names), and the other `COMPOSE_*` settings Compose reads from the same places.
+ */
+export interface ProjectEnvironment {
+  lookup: Lookup;
+  files: string[];
+  /** `COMPOSE_PROFILES`, comma-separated. */
+  profiles: string[] | undefined;
+  /** `COMPOSE_PROJECT_NAME`. */
+  projectName: string | undefined;
+}
+
+export async function projectEnvironment(
+  files: string | string[] | undefined,
+  cwd: string,
+  extra: Record<string, string> | undefined,
+): Promise<ProjectEnvironment> {
+  const outside: Lookup = (name) => extra?.[name] ?? process.env[name];
+  const given = files === undefined ? undefined : resolveFiles(files, cwd);
+  const dotenvDir = given ? dirname(given[0] as string) : cwd;
+  const dotenvPath = join(dotenvDir, '.env');
+  const dotenv = existsSync(dotenvPath) ? parseEnvFile(await readFile(dotenvPath, 'utf8'), { lookup: outside, path: dotenvPath }) : {};
+  const lookup: Lookup = (name) => outside(name) ?? dotenv[name];
+  let resolved = given;
+  if (!resolved) {
+    const fromEnv = lookup('COMPOSE_FILE');
+    const separator = lookup('COMPOSE_PATH_SEPARATOR') || (process.platform === 'win32' ? ';' : ':');
+    const listed = fromEnv ? fromEnv.split(separator).filter((f) => f !== '') : [];
+    resolved = listed.length > 0 ? resolveFiles(listed, cwd) : resolveFiles(undefined, cwd);
+  }
+  const profiles = lookup('COMPOSE_PROFILES');
+  const projectName = lookup('COMPOSE_PROJECT_NAME');
+  return {
+    lookup,
+    files: resolved,
+    profiles: profiles
+      ? profiles
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '')
+      : undefined,
+    projectName: projectName || undefined,
+  };
 }

@@ -2,10 +2,11 @@
  * Variable substitution in compose values, as compose does it: `$VAR`, `${VAR}`, `${VAR:-default}`
  * (unset or empty), `${VAR-default}` (unset), `${VAR:?message}` / `${VAR?message}` (fail),
  * `${VAR:+alt}` / `${VAR+alt}`, and `$$` for a literal `$`. An unset variable without a default
- * becomes the empty string. Keys are never substituted, only values.
+ * becomes the empty string; a `$` that starts no variable (`$(date)`, `$5`) stays as written. Keys are never substituted, only values.
  */
+import type { ComposeFileError } from '../errors.js';
 import { debug } from '../log.js';
-import { fileError, type KeyPath, type Places } from './source.js';
+import { fileError, type KeyPath, Override, type Places } from './source.js';
 
 const log = debug('compose');
 
@@ -43,7 +44,12 @@ export function interpolate(text: string, lookup: Lookup): Interpolated {
       continue;
     }
     const name = NAME.exec(text.slice(dollar + 1))?.[0];
-    if (!name) return invalid(text, 'a `$` must start a variable name or a braced `{...}` form; write `$$` for a literal `$`');
+    if (!name) {
+      // Like Compose v2, a `$` that starts no variable (`$(date)`, `a$`, `$ x`) stays a literal `$`.
+      out += '$';
+      i = dollar + 1;
+      continue;
+    }
     const value = lookup(name);
     if (value === undefined) unset.push(name);
     out += value ?? '';
@@ -107,18 +113,28 @@ function invalid(text: string, why: string): Interpolated {
   return { ok: false, message: `invalid interpolation in ${JSON.stringify(text)}: ${why}`, hint: 'write `$$` for a literal `$`' };
 }
 
-/** Substitutes every string value of a parsed file (not keys; `x-` extension fields too, like compose). */
-export function interpolateTree(value: unknown, path: KeyPath, lookup: Lookup, places: Places): unknown {
+/**
+ * Substitutes every string value of a parsed file (not keys; `x-` extension fields too, like compose).
+ * With `problems`, a value that cannot be substituted is recorded there (and left as written) instead
+ * of thrown, so every bad value of a file is reported at once.
+ */
+export function interpolateTree(value: unknown, path: KeyPath, lookup: Lookup, places: Places, problems?: ComposeFileError[]): unknown {
   if (typeof value === 'string') {
     const result = interpolate(value, lookup);
-    if (!result.ok) throw fileError(places, path, result.message, result.hint);
+    if (!result.ok) {
+      const error = fileError(places, path, result.message, result.hint);
+      if (!problems) throw error;
+      problems.push(error);
+      return value;
+    }
     for (const name of result.unset) log('variable %s is not set; substituting an empty string (at %s)', name, path.join('.'));
     return result.value;
   }
-  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, [...path, index], lookup, places));
+  if (value instanceof Override) return new Override(interpolateTree(value.value, path, lookup, places, problems));
+  if (Array.isArray(value)) return value.map((item, index) => interpolateTree(item, [...path, index], lookup, places, problems));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = interpolateTree(item, [...path, key], lookup, places);
+    for (const [key, item] of Object.entries(value)) out[key] = interpolateTree(item, [...path, key], lookup, places, problems);
     return out;
   }
   return value;

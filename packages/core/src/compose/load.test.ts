@@ -225,11 +225,15 @@ describe('bad input', () => {
     expect(error.code).toBe('BERTH_COMPOSE_FILE');
   });
 
-  it('rejects keys berth does not support instead of ignoring them', () => {
-    expect(fails('services:\n  a:\n    image: x\n    privileged: true\n').summary).toContain('`services.a.privileged`: unsupported key');
-    expect(fails('services:\n  a: { image: x }\nsecrets: {}\n').summary).toContain('`secrets`: unsupported key');
-    expect(fails('services:\n  a:\n    image: x\n    deploy: { resources: { limits: { pids: 3 } } }\n').summary).toContain(
-      'services.a.deploy.resources.limits.pids',
+  it('refuses keys that cannot work here, saying why, and rejects unknown ones', () => {
+    expect(fails('services:\n  a:\n    image: x\n    gpus: all\n').summary).toContain(
+      '`services.a.gpus`: `gpus` cannot work here: GPU access',
+    );
+    expect(fails('services:\n  a: { image: x }\nsecrets: { s: { external: true } }\n').summary).toContain(
+      'external secrets live in a swarm',
+    );
+    expect(fails('services:\n  a:\n    image: x\n    deploy: { resources: { limits: { pidz: 3 } } }\n').summary).toContain(
+      'services.a.deploy.resources.limits.pidz',
     );
   });
 

@@ -1,20 +1,32 @@
 /**
  * Files → one validated ComposeModel: parse each file (keeping lines), substitute variables, check
- * every key, merge the files in order, then resolve what needs the disk (env_file, build context)
- * and check every reference (networks, volumes, depends_on). Nothing here touches the engine.
+ * every key, resolve `extends`, merge the files in order, then resolve what needs the disk (env_file,
+ * build context, secrets) and check every reference (networks, volumes, secrets, depends_on). Every
+ * problem found on the way is collected, and all of them are reported in one error. Nothing here
+ * touches the engine.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Reader } from './check.js';
-import { parseEnvFile } from './dotenv.js';
-import { resolveFiles, variables } from './files.js';
+import { resolveExtends } from './extends.js';
+import { projectEnvironment } from './files.js';
+import { finishService } from './finish.js';
+import { absorbIncluded, type IncludeEntry, readInclude } from './include.js';
 import { interpolateTree, type Lookup } from './interpolate.js';
 import { mergeService } from './merge.js';
-import type { ComposeModel, ComposeService } from './model.js';
+import type { ComposeFileSource, ComposeModel } from './model.js';
+import { findCycle } from './plan.js';
 import { type PartialService, readService } from './service-keys.js';
 import { Places, parseSource } from './source.js';
-import { type PartialNetwork, type PartialVolume, readNetworksSection, readVolumesSection } from './top-level.js';
+import {
+  type PartialFileSource,
+  type PartialNetwork,
+  type PartialVolume,
+  readFileSources,
+  readNetworksSection,
+  readVolumesSection,
+} from './top-level.js';
 
 export interface LoadOptions {
   files?: string | string[];
@@ -27,40 +39,69 @@ export interface LoadedProject {
   model: ComposeModel;
   /** Where every key is, for errors raised after loading (unknown wait override, cycle). */
   places: Places;
+  /** `COMPOSE_PROFILES` / `COMPOSE_PROJECT_NAME` (else the file's `name:`) from the env option, the process or `.env`. */
+  settings: { profiles: string[] | undefined; projectName: string | undefined };
 }
 
 export async function loadCompose(options: LoadOptions = {}): Promise<LoadedProject> {
-  const files = resolveFiles(options.files, options.cwd ?? process.cwd());
-  const projectDir = dirname(files[0] as string);
-  const lookup = await variables(files[0] as string, options.env);
-  return loadSources(await Promise.all(files.map(async (path) => ({ path, text: await readFile(path, 'utf8') }))), projectDir, lookup);
+  const env = await projectEnvironment(options.files, options.cwd ?? process.cwd(), options.env);
+  const projectDir = dirname(env.files[0] as string);
+  const sources = await Promise.all(env.files.map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
+  const loaded = loadSources(sources, projectDir, env.lookup);
+  return {
+    ...loaded,
+    settings: { profiles: env.profiles, projectName: env.projectName ?? loaded.settings.projectName },
+  };
 }
 
-/** The pure part of loading, over file texts already read (unit-tested without a disk layout). */
-export function loadSources(sources: { path: string; text: string }[], projectDir: string, lookup: Lookup): LoadedProject {
+const TOP_KEYS = ['services', 'networks', 'volumes', 'secrets', 'configs', 'name', 'include'];
+
+/** The pure part of loading, over file texts already read (unit-tested without a disk layout, apart from extends' files). */
+export function loadSources(
+  sources: { path: string; text: string }[],
+  projectDir: string,
+  lookup: Lookup,
+  chain: string[] = [],
+): LoadedProject {
   const places = new Places();
   const r = new Reader(places);
   let services: Record<string, PartialService> = {};
+  let name: string | undefined;
   const networks: Record<string, PartialNetwork> = {};
   const volumes: Record<string, PartialVolume> = {};
+  const secrets: Record<string, PartialFileSource> = {};
+  const configs: Record<string, PartialFileSource> = {};
+  const includes: IncludeEntry[] = [];
   for (const { path, text } of sources) {
-    const file = parseSource(path, text);
+    const file = r.collect(() => parseSource(path, text));
+    if (!file) continue;
     places.absorb(file.places);
-    const raw = interpolateTree(file.value, [], lookup, places) as Record<string, unknown>;
-    const top = r.keys(raw, [], ['services', 'networks', 'volumes'], ['version', 'name']);
+    const raw = interpolateTree(file.value, [], lookup, places, r.problems) as Record<string, unknown>;
+    const top = r.keys(raw, [], TOP_KEYS, { version: 'obsolete; Compose v2 ignores it too' });
+    if (top.include !== undefined && top.include !== null) includes.push(...readInclude(r, top.include, path, lookup));
+    if (top.name !== undefined && top.name !== null) r.collect(() => (name = r.string(top.name, ['name'])));
     const fileServices: Record<string, PartialService> = {};
-    for (const [name, value] of Object.entries(r.map(top.services, ['services']))) {
-      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name))
-        r.fail(['services', name], 'a service name may hold letters, digits, `_`, `.` and `-`');
-      fileServices[name] = readService(r, value, ['services', name], projectDir);
+    const raws = r.map(top.services, ['services']);
+    for (const [key, value] of Object.entries(raws)) {
+      if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(key)) {
+        r.report(['services', key], 'a service name may hold letters, digits, `_`, `.` and `-`');
+        continue;
+      }
+      fileServices[key] = readService(r, value, ['services', key], projectDir);
+    }
+    for (const key of Object.keys(fileServices)) {
+      r.collect(() => {
+        fileServices[key] = resolveExtends(r, key, fileServices, { path, projectDir, lookup }, []);
+      });
     }
     services = mergeAll(services, fileServices);
     for (const [key, value] of Object.entries(readNetworksSection(r, top.networks, ['networks'])))
       networks[key] = { ...networks[key], ...value };
-    for (const [key, value] of Object.entries(readVolumesSection(r, top.volumes, ['volumes'])))
+    for (const [key, value] of Object.entries(readVolumesSection(r, top.volumes, ['volumes'], projectDir)))
       volumes[key] = { ...volumes[key], ...value };
+    Object.assign(secrets, readFileSources(r, top.secrets, ['secrets'], projectDir, 'secrets'));
+    Object.assign(configs, readFileSources(r, top.configs, ['configs'], projectDir, 'configs'));
   }
-  if (Object.keys(services).length === 0) r.fail(['services'], 'the project defines no services');
 
   const model: ComposeModel = {
     files: sources.map((s) => s.path),
@@ -68,6 +109,8 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
     services: {},
     networks: {},
     volumes: {},
+    secrets: resolveSources(secrets, lookup),
+    configs: resolveSources(configs, lookup),
   };
   for (const [key, n] of Object.entries(networks)) {
     model.networks[key] = {
@@ -77,13 +120,54 @@ export function loadSources(sources: { path: string; text: string }[], projectDi
       driver: n.driver,
       internal: n.internal ?? false,
       labels: n.labels ?? {},
+      driverOpts: n.driverOpts ?? {},
+      ipam: n.ipam,
+      enableIpv6: n.enableIpv6 ?? false,
+      attachable: n.attachable ?? false,
     };
   }
   for (const [key, v] of Object.entries(volumes)) {
-    model.volumes[key] = { key, name: v.name, external: v.external ?? false, driver: v.driver, labels: v.labels ?? {} };
+    model.volumes[key] = {
+      key,
+      name: v.name,
+      external: v.external ?? false,
+      driver: v.driver,
+      labels: v.labels ?? {},
+      driverOpts: v.driverOpts ?? {},
+    };
   }
-  for (const [name, partial] of Object.entries(services)) model.services[name] = finish(r, name, partial, model, lookup);
-  return { model, places };
+  for (const entry of includes) {
+    const loop = entry.files.find((f) => chain.includes(f) || sources.some((s) => s.path === f));
+    if (loop) {
+      r.report(entry.path, `include loops back to ${loop}`);
+      continue;
+    }
+    const included = r.collect(
+      () =>
+        loadSources(
+          entry.files.map((f) => ({ path: f, text: readFileSync(f, 'utf8') })),
+          entry.projectDir,
+          entry.lookup,
+          [...chain, ...sources.map((s) => s.path)],
+        ).model,
+    );
+    if (included) absorbIncluded(r, model, included, entry.path, Object.keys(services));
+  }
+  const names = [...Object.keys(services), ...Object.keys(model.services)];
+  if (names.length === 0 && r.problems.length === 0) r.report(['services'], 'the project defines no services');
+  for (const [key, partial] of Object.entries(services)) {
+    const service = r.collect(() => finishService(r, key, partial, model, lookup, names));
+    if (service) model.services[key] = service;
+  }
+  r.collect(() => checkDependencies(r, model, names));
+  r.done();
+  return { model, places, settings: { profiles: undefined, projectName: name } };
+}
+
+function resolveSources(sources: Record<string, PartialFileSource>, lookup: Lookup): Record<string, ComposeFileSource> {
+  return Object.fromEntries(
+    Object.entries(sources).map(([key, s]) => [key, s.kind === 'environment' ? { ...s, value: lookup(s.variable) } : s]),
+  );
 }
 
 function mergeAll(base: Record<string, PartialService>, override: Record<string, PartialService>): Record<string, PartialService> {
@@ -93,89 +177,28 @@ function mergeAll(base: Record<string, PartialService>, override: Record<string,
   return out;
 }
 
-function finish(r: Reader, name: string, s: PartialService, model: ComposeModel, lookup: Lookup): ComposeService {
-  const at = (...keys: (string | number)[]) => ['services', name, ...keys];
-  if (!s.image && !s.build) r.fail(at(), 'a service needs `image` or `build`');
-  if (s.build && !s.build.context) r.fail(at('build'), 'expected `build.context`');
-  if (s.build?.context) {
-    if (!existsSync(s.build.context) || !statSync(s.build.context).isDirectory()) {
-      r.fail(at('build', 'context'), `build context ${s.build.context} is not a folder`, 'paths are relative to the first compose file');
+/** Every `depends_on` names a service of the project, and there is no cycle (Compose refuses both at load). */
+function checkDependencies(r: Reader, model: ComposeModel, names: string[]): void {
+  const before = r.problems.length;
+  for (const service of Object.values(model.services)) {
+    for (const dep of Object.keys(service.dependsOn)) {
+      if (!names.includes(dep)) {
+        r.report(
+          ['services', service.name, 'depends_on', dep],
+          `depends on ${JSON.stringify(dep)}, which is not a service of this project`,
+          `services: ${names.join(', ')}`,
+        );
+      }
     }
   }
-  const environment: Record<string, string> = {};
-  (s.env_file ?? []).forEach((file, index) => {
-    if (!existsSync(file)) r.fail(at('env_file', index), `env_file ${file} does not exist`, 'paths are relative to the first compose file');
-    Object.assign(environment, parseEnvFile(readFileSync(file, 'utf8')));
-  });
-  for (const [key, value] of Object.entries(s.environment ?? {})) {
-    // `KEY` with no value takes the variable from the environment compose sees, or leaves it out.
-    const resolved = value ?? lookup(key);
-    if (resolved !== undefined) environment[key] = resolved;
+  // A cycle is only looked for in a project whose services all loaded.
+  if (r.problems.length > before || Object.keys(model.services).length < names.length) return;
+  const cycle = findCycle(model);
+  if (cycle) {
+    r.fail(
+      ['services', cycle[0] as string, 'depends_on'],
+      `dependency cycle: ${cycle.join(' → ')}`,
+      'remove one of these depends_on entries',
+    );
   }
-  const networks = s.networks ?? { default: { aliases: [] } };
-  for (const key of Object.keys(networks)) {
-    if (key !== 'default' && !model.networks[key]) {
-      r.fail(at('networks', key), `network ${JSON.stringify(key)} is not declared under the top-level \`networks\``);
-    }
-  }
-  (s.volumes ?? []).forEach((mount, index) => {
-    if (mount.type === 'volume' && mount.source !== undefined && !model.volumes[mount.source]) {
-      r.fail(
-        at('volumes', index),
-        `named volume ${JSON.stringify(mount.source)} is not declared under the top-level \`volumes\``,
-        'declare it, or start the source with ./ for a bind mount',
-      );
-    }
-  });
-  let healthcheck: ComposeService['healthcheck'];
-  if (s.healthcheck) {
-    const { disable, ...rest } = s.healthcheck;
-    if (!disable && !rest.test) {
-      r.fail(
-        at('healthcheck'),
-        "a healthcheck without `test` (timings for the image's own check) is not supported",
-        'repeat the test command here',
-      );
-    }
-    healthcheck = disable ? { test: ['NONE'] } : { ...rest, test: rest.test };
-  }
-  if (s.pull_policy === 'build' && !s.build) r.fail(at('pull_policy'), '`pull_policy: build` needs a `build` section');
-  return {
-    name,
-    image: s.image,
-    build: s.build?.context
-      ? {
-          context: s.build.context,
-          ...(s.build.dockerfile ? { dockerfile: s.build.dockerfile } : {}),
-          ...(s.build.target ? { target: s.build.target } : {}),
-          args: Object.fromEntries(
-            Object.entries(s.build.args ?? {}).flatMap(([k, v]) => {
-              const value = v ?? lookup(k);
-              return value === undefined ? [] : [[k, value]];
-            }),
-          ),
-        }
-      : undefined,
-    command: s.command,
-    entrypoint: s.entrypoint,
-    environment,
-    ports: s.ports ?? [],
-    expose: s.expose ?? [],
-    mounts: s.volumes ?? [],
-    tmpfs: s.tmpfs ?? [],
-    networks,
-    dependsOn: s.depends_on ?? {},
-    healthcheck,
-    labels: s.labels ?? {},
-    user: s.user,
-    workingDir: s.working_dir,
-    hostname: s.hostname,
-    extraHosts: s.extra_hosts ?? {},
-    init: s.init,
-    stopGracePeriodMs: s.stop_grace_period,
-    profiles: s.profiles ?? [],
-    replicas: s.replicas ?? 1,
-    limits: s.limits ?? {},
-    pullPolicy: s.pull_policy,
-  };
 }

@@ -33,9 +33,10 @@ describe('planStart', () => {
     expect(order(FILE, { services: ['api'] })).toEqual(['db', 'api']);
   });
 
-  it('names an unknown dependency at its line', () => {
-    const { model, places } = project('services:\n  a:\n    image: x\n    depends_on: [ghost]\n');
-    expect(() => planStart(model, places)).toThrow('/p/compose.yaml:4: `services.a.depends_on.ghost`: depends on "ghost"');
+  it('names an unknown dependency at its line (when loading)', () => {
+    expect(() => project('services:\n  a:\n    image: x\n    depends_on: [ghost]\n')).toThrow(
+      '/p/compose.yaml:4: `services.a.depends_on.ghost`: depends on "ghost"',
+    );
   });
 
   it('rejects a wait override or subset naming an unknown service', () => {
@@ -44,11 +45,10 @@ describe('planStart', () => {
     expect(() => planStart(model, places, { services: ['nope'] })).toThrow('the `services` option names "nope"');
   });
 
-  it('prints a dependency cycle', () => {
-    const { model, places } = project(
-      'services:\n  a: { image: x, depends_on: [b] }\n  b: { image: x, depends_on: [c] }\n  c: { image: x, depends_on: [a] }\n',
-    );
-    expect(() => planStart(model, places)).toThrow('dependency cycle: a → b → c → a');
+  it('prints a dependency cycle (when loading)', () => {
+    expect(() =>
+      project('services:\n  a: { image: x, depends_on: [b] }\n  b: { image: x, depends_on: [c] }\n  c: { image: x, depends_on: [a] }\n'),
+    ).toThrow('dependency cycle: a → b → c → a');
   });
 
   it('rejects a dependency its profile leaves out', () => {

@@ -6,6 +6,14 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ComposeFileError } from '../errors.js';
 
+/** The value of a key tagged `!reset`: the key is unset, also in what earlier files set. */
+export const RESET: unique symbol = Symbol('compose !reset');
+
+/** The value of a key tagged `!override`: it replaces what earlier files set instead of merging with it. */
+export class Override {
+  constructor(readonly value: unknown) {}
+}
+
 /** A path into a compose file: `['services', 'web', 'ports', 1]`. */
 export type KeyPath = readonly (string | number)[];
 
@@ -93,10 +101,20 @@ export function parseSource(path: string, text: string): SourceFile {
 
 type At = (node: { range?: [number, number, number] | null } | null | undefined) => Place;
 
-function toValue(doc: Document, node: Node | null, path: KeyPath, places: Places, at: At): unknown {
+function toValue(doc: Document, node: Node | null, path: KeyPath, places: Places, at: At, tags = true): unknown {
   if (node === null || node === undefined) return null;
+  // Compose's merge tags: `!reset` drops what earlier files (or `extends`) set, `!override` replaces it
+  // instead of merging (merge.ts applies both).
+  if (tags && node.tag === '!reset') return RESET;
+  if (tags && node.tag === '!override') return new Override(toValue(doc, node, path, places, at, false));
   if (isAlias(node)) return toValue(doc, node.resolve(doc) as Node | null, path, places, at);
-  if (isScalar(node)) return node.value;
+  if (isScalar(node)) {
+    // `0440` is octal for Compose v2's YAML reader (YAML 1.1 style), decimal 440 for YAML 1.2: follow Compose.
+    if (typeof node.value === 'number' && node.type === 'PLAIN' && /^0[0-7]+$/.test(node.source ?? '')) {
+      return Number.parseInt(node.source as string, 8);
+    }
+    return node.value;
+  }
   if (isSeq(node)) {
     return node.items.map((item, index) => {
       const child = [...path, index];

@@ -15,6 +15,7 @@ const ctx: SpecContext = {
   wait: undefined,
   pullPolicy: undefined,
   startupTimeoutMs: undefined,
+  hostPorts: 'as-written',
 };
 
 describe('toContainerSpec', () => {
@@ -55,8 +56,8 @@ volumes: { data: {} }
         'com.docker.compose.oneoff': 'False',
       },
       networks: [
-        { name: 'proj_default', aliases: ['web'] },
-        { name: 'proj_back', aliases: ['web', 'api'] },
+        { name: 'proj_default', aliases: ['web', 'proj-web-2'] },
+        { name: 'proj_back', aliases: ['web', 'proj-web-2', 'api'] },
       ],
       binds: [{ source: '/p/src', target: '/src', readOnly: false }],
       volumes: [
@@ -73,5 +74,16 @@ volumes: { data: {} }
       resources: { memory: 1024 * 1024, cpus: 0.5 },
     });
     expect(spec.pullPolicy).toBeUndefined();
+  });
+
+  it("publishes on free host ports unless asked to keep the file's", () => {
+    const { web } = service('services:\n  web:\n    image: x\n    ports: ["127.0.0.1:8080:80", "5432:5432"]\n');
+    const free = toContainerSpec(web as NonNullable<typeof web>, 1, { ...ctx, hostPorts: 'free' });
+    expect(free.ports).toEqual([
+      { container: 80, protocol: 'tcp', hostIp: '127.0.0.1' },
+      { container: 5432, protocol: 'tcp' },
+    ]);
+    const { hostPorts: _, ...byDefault } = ctx;
+    expect(toContainerSpec(web as NonNullable<typeof web>, 1, byDefault).ports).toEqual(free.ports);
   });
 });

@@ -10,7 +10,7 @@ import type { PullPolicy } from '../container/spec.js';
 import { start } from '../container/start.js';
 import type { Engine } from '../engine/engine.js';
 import { getEngine } from '../engine/index.js';
-import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, throwIfAborted, withDetails } from '../errors.js';
+import { AbortError, ComposeStartError, InvalidSpecError, isBerthError, PortInUseError, throwIfAborted, withDetails } from '../errors.js';
 import { buildImage } from '../image/build.js';
 import { debug } from '../log.js';
 import { createNetwork } from '../network/network.js';
@@ -32,12 +32,22 @@ export interface ComposeOptions {
   files?: string | string[];
   /** Folder to look for the default files in, and to resolve `files` against. Default `process.cwd()`. */
   cwd?: string;
-  /** Compose project name; default a fresh `berth-<random>` per call, so runs never collide. */
+  /**
+   * Compose project name; default a fresh `<name>-<random>` per call (`<name>` from COMPOSE_PROJECT_NAME
+   * or the file's `name:`, else `berth`), so runs never collide.
+   */
   projectName?: string;
-  /** Profiles to enable; services without `profiles` always start. */
+  /** Profiles to enable; services without `profiles` always start. Default: COMPOSE_PROFILES (env option, process, `.env`). */
   profiles?: string[];
   /** Variables for interpolation, ahead of the process environment and `.env`. */
   env?: Record<string, string>;
+  /**
+   * Host ports of `ports:` entries. `'free'` (default): every published port lands on a free host port
+   * the engine picks, so two runs of a file with `5432:5432` (or a developer's own postgres) never
+   * collide; tests read the host port with `service(name).mappedPort(5432)` or `details()`.
+   * `'as-written'`: publish on the host ports the file writes, as `docker compose up` does.
+   */
+  hostPorts?: 'free' | 'as-written';
   /** Start only these services (and what they depend on). */
   services?: string[];
   /** Per-service readiness, instead of healthcheck / published ports / running. */
@@ -53,22 +63,26 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
   const options: ComposeOptions = typeof input === 'string' || Array.isArray(input) ? { files: input } : input;
   const { signal } = options;
   throwIfAborted(signal, 'startCompose');
+  if (options.hostPorts !== undefined && options.hostPorts !== 'free' && options.hostPorts !== 'as-written') {
+    throw new InvalidSpecError(`expected \`hostPorts\` to be 'free' or 'as-written', got ${JSON.stringify(options.hostPorts)}`);
+  }
   if (options.projectName !== undefined && !/^[a-z0-9][a-z0-9_-]*$/.test(options.projectName)) {
     throw new InvalidSpecError(
       `expected \`projectName\` to hold lowercase letters, digits, _ and - (starting with a letter or digit), got ${JSON.stringify(options.projectName)}`,
     );
   }
-  const { model, places } = await loadCompose({
+  const { model, places, settings } = await loadCompose({
     ...(options.files === undefined ? {} : { files: options.files }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const { order } = planStart(model, places, {
-    ...(options.profiles ? { profiles: options.profiles } : {}),
+    ...((options.profiles ?? settings.profiles) ? { profiles: options.profiles ?? settings.profiles } : {}),
     ...(options.services ? { services: options.services } : {}),
     waitFor: Object.keys(options.wait ?? {}),
   });
-  const project = options.projectName ?? randomName('berth');
+  // The file's name (COMPOSE_PROJECT_NAME, `name:`) is only a prefix: a fixed name would make two runs collide.
+  const project = options.projectName ?? randomName(projectPrefix(settings.projectName));
   const engine = await getEngine();
   await checkExternals(engine, model, order, places, signal);
   const began = performance.now();
@@ -103,6 +117,9 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
             image: images.get(service.name) as string,
             networks,
             volumes,
+            fileSources: model,
+            hostPorts: options.hostPorts ?? 'free',
+            linkAliases: linkAliases(model, service.name),
             anonymousVolume: (target) => anonymous(service.name, i + 1, target),
             wait: dependents.get(service.name),
             pullPolicy: pullPolicyFor(service, options.pullPolicy),
@@ -139,6 +156,30 @@ export async function startCompose(input: string | string[] | ComposeOptions = {
   }
 }
 
+function projectPrefix(name: string | undefined): string {
+  const cleaned = name
+    ?.toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '')
+    .replace(/^[^a-z0-9]+/, '');
+  return cleaned ? cleaned : 'berth';
+}
+
+/**
+ * `links: [db:database]` in any service makes `database` an alias of db on db's networks, the way
+ * Compose v2 resolves links on user-defined networks.
+ */
+function linkAliases(model: ComposeModel, service: string): Record<string, string[]> {
+  const aliases: string[] = [];
+  for (const other of Object.values(model.services)) {
+    for (const link of other.links) {
+      const [target, alias] = link.split(':');
+      if (target === service && alias && alias !== service) aliases.push(alias);
+    }
+  }
+  if (aliases.length === 0) return {};
+  return Object.fromEntries(Object.keys(model.services[service]?.networks ?? {}).map((key) => [key, [...new Set(aliases)]]));
+}
+
 /** A built image is never pulled; otherwise the service's `pull_policy`, the option, berth's default. */
 function pullPolicyFor(service: ComposeService, option: PullPolicy | undefined): PullPolicy | undefined {
   if (service.build) return 'never';
@@ -152,6 +193,17 @@ function asComposeError(error: unknown, project: string, signal: AbortSignal | u
       : new AbortError(`startCompose of ${project} was aborted`, { cause: signal.reason ?? error });
   }
   if (error instanceof ComposeStartError) return error;
+  if (error instanceof PortInUseError) {
+    const port = String(error.details.port ?? '');
+    return new ComposeStartError(
+      `compose project ${project} failed to start: ${error.details.service ? `service ${error.details.service}: ` : ''}${error.summary}`,
+      {
+        cause: error,
+        details: error.details,
+        hint: `the file publishes host port ${port} as written (\`hostPorts: 'as-written'\`), and something else holds it; leave \`hostPorts\` at its default ('free') to publish on free host ports, or free port ${port}`,
+      },
+    );
+  }
   const details = isBerthError(error) ? error.details : {};
   const service = typeof details.service === 'string' ? details.service : undefined;
   const summary = isBerthError(error) ? error.summary : String((error as Error)?.message ?? error);
@@ -208,16 +260,22 @@ async function createResources(model: ComposeModel, order: ComposeService[], pro
         labels: { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.network]: key },
         ...(declared?.driver ? { driver: declared.driver } : {}),
         ...(declared?.internal ? { internal: true } : {}),
+        ...(declared && Object.keys(declared.driverOpts).length > 0 ? { driverOpts: declared.driverOpts } : {}),
+        ...(declared?.ipam ? { ipam: declared.ipam } : {}),
+        ...(declared?.enableIpv6 ? { enableIpv6: true } : {}),
+        ...(declared?.attachable ? { attachable: true } : {}),
       }).then((network) => {
         owned.push({ what: `network ${name}`, remove: () => network.remove() });
       }),
     );
   }
   // Volumes go before networks in teardown: they are put first.
-  const volume = (name: string, labels: Record<string, string>, driver: string | undefined) =>
-    createVolume({ name, labels, ...(driver ? { driver } : {}) }).then((created) => {
-      owned.unshift({ what: `volume ${name}`, remove: () => created.remove() });
-    });
+  const volume = (name: string, labels: Record<string, string>, driver: string | undefined, driverOpts: Record<string, string> = {}) =>
+    createVolume({ name, labels, ...(driver ? { driver } : {}), ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}) }).then(
+      (created) => {
+        owned.unshift({ what: `volume ${name}`, remove: () => created.remove() });
+      },
+    );
   for (const key of new Set(order.flatMap((s) => s.mounts.flatMap((m) => (m.type === 'volume' && m.source ? [m.source] : []))))) {
     const declared = model.volumes[key];
     if (declared?.external) {
@@ -226,7 +284,14 @@ async function createResources(model: ComposeModel, order: ComposeService[], pro
     }
     const name = declared?.name ?? `${project}_${key}`;
     volumes[key] = name;
-    tasks.push(volume(name, { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.volume]: key }, declared?.driver));
+    tasks.push(
+      volume(
+        name,
+        { ...declared?.labels, [ComposeLabels.project]: project, [ComposeLabels.volume]: key },
+        declared?.driver,
+        declared?.driverOpts,
+      ),
+    );
   }
   // Anonymous mounts (`- /data`) get a session volume each (per replica), so they go with the project.
   for (const service of order) {

@@ -197,7 +197,11 @@ async function createAndStart(
   ctx.onPhase('copy', id);
   try {
     if (plan.copy.length > 0) await engine.putArchive(id, '/', await packCopies(plan.copy), signal);
-    for (const network of plan.networks.slice(1)) await engine.connectNetwork(network.name, id, network.aliases ?? []);
+    for (const network of plan.networks.slice(1))
+      await engine.connectNetwork(network.name, id, network.aliases ?? [], {
+        ...(network.ipv4Address ? { ipv4: network.ipv4Address } : {}),
+        ...(network.ipv6Address ? { ipv6: network.ipv6Address } : {}),
+      });
     ctx.onPhase('start', id);
     await engine.startContainer(id, signal);
     ctx.onPhase('wait', id);

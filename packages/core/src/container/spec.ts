@@ -29,6 +29,9 @@ export interface NetworkAttachment {
   /** Network name or id (a berth Network handle's name works). */
   name: string;
   aliases?: string[];
+  /** A fixed address on this network (the network needs a subnet that holds it). */
+  ipv4Address?: string;
+  ipv6Address?: string;
 }
 
 export interface BindMount {
@@ -36,6 +39,8 @@ export interface BindMount {
   source: string;
   target: string;
   readOnly?: boolean;
+  /** SELinux relabelling: `z` shared between containers, `Z` private to this one. */
+  selinux?: 'z' | 'Z';
 }
 
 export interface VolumeMount {
@@ -55,8 +60,11 @@ export interface TmpfsMount {
 export type CopySpec = { source: string; target: string; mode?: number } | { content: string | Buffer; target: string; mode?: number };
 
 export interface HealthcheckSpec {
-  /** ["CMD", "pg_isready"] or ["CMD-SHELL", "curl -f ..."], or a string run by the shell. */
-  test: string[] | string;
+  /**
+   * ["CMD", "pg_isready"] or ["CMD-SHELL", "curl -f ..."], or a string run by the shell. Omitted: the
+   * image's own test, with the timings given here.
+   */
+  test?: string[] | string;
   intervalMs?: number;
   timeoutMs?: number;
   retries?: number;
@@ -71,6 +79,46 @@ export interface ResourceLimits {
   cpus?: number;
   /** Size of /dev/shm: bytes or "256m". */
   shmSize?: number | string;
+}
+
+/**
+ * Less common engine settings, each one HostConfig field of the engine API (what compose files set).
+ * All optional; nothing is sent for what is left out.
+ */
+export interface SystemSettings {
+  /** `{ nofile: { soft: 1024, hard: 2048 } }`. */
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  /** `["no-new-privileges:true", "seccomp=unconfined"]`. */
+  securityOpt?: string[];
+  sysctls?: Record<string, string>;
+  /** Host devices: `{ host: "/dev/fuse", container: "/dev/fuse", permissions: "rwm" }`. */
+  devices?: { host: string; container: string; permissions?: string }[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
+  /** `none`, `host`, `container:<name or id>`; with one of these, `networks` and `ports` must be empty. */
+  networkMode?: string;
+  /** `private`, `shareable`, `host`, `container:<name or id>`. */
+  ipc?: string;
+  /** `host` or `container:<name or id>`. */
+  pid?: string;
+  groupAdd?: string[];
+  /** Mount the container's root filesystem read-only. */
+  readOnlyRootfs?: boolean;
+  /** `<container>[:ro|:rw]`: mount every volume of that container. */
+  volumesFrom?: string[];
+  /** Maximum number of processes; omitted = unlimited. */
+  pidsLimit?: number;
+  macAddress?: string;
+  /** `host`: share the host's UTS namespace (hostname). */
+  uts?: string;
+  /** `host`: no user namespace remapping. */
+  usernsMode?: string;
+  /** `host` or `private` cgroup namespace. */
+  cgroupns?: string;
+  /** OCI runtime the engine knows (`runc`, `runsc`, ...). */
+  runtime?: string;
+  domainname?: string;
 }
 
 export interface ContainerSpec {
@@ -99,6 +147,8 @@ export interface ContainerSpec {
   capDrop?: string[];
   /** Off by default. */
   privileged?: boolean;
+  /** ulimits, sysctls, devices, dns, network mode, ipc, pid, ... (see SystemSettings). */
+  system?: SystemSettings;
   /** Run an init process (the engine's tini) as PID 1, which reaps zombies and forwards signals. Default off. */
   init?: boolean;
   healthcheck?: HealthcheckSpec;
@@ -167,6 +217,7 @@ export interface ResolvedSpec {
   capAdd: string[];
   capDrop: string[];
   privileged: boolean;
+  system: SystemSettings;
   init: boolean;
   healthcheck: HealthcheckSpec | undefined;
   stopSignal: string | undefined;

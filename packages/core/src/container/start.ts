@@ -143,7 +143,11 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
       enter('copy');
       await engine.putArchive(id, '/', await packCopies(plan.copy), signal);
     }
-    for (const network of plan.networks.slice(1)) await engine.connectNetwork(network.name, id, network.aliases ?? []);
+    for (const network of plan.networks.slice(1))
+      await engine.connectNetwork(network.name, id, network.aliases ?? [], {
+        ...(network.ipv4Address ? { ipv4: network.ipv4Address } : {}),
+        ...(network.ipv6Address ? { ipv6: network.ipv6Address } : {}),
+      });
 
     enter('start');
     await engine.startContainer(id, signal);

@@ -108,3 +108,54 @@ describe('helpers', () => {
     expect(generateName('ghcr.io/org/app:1.2@sha256:abc')).toMatch(/^berth-app-[0-9a-f]{8}$/);
   });
 });
+
+describe('system settings', () => {
+  it('resolves them and sends each as its HostConfig field', async () => {
+    const { createBody } = await import('./create-body.js');
+    const spec = validateSpec({
+      image: 'busybox',
+      system: {
+        ulimits: { nofile: { soft: 10, hard: 20 } },
+        sysctls: { 'net.core.somaxconn': '512' },
+        devices: [{ host: '/dev/null', container: '/dev/n' }],
+        dns: ['1.1.1.1'],
+        ipc: 'shareable',
+        readOnlyRootfs: true,
+        pidsLimit: 5,
+        uts: 'host',
+        macAddress: '02:42:ac:11:00:09',
+      },
+      networks: [{ name: 'n', ipv4Address: '10.1.0.5' }],
+    });
+    const body = createBody(spec, 'busybox', {}) as unknown as { HostConfig: Record<string, unknown>; [key: string]: unknown };
+    expect(body.HostConfig).toMatchObject({
+      Ulimits: [{ Name: 'nofile', Soft: 10, Hard: 20 }],
+      Sysctls: { 'net.core.somaxconn': '512' },
+      Devices: [{ PathOnHost: '/dev/null', PathInContainer: '/dev/n', CgroupPermissions: 'rwm' }],
+      Dns: ['1.1.1.1'],
+      IpcMode: 'shareable',
+      ReadonlyRootfs: true,
+      PidsLimit: 5,
+      UTSMode: 'host',
+    });
+    expect(body.MacAddress).toBe('02:42:ac:11:00:09');
+    expect(body.NetworkingConfig).toEqual({ EndpointsConfig: { n: { Aliases: [], IPAMConfig: { IPv4Address: '10.1.0.5' } } } });
+  });
+
+  it('a network mode of its own sends no ports and publishes nothing', async () => {
+    const { createBody } = await import('./create-body.js');
+    const body = createBody(validateSpec({ image: 'busybox', system: { networkMode: 'container:other' } }), 'busybox', {}) as unknown as {
+      HostConfig: Record<string, unknown>;
+      ExposedPorts: object;
+    };
+    expect(body.HostConfig).toMatchObject({ NetworkMode: 'container:other', PublishAllPorts: false, PortBindings: {} });
+    expect(body.ExposedPorts).toEqual({});
+  });
+
+  it('rejects bad shapes, naming the field', () => {
+    expect(errorOf({ image: 'busybox', system: { ulimit: {} } }).message).toContain('ulimits');
+    expect(errorOf({ image: 'busybox', system: { ulimits: { nofile: 5 } } }).message).toContain('system.ulimits.nofile');
+    expect(errorOf({ image: 'busybox', system: { networkMode: 'none' }, networks: ['x'] }).message).toContain('networks');
+    expect(errorOf({ image: 'busybox', system: { networkMode: 'container:x' }, ports: [80] }).message).toContain('ports');
+  });
+});

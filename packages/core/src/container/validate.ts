@@ -16,6 +16,7 @@ import { resolveBinds, resolveCopy, resolveTmpfs, resolveVolumes } from './resol
 import { resolveExtraHosts, resolveNetworks } from './resolve/networks.js';
 import { type PortPlan, resolvePorts } from './resolve/ports.js';
 import { resolveHealthcheck, resolveLogConsumer, resolveStartupTimeout, resolveStopTimeout, resolveWait } from './resolve/runtime.js';
+import { resolveSystem } from './resolve/system.js';
 import type { ContainerSpec, ResolvedSpec } from './spec.js';
 
 export { generateName, type PortPlan, parseBytes, resolvePorts };
@@ -29,6 +30,7 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
   check.keys(spec as unknown as Record<string, unknown>, CONTAINER_SPEC_KEYS, 'the container spec');
   const image = resolveImage(spec.image);
   const portPlans = resolvePorts(spec.ports);
+  const networks = resolveNetworks(spec.networks);
   return {
     image,
     name: resolveName(spec.name, image),
@@ -41,7 +43,7 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
     user: check.string(spec.user, 'user'),
     workingDir: check.string(spec.workingDir, 'workingDir'),
     hostname: check.string(spec.hostname, 'hostname'),
-    networks: resolveNetworks(spec.networks),
+    networks,
     extraHosts: resolveExtraHosts(spec.extraHosts),
     binds: resolveBinds(spec.binds),
     volumes: resolveVolumes(spec.volumes),
@@ -51,6 +53,7 @@ export function validateSpec(spec: ContainerSpec): ResolvedSpec & { portPlans: P
     capAdd: check.stringArray(spec.capAdd, 'capAdd') ?? [],
     capDrop: check.stringArray(spec.capDrop, 'capDrop') ?? [],
     privileged: check.boolean(spec.privileged, 'privileged') ?? false,
+    system: resolveSystem(spec.system, networks.length > 0, portPlans.length > 0),
     init: check.boolean(spec.init, 'init') ?? false,
     healthcheck: resolveHealthcheck(spec.healthcheck),
     stopSignal: check.string(spec.stopSignal, 'stopSignal'),

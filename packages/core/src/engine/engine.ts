@@ -174,8 +174,13 @@ export class Engine {
     return networks.removeNetwork(this.#t, idOrName);
   }
 
-  connectNetwork(network: string, containerId: string, aliases: string[] = []): Promise<void> {
-    return networks.connectNetwork(this.#t, network, containerId, aliases);
+  connectNetwork(
+    network: string,
+    containerId: string,
+    aliases: string[] = [],
+    addresses: { ipv4?: string; ipv6?: string } = {},
+  ): Promise<void> {
+    return networks.connectNetwork(this.#t, network, containerId, aliases, addresses);
   }
 
   disconnectNetwork(network: string, containerId: string): Promise<void> {
@@ -188,7 +193,12 @@ export class Engine {
 
   // ---------------------------------------------------------------- volumes
 
-  createVolume(options: { name: string; labels: Record<string, string>; driver?: string }): Promise<string> {
+  createVolume(options: {
+    name: string;
+    labels: Record<string, string>;
+    driver?: string;
+    driverOpts?: Record<string, string>;
+  }): Promise<string> {
     return volumes.createVolume(this.#t, options);
   }
 

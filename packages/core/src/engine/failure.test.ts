@@ -6,10 +6,34 @@ import {
   FileNotFoundInContainerError,
   ImageNotFoundError,
   NameConflictError,
+  PortInUseError,
 } from '../errors.js';
-import { engineFailure, engineMessageOf, httpStatusOf } from './failure.js';
+import { engineFailure, engineMessageOf, httpStatusOf, portInUse } from './failure.js';
 
 const ID = 'a'.repeat(64);
+
+describe('a taken host port', () => {
+  it.each([
+    [
+      'driver failed programming external connectivity on endpoint berth-x (abc): Bind for 0.0.0.0:5432 failed: port is already allocated',
+      { port: 5432, hostIp: '0.0.0.0' },
+    ],
+    [
+      'driver failed programming external connectivity on endpoint x: Error starting userland proxy: listen tcp4 127.0.0.1:8080: bind: address already in use',
+      { port: 8080, hostIp: '127.0.0.1' },
+    ],
+    ['rootlessport listen tcp 0.0.0.0:6379: bind: address already in use', { port: 6379, hostIp: '0.0.0.0' }],
+    ['Bind for [::]:9000 failed: port is already allocated', { port: 9000, hostIp: '::' }],
+  ])('%s', (message, taken) => {
+    expect(portInUse(message)).toEqual(taken);
+    const error = engineFailure(500, message, 'starting container x', { kind: 'container', ref: 'x' });
+    expect(error).toBeInstanceOf(PortInUseError);
+    expect(error.code).toBe('BERTH_PORT_IN_USE');
+    expect(error.summary).toContain(`host port ${taken.hostIp === '127.0.0.1' ? '127.0.0.1:' : ''}${taken.port} is already in use`);
+    expect(error.details).toMatchObject({ port: taken.port });
+    expect(error.hint).toContain("host: 'free'");
+  });
+});
 
 describe('engineFailure', () => {
   it.each([

@@ -10,6 +10,7 @@ import {
   FileNotFoundInContainerError,
   ImageNotFoundError,
   NameConflictError,
+  PortInUseError,
 } from '../errors.js';
 
 export interface Subject {
@@ -69,7 +70,26 @@ export function engineFailure(status: number, engineMessage: string, what: strin
       });
     }
   }
+  const taken = portInUse(engineMessage);
+  if (taken) {
+    const where = taken.hostIp && taken.hostIp !== '0.0.0.0' && taken.hostIp !== '::' ? `${taken.hostIp}:${taken.port}` : `${taken.port}`;
+    return new PortInUseError(`${what ? `${what} failed: ` : ''}host port ${where} is already in use`, {
+      details: { ...details, port: taken.port, ...(taken.hostIp ? { hostIp: taken.hostIp } : {}) },
+      hint: `another container or process holds port ${taken.port}; publish on a free port instead (leave \`host\` out, or \`host: 'free'\`), or stop what holds it`,
+    });
+  }
   return new EngineError(message, { details, hint: hintFor(status) });
+}
+
+/**
+ * The engine's words for a taken host port: Docker's "Bind for 0.0.0.0:5432 failed: port is already
+ * allocated", or the kernel's "listen tcp4 0.0.0.0:5432: bind: address already in use" (Docker, Podman).
+ */
+export function portInUse(engineMessage: string): { port: number; hostIp?: string } | undefined {
+  if (!/port is already allocated|address already in use/i.test(engineMessage)) return undefined;
+  const match = /(?:Bind for|listen \w+|bind)\s+\[?([0-9a-fA-F.:]*?)\]?:(\d+)(?:\s+failed|:\s*bind)/.exec(engineMessage);
+  if (!match) return undefined;
+  return { port: Number(match[2]), ...(match[1] ? { hostIp: match[1] } : {}) };
 }
 
 function hintFor(status: number): string {

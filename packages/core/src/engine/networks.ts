@@ -13,6 +13,10 @@ export interface NetworkCreateOptions {
   labels: Record<string, string>;
   internal?: boolean;
   driver?: string;
+  driverOpts?: Record<string, string>;
+  ipam?: { driver?: string; config: { subnet?: string; ipRange?: string; gateway?: string }[] };
+  enableIpv6?: boolean;
+  attachable?: boolean;
 }
 
 export async function createNetwork(t: Transport, options: NetworkCreateOptions): Promise<string> {
@@ -25,6 +29,21 @@ export async function createNetwork(t: Transport, options: NetworkCreateOptions)
       Internal: options.internal ?? false,
       Driver: options.driver ?? 'bridge',
       CheckDuplicate: true,
+      ...(options.driverOpts ? { Options: options.driverOpts } : {}),
+      ...(options.ipam
+        ? {
+            IPAM: {
+              Driver: options.ipam.driver ?? 'default',
+              Config: options.ipam.config.map((c) => ({
+                ...(c.subnet ? { Subnet: c.subnet } : {}),
+                ...(c.ipRange ? { IPRange: c.ipRange } : {}),
+                ...(c.gateway ? { Gateway: c.gateway } : {}),
+              })),
+            },
+          }
+        : {}),
+      ...(options.enableIpv6 ? { EnableIPv6: true } : {}),
+      ...(options.attachable ? { Attachable: true } : {}),
     },
     what: `creating network ${options.name}`,
     subject: { kind: 'network', ref: options.name },
@@ -40,11 +59,22 @@ export async function removeNetwork(t: Transport, ref: string): Promise<void> {
   }
 }
 
-export async function connectNetwork(t: Transport, network: string, containerId: string, aliases: string[] = []): Promise<void> {
+/** `addresses`: a fixed IPv4 / IPv6 address on that network. */
+export async function connectNetwork(
+  t: Transport,
+  network: string,
+  containerId: string,
+  aliases: string[] = [],
+  addresses: { ipv4?: string; ipv6?: string } = {},
+): Promise<void> {
+  const ipam = {
+    ...(addresses.ipv4 ? { IPv4Address: addresses.ipv4 } : {}),
+    ...(addresses.ipv6 ? { IPv6Address: addresses.ipv6 } : {}),
+  };
   await t.call({
     method: 'POST',
     path: path(network, '/connect'),
-    json: { Container: containerId, EndpointConfig: { Aliases: aliases } },
+    json: { Container: containerId, EndpointConfig: { Aliases: aliases, ...(Object.keys(ipam).length > 0 ? { IPAMConfig: ipam } : {}) } },
     what: `connecting container ${shortId(containerId)} to network ${network}`,
     subject: { kind: 'network', ref: network },
   });

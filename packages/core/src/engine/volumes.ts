@@ -9,12 +9,17 @@ const gone = (error: unknown) => error instanceof EngineError && error.status ==
 
 export async function createVolume(
   t: Transport,
-  options: { name: string; labels: Record<string, string>; driver?: string },
+  options: { name: string; labels: Record<string, string>; driver?: string; driverOpts?: Record<string, string> },
 ): Promise<string> {
   const created = await t.json<VolumeSummary>({
     method: 'POST',
     path: '/volumes/create',
-    json: { Name: options.name, Labels: options.labels, Driver: options.driver ?? 'local' },
+    json: {
+      Name: options.name,
+      Labels: options.labels,
+      Driver: options.driver ?? 'local',
+      ...(options.driverOpts ? { DriverOpts: options.driverOpts } : {}),
+    },
     what: `creating volume ${options.name}`,
     subject: { kind: 'volume', ref: options.name },
   });

@@ -24,6 +24,12 @@ export interface NetworkOptions extends EngineOptions {
   labels?: Record<string, string>;
   /** Default `bridge`. */
   driver?: string;
+  /** Driver options (`com.docker.network.bridge.name`, ...). */
+  driverOpts?: Record<string, string>;
+  /** Address pools: `[{ subnet: '172.28.0.0/16', gateway: '172.28.0.1' }]`, for fixed container addresses. */
+  ipam?: { driver?: string; config: { subnet?: string; ipRange?: string; gateway?: string }[] };
+  enableIpv6?: boolean;
+  attachable?: boolean;
 }
 
 export interface Network {
@@ -47,6 +53,10 @@ export async function createNetwork(options: NetworkOptions = {}): Promise<Netwo
       labels: { ...userLabels, ...session.labels, [Labels.created]: new Date().toISOString() },
       internal: options.internal ?? false,
       driver: options.driver ?? 'bridge',
+      ...(options.driverOpts ? { driverOpts: options.driverOpts } : {}),
+      ...(options.ipam ? { ipam: options.ipam } : {}),
+      ...(options.enableIpv6 ? { enableIpv6: true } : {}),
+      ...(options.attachable ? { attachable: true } : {}),
     });
   } catch (error) {
     throw new EngineError(`creating network ${name} failed: ${(error as Error).message}`, {

@@ -33,6 +33,7 @@ export {
   NameConflictError,
   NotSerialisableError,
   PoolTimeoutError,
+  PortInUseError,
   PortNotExposedError,
   PullError,
   RedisReplyError,

@@ -7,14 +7,17 @@ export type { ComposeDefinition, ComposeDetails, ComposeServiceOptions } from '.
 export { compose } from '../compose/definition.js';
 export type { ComposeServiceDetails } from '../compose/environment.js';
 export { ComposeEnvironment } from '../compose/environment.js';
-export type { LoadOptions } from '../compose/load.js';
+export type { LoadedProject, LoadOptions } from '../compose/load.js';
 export { loadCompose } from '../compose/load.js';
 export type {
   ComposeBuild,
+  ComposeFileMount,
+  ComposeFileSource,
   ComposeHealthcheck,
   ComposeModel,
   ComposeMount,
   ComposeNetwork,
+  ComposeNetworkAttachment,
   ComposePort,
   ComposeService,
   ComposeVolume,

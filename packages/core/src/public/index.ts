@@ -23,6 +23,7 @@ export type {
   ResourceLimits,
   ReuseOutcome,
   StartOptions,
+  SystemSettings,
   TmpfsMount,
   VolumeMount,
 } from '../container/spec.js';
@@ -72,6 +73,7 @@ export {
   NameConflictError,
   NotSerialisableError,
   PoolTimeoutError,
+  PortInUseError,
   PortNotExposedError,
   PullError,
   RedisReplyError,

@@ -28,6 +28,8 @@ export interface VolumeOptions extends EngineOptions {
   labels?: Record<string, string>;
   /** Default `local`. */
   driver?: string;
+  /** Driver options: for `local`, `{ type: 'tmpfs', device: 'tmpfs', o: 'size=10m' }` and the like. */
+  driverOpts?: Record<string, string>;
 }
 
 export interface Volume {
@@ -66,7 +68,12 @@ export async function createVolume(options: VolumeOptions = {}): Promise<Volume>
       });
     }
   }
-  await engine.createVolume({ name, labels, ...(options.driver ? { driver: options.driver } : {}) });
+  await engine.createVolume({
+    name,
+    labels,
+    ...(options.driver ? { driver: options.driver } : {}),
+    ...(options.driverOpts ? { driverOpts: options.driverOpts } : {}),
+  });
   log('created volume %s (%s)', name, keep ? 'kept' : `session ${sessionId}`);
   const remove = () => engine.removeVolume(name);
   return {

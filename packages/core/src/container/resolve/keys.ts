@@ -4,7 +4,16 @@
  * being rejected as unknown at run time.
  */
 import { checker, type KnownKeys } from '../../spec/check.js';
-import type { BindMount, ContainerSpec, HealthcheckSpec, NetworkAttachment, ResourceLimits, TmpfsMount, VolumeMount } from '../spec.js';
+import type {
+  BindMount,
+  ContainerSpec,
+  HealthcheckSpec,
+  NetworkAttachment,
+  ResourceLimits,
+  SystemSettings,
+  TmpfsMount,
+  VolumeMount,
+} from '../spec.js';
 
 /** The checker of container specs: messages quote the field, with no prefix. */
 export const check = checker();
@@ -30,6 +39,7 @@ export const CONTAINER_SPEC_KEYS: KnownKeys<ContainerSpec> = {
   capAdd: true,
   capDrop: true,
   privileged: true,
+  system: true,
   init: true,
   healthcheck: true,
   stopSignal: true,
@@ -45,8 +55,30 @@ export const CONTAINER_SPEC_KEYS: KnownKeys<ContainerSpec> = {
 };
 
 export const PORT_KEYS = ['container', 'host', 'protocol', 'hostIp'] as const;
-export const NETWORK_KEYS: KnownKeys<NetworkAttachment> = { name: true, aliases: true };
-export const BIND_KEYS: KnownKeys<BindMount> = { source: true, target: true, readOnly: true };
+export const NETWORK_KEYS: KnownKeys<NetworkAttachment> = { name: true, aliases: true, ipv4Address: true, ipv6Address: true };
+export const BIND_KEYS: KnownKeys<BindMount> = { source: true, target: true, readOnly: true, selinux: true };
+export const SYSTEM_KEYS: KnownKeys<SystemSettings> = {
+  ulimits: true,
+  securityOpt: true,
+  sysctls: true,
+  devices: true,
+  dns: true,
+  dnsSearch: true,
+  dnsOptions: true,
+  networkMode: true,
+  ipc: true,
+  pid: true,
+  groupAdd: true,
+  readOnlyRootfs: true,
+  volumesFrom: true,
+  pidsLimit: true,
+  macAddress: true,
+  uts: true,
+  usernsMode: true,
+  cgroupns: true,
+  runtime: true,
+  domainname: true,
+};
 export const VOLUME_KEYS: KnownKeys<VolumeMount> = { name: true, target: true, readOnly: true };
 export const TMPFS_KEYS: KnownKeys<TmpfsMount> = { target: true, options: true };
 export const COPY_KEYS = ['source', 'content', 'target', 'mode'] as const;

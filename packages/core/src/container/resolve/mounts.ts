@@ -32,7 +32,14 @@ export function resolveBinds(value: unknown): BindMount[] {
       );
     }
     if (!bind.target.startsWith('/')) check.fail(`${field}.target`, 'an absolute container path', bind.target);
-    return { source: bind.source, target: bind.target, readOnly: readOnly(bind.readOnly, `${field}.readOnly`) };
+    if (bind.selinux !== undefined && bind.selinux !== 'z' && bind.selinux !== 'Z')
+      check.fail(`${field}.selinux`, '"z" or "Z"', bind.selinux);
+    return {
+      source: bind.source,
+      target: bind.target,
+      readOnly: readOnly(bind.readOnly, `${field}.readOnly`),
+      ...(bind.selinux ? { selinux: bind.selinux as 'z' | 'Z' } : {}),
+    };
   });
 }
 

@@ -11,7 +11,14 @@ export function resolveNetworks(value: unknown): NetworkAttachment[] {
     if (typeof network === 'string' && network !== '') return { name: network, aliases: [] };
     if (isRecord(network) && typeof network.name === 'string' && network.name !== '') {
       check.keys(network, NETWORK_KEYS, `\`${field}\``);
-      return { name: network.name, aliases: check.stringArray(network.aliases, `${field}.aliases`) ?? [] };
+      const ipv4Address = check.string(network.ipv4Address, `${field}.ipv4Address`);
+      const ipv6Address = check.string(network.ipv6Address, `${field}.ipv6Address`);
+      return {
+        name: network.name,
+        aliases: check.stringArray(network.aliases, `${field}.aliases`) ?? [],
+        ...(ipv4Address ? { ipv4Address } : {}),
+        ...(ipv6Address ? { ipv6Address } : {}),
+      };
     }
     return check.fail(field, 'a network name or { name, aliases }', network);
   });

@@ -24,7 +24,11 @@ export function resolveHealthcheck(value: unknown): HealthcheckSpec | undefined 
   const healthcheck = check.record(value, 'healthcheck');
   check.keys(healthcheck, HEALTHCHECK_KEYS, '`healthcheck`');
   const test = healthcheck.test;
-  if (!(typeof test === 'string' && test !== '') && !(Array.isArray(test) && test.length > 0 && test.every((t) => typeof t === 'string'))) {
+  if (
+    test !== undefined &&
+    !(typeof test === 'string' && test !== '') &&
+    !(Array.isArray(test) && test.length > 0 && test.every((t) => typeof t === 'string'))
+  ) {
     check.fail('healthcheck.test', 'a command string or ["CMD", ...] / ["CMD-SHELL", "..."]', test);
   }
   for (const key of ['intervalMs', 'timeoutMs', 'startPeriodMs', 'startIntervalMs'] as const) {
