@@ -8,6 +8,8 @@
 //     workspace; with --ts7 also the TypeScript 7 preview, @typescript/native-preview);
 //   - typechecks test/packed/registered, a project that registers its config's type (helpers typed
 //     by service name; its @ts-expect-error lines are the errors registration must give);
+//   - compiles each of test/packed/declaration/*.ts alone with `declaration: true` (configs a user
+//     may compile with declarations on: every returned type must be nameable from public entries);
 //   - typechecks the core-only examples (examples/*/*.mjs) with the command docs/examples.md shows;
 //   - require()s every entry from CommonJS (test/packed/consumer/smoke.cjs), starting nothing;
 //   - the compatibility project (test/packed/wave1, see scripts/packed/wave1.mjs): a user's project
@@ -119,6 +121,30 @@ try {
   );
   const registered = run(process.execPath, [tsc, '-p', 'tsconfig.registered.json'], project, { quiet: true });
   record('typecheck, a project that registers its config (helpers typed by name)', registered.ok, registered.output);
+
+  // 3c. declaration emit: each file of test/packed/declaration (berth configs, compose adopters)
+  // compiled alone with `declaration: true`, so every type a public function returns must be
+  // nameable from the entries that file imports (TS2742/TS2883 otherwise).
+  cpSync(join(root, 'test/packed/declaration'), join(project, 'declaration'), { recursive: true });
+  // One resolution mode (nodenext): what is nameable does not depend on it, and each file is a program.
+  for (const [name, compilerOptions] of Object.entries(configs).filter(([mode]) => mode === 'nodenext')) {
+    const failures = readdirSync(join(project, 'declaration'))
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((file) => {
+        const options = {
+          ...compilerOptions,
+          noEmit: false,
+          declaration: true,
+          emitDeclarationOnly: true,
+          outDir: `declaration-out/${name}`,
+        };
+        const tsconfig = `tsconfig.declaration.${name}.${file}.json`;
+        writeFileSync(join(project, tsconfig), JSON.stringify({ compilerOptions: options, files: [`declaration/${file}`] }));
+        const checked = run(process.execPath, [tsc, '-p', tsconfig], project, { quiet: true });
+        return checked.ok ? [] : [checked.output];
+      });
+    record(`declaration emit, ${name}: berth configs and compose adopters (declaration: true)`, failures.length === 0, failures.join('\n'));
+  }
 
   // 4. the examples, with the command docs/examples.md gives for them.
   const examples = readdirSync(join(root, 'examples'), { withFileTypes: true })

@@ -126,6 +126,41 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     expect(await leftoversOf(run.pid)).toEqual([]);
   });
 
+  test('20 suites that end their pg Pool without awaiting it (no error listener) do not crash jest', async () => {
+    // The vitest fixture's files, unchanged: four files of five suites, each ending a 4-client pool
+    // in afterAll without await while berth recycles its fresh database (issue 28).
+    const target = project('closing-pools', version);
+    const source = join(here, 'fixtures/vitest-suites/closing-pools');
+    mkdirSync(join(target.dir, 'tests'), { recursive: true });
+    copyFileSync(join(source, 'berth.config.ts'), join(target.dir, 'berth.config.ts'));
+    for (const file of ['unawaited-pool.ts', 'pool-a.shared.ts', 'pool-b.shared.ts', 'pool-c.shared.ts', 'pool-d.shared.ts']) {
+      copyFileSync(join(source, 'tests', file), join(target.dir, 'tests', file));
+    }
+    const run = await runJest(target, ['--maxWorkers=2']);
+
+    expect(run.output).not.toMatch(/Unhandled error|terminating connection due to administrator command|Connection terminated/);
+    expect(run.output).toMatch(/Tests:\s+20 passed, 20 total/);
+    expect(run.code, run.output).toBe(0);
+    expect(await leftoversOf(run.pid)).toEqual([]);
+  });
+
+  test('one summary line on stderr in CI (services, images, ready time), none with BERTH_QUIET=1', async () => {
+    const target = project('summary', version);
+    const source = join(here, 'fixtures/vitest-suites/summary');
+    mkdirSync(join(target.dir, 'tests'), { recursive: true });
+    copyFileSync(join(source, 'berth.config.ts'), join(target.dir, 'berth.config.ts'));
+    copyFileSync(join(source, 'tests', 'started.shared.ts'), join(target.dir, 'tests', 'started.shared.ts'));
+    const summary = /^berth: cache \(redis:7\) ready in \d+\.\d s$/gm;
+
+    const ci = await runJest(target, [], { CI: '1' });
+    expect(ci.code, ci.output).toBe(0);
+    expect(ci.output.match(summary), ci.output).toHaveLength(1);
+    const quiet = await runJest(target, [], { CI: '1', BERTH_QUIET: '1' });
+    expect(quiet.code, quiet.output).toBe(0);
+    expect(quiet.output).toMatch(/Tests:\s+1 passed, 1 total/);
+    expect(quiet.output).not.toMatch(/^berth: /m);
+  });
+
   test('ESM test files through @swc/jest, services inline in withBerth(), the project globalSetup after berth', async () => {
     const target = project('swc-esm', version);
     const run = await runJest(target, ['--maxWorkers=2'], ESM);

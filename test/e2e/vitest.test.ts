@@ -70,8 +70,14 @@ afterEach(async (context) => {
   if (context.task.result?.state !== 'fail') expect(left).toEqual([]);
 });
 
-function run(runner: Runner, project: string, args: string[], timeoutMs = 240_000): Promise<Finished> {
-  const running = runChild(runner.node, [runner.cli, ...args], { cwd: join(suites, project), timeoutMs });
+function run(
+  runner: Runner,
+  project: string,
+  args: string[],
+  timeoutMs = 240_000,
+  env: Record<string, string | undefined> = {},
+): Promise<Finished> {
+  const running = runChild(runner.node, [runner.cli, ...args], { cwd: join(suites, project), timeoutMs, env });
   return running.then((finished) => {
     started.push({ [OWNER_PID_LABEL]: String(finished.pid) });
     return finished;
@@ -143,6 +149,27 @@ describe.each(runners)('$name', (runner) => {
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/Tests\s+6 passed \(6\)/);
     expect(await leftoversOf(result.pid)).toEqual([]);
+  });
+
+  test('20 suites that end their pg Pool without awaiting it (no error listener) do not crash the run', async () => {
+    // Four files of five suites: 20 pools of 4 clients, each ended in afterAll without await, each
+    // on a fresh database that berth recycles as the suite ends (issue 28: a forced drop killed them).
+    const result = await run(runner, 'closing-pools', ['run']);
+    expect(result.output).not.toMatch(/Unhandled|terminating connection due to administrator command|Connection terminated/);
+    expect(result.output).toMatch(/Tests\s+20 passed \(20\)/);
+    expect(result.code, result.output).toBe(0);
+    expect(await leftoversOf(result.pid)).toEqual([]);
+  });
+
+  test('one summary line on stderr in CI (services, images, ready time), none with BERTH_QUIET=1', async () => {
+    const summary = /^berth: cache \(redis:7\) ready in \d+\.\d s$/m;
+    const ci = await run(runner, 'summary', ['run'], 240_000, { CI: '1', BERTH_QUIET: undefined });
+    expect(ci.code, ci.output).toBe(0);
+    expect(ci.output.match(new RegExp(summary.source, 'gm')), ci.output).toHaveLength(1);
+    const quiet = await run(runner, 'summary', ['run'], 240_000, { CI: '1', BERTH_QUIET: '1' });
+    expect(quiet.code, quiet.output).toBe(0);
+    expect(quiet.output).toMatch(/Tests\s+1 passed \(1\)/);
+    expect(quiet.output).not.toMatch(/^berth: /m);
   });
 
   test("a service that cannot start fails the run at once with berth's error, and nothing is left", async () => {

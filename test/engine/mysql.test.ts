@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type FreshMysqlDatabase, mysql, type StartedMysql, startMysql } from '@berth/core/mysql';
 import mysql2 from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
 
 const TABLES = 20;
+/** How long a released database's client takes to close on its own: well inside the 2 s grace period. */
+const CLOSING_MS = 300;
 let db: StartedMysql;
 const setupUrls: string[] = [];
 
@@ -142,6 +145,23 @@ describe('fresh databases', () => {
     }
   });
 
+  it('a client that closes on its own shortly after the release is not cut off (release grace period)', async () => {
+    const fresh = await db.freshDatabase();
+    const client = await mysql2.createConnection(fresh.url);
+    const errors: unknown[] = [];
+    client.on('error', (error) => errors.push(error));
+    await client.query('SELECT 1');
+    await fresh.release();
+    // The suite's pool is still closing (an unawaited end()): its connection works meanwhile.
+    await sleep(CLOSING_MS);
+    expect(await client.query('SELECT 1 AS one').then(([rows]) => rows)).toEqual([{ one: 1 }]);
+    await client.end();
+    expect(errors).toEqual([]);
+    // Then the database is reset and handed out again.
+    const again = await acquireUntil(fresh.name);
+    await again.release();
+  });
+
   it('a released database comes back as a copy of the template: rows, counters, no sessions', async () => {
     const first = await db.freshDatabase();
     await query(first.url, "INSERT INTO t0 (name) VALUES ('extra'), ('more')");
@@ -152,13 +172,16 @@ describe('fresh databases', () => {
     await holder.query("INSERT INTO t7 (name) VALUES ('uncommitted')");
     await first.release();
     await first.release();
-    // The release may return before the reset is done (the pool resets in the background).
+    // The release returns before the reset (the pool resets in the background); a session that
+    // stays past the release grace period (2 s, scaled) is ended.
     await expect
-      .poll(() =>
-        holder.query('SELECT 1').then(
-          () => 'open',
-          () => 'ended',
-        ),
+      .poll(
+        () =>
+          holder.query('SELECT 1').then(
+            () => 'open',
+            () => 'ended',
+          ),
+        poll(),
       )
       .toBe('ended');
     holder.destroy();

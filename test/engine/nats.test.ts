@@ -2,14 +2,18 @@
 // protocol code): URL and auth, JetStream by option, and an account per lease whose subjects and
 // streams no other lease sees, recycled on release (in the background: release returns at once), and
 // a request when every account is out that fails with PoolTimeoutError rather than waiting forever.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PoolTimeoutError } from '@berth/core';
 import { type NatsDetails, nats as natsService, type StartedNats, startNats } from '@berth/core/nats';
 import { connect, type NatsConnection, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budget } from '../support/budget.js';
+import { budget, poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 
 const codec = StringCodec();
+/** How long a released account's client takes to close on its own: well inside the 2 s grace period. */
+const CLOSING_MS = 300;
 
 function client(details: NatsDetails): Promise<NatsConnection> {
   return connect({
@@ -79,6 +83,7 @@ describe('startNats', () => {
     await a.release(); // idempotent
     // release() returns at once; the recycling runs in the background. Once it is done the account's
     // password changed: its old client is disconnected, its old URL refused.
+    // A client that stays is disconnected once the release grace period (2 s, scaled) is over.
     await expect(Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('open'), budget()))])).resolves.toBe(
       'closed',
     );
@@ -103,6 +108,36 @@ describe('startNats', () => {
     expect((await (await fresh.jetstreamManager()).streams.names().next()).length).toBe(0);
     await fresh.close();
     await Promise.all(again.map((lease) => lease.release()));
+  });
+
+  it('a client that closes on its own shortly after the release is not disconnected (release grace period)', async () => {
+    const lease = await server.freshAccount();
+    const connection = await client(lease.details);
+    let closedEarly = false;
+    void connection.closed().then(() => {
+      closedEarly = true;
+    });
+    await lease.release();
+    // The suite is still shutting its client down (an unawaited close()): it works meanwhile.
+    await sleep(CLOSING_MS);
+    expect(closedEarly).toBe(false);
+    expect(await delivered(connection, connection, 'still.here')).toBe(true);
+    await connection.close();
+    // Then the account is recycled: its old password is refused.
+    const oldUrl = { ...server.details, user: lease.details.user, password: lease.details.password };
+    await expect
+      .poll(
+        () =>
+          client(oldUrl).then(
+            async (c) => {
+              await c.close();
+              return 'accepted';
+            },
+            (error: unknown) => String(error),
+          ),
+        poll(),
+      )
+      .toMatch(/Authorization/i);
   });
 
   it('waits when every account is out, and serves the waiter once a released one is recycled', async () => {

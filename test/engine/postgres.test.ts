@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type StartedPostgres, startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ import { POSTGRES_VERSIONS } from '../support/postgres-versions.js';
 const TABLES = 20;
 /** Released databases are dropped in the background; on a busy machine (and before 13, three statements) that takes a while. */
 const DROPPED = poll(30_000, 100);
+/** How long a released database's client takes to close on its own: well inside the 2 s grace period. */
+const CLOSING_MS = 300;
 let db: StartedPostgres;
 let setupUrls: string[] = [];
 
@@ -165,6 +168,21 @@ describe.each(POSTGRES_VERSIONS)('$image', ({ tag, image }) => {
       await expect(client.query('SELECT 1')).rejects.toThrow();
       await client.end().catch(() => undefined);
       await expect(query(fresh.url, 'SELECT 1')).rejects.toThrow(/does not exist/);
+    });
+
+    it('leaves alone a client that closes on its own shortly after the release (release grace period)', async () => {
+      const fresh = await db.freshDatabase();
+      const client = new pg.Client({ connectionString: fresh.url });
+      const errors: Error[] = [];
+      client.on('error', (error) => errors.push(error));
+      await client.connect();
+      await fresh.release();
+      // The suite's pool is still closing (an unawaited end()): its connection works meanwhile.
+      await sleep(CLOSING_MS);
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await client.end();
+      expect(errors).toEqual([]);
+      await expect.poll(databases, DROPPED).not.toContain(fresh.name);
     });
 
     it('works with `await using`', async () => {

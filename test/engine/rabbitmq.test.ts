@@ -1,11 +1,16 @@
 // The rabbitmq module against the real engine: the URL works for a real AMQP client (amqplib, not
 // berth's own probe), fresh vhosts are separate and gone shortly after release (it returns at once;
 // the pool deletes them in the background), with the management API and through rabbitmqctl.
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rabbitmq, type StartedRabbitmq, startRabbitmq } from '@berth/core/rabbitmq';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
+
+/** How long a released vhost's client takes to close on its own: well inside the 2 s grace period. */
+const CLOSING_MS = 300;
 
 async function roundTrip(url: string, queue: string, text: string): Promise<string | undefined> {
   const connection = await amqp.connect(url);
@@ -98,10 +103,25 @@ describe('startRabbitmq (management image)', () => {
     expect(await management(server.details, `/api/vhosts/${a.vhost}`)).toBe(200);
     await a.release();
     await a.release(); // idempotent
-    await closed; // the broker closed the lease's connection with its vhost
+    await closed; // the broker closed the lease's connection with its vhost, after the grace period
     await expect.poll(() => management(server.details, `/api/vhosts/${a.vhost}`), poll()).toBe(404);
     await expect(amqp.connect(a.url)).rejects.toThrow();
     await b.release();
+  });
+
+  it('a connection that closes on its own shortly after the release is not cut off (release grace period)', async () => {
+    const fresh = await server.freshVhost();
+    const connection = await amqp.connect(fresh.url);
+    const errors: unknown[] = [];
+    connection.on('error', (error) => errors.push(error));
+    await fresh.release();
+    // The suite is still shutting down its client (an unawaited close()): it works meanwhile.
+    await sleep(CLOSING_MS);
+    const channel = await connection.createChannel();
+    expect((await channel.assertQueue('still-here', { durable: false })).queue).toBe('still-here');
+    await connection.close();
+    expect(errors).toEqual([]);
+    await expect.poll(() => management(server.details, `/api/vhosts/${fresh.vhost}`), poll()).toBe(404);
   });
 
   it('release() returns at once; the vhost is gone shortly after', async () => {

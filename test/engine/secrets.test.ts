@@ -104,6 +104,38 @@ describe('postgres errors hold no password', () => {
   });
 });
 
+describe('a conventional password never blanks out words', () => {
+  it('an image that is not present, with password `postgres`: the image, the hint and debug lines stay whole', async () => {
+    const error = await startPostgres({ image: 'postgres:99', password: 'postgres', spec: { pullPolicy: 'never' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BerthError);
+    const text = printed(error);
+    expect(text).toContain('image postgres:99 is not present in the engine');
+    expect(text).toContain('postgres:99');
+    expect(text).not.toContain('***:99');
+    expect(captured).toContain('postgres:99');
+    expect(captured).not.toContain('***');
+  });
+
+  it('a setup hook that throws the template URL, with password `postgres`: the URL password is hidden, the rest kept', async () => {
+    const error = await startPostgres({
+      password: 'postgres',
+      poolSize: 0,
+      setup: (url) => {
+        throw new Error(`failed at ${url} in postgres`);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModuleError);
+    const cause = (error as ModuleError).cause as Error;
+    expect(cause.message).toMatch(/^failed at postgres:\/\/test:\*\*\*@[^/]+\/berth_template in postgres$/);
+    expect(printed(error)).not.toContain(':postgres@');
+    // Debug lines name the container and its image in full.
+    expect(captured).toMatch(/berth-postgres-[0-9a-f]+/);
+    expect(captured).not.toContain(':postgres@');
+  });
+});
+
 describe('registry errors hold no credentials', () => {
   let registry: TestRegistry;
   let scratch: string;

@@ -42,6 +42,8 @@ export interface BerthConfig {
   reuse: 'off' | 'on' | 'force';
   /** CI: set (to anything but empty, 0 or false) on CI runners; reuse is then off unless forced. */
   ci: boolean;
+  /** BERTH_QUIET: set (to anything but empty, 0 or false) silences the run's one-line summary on stderr. */
+  quiet: boolean;
   /** BERTH_REUSE_TTL: minutes an idle reused container is kept after its last use. Default 30. */
   reuseTtlMs: number;
   /**
@@ -79,6 +81,7 @@ export function readConfig(env: Env = process.env, home: string = homedir()): Be
     pullPolicy: pullPolicy === 'missing' || pullPolicy === 'always' || pullPolicy === 'never' ? pullPolicy : undefined,
     reuse: reuse === 'force' ? 'force' : isTruthy(reuse) ? 'on' : 'off',
     ci: isTruthy(env.CI),
+    quiet: isTruthy(env.BERTH_QUIET),
     reuseTtlMs: Number.isFinite(ttlMinutes) && ttlMinutes >= 0 ? Math.round(ttlMinutes * 60_000) : 30 * 60_000,
     sshCommand: nonEmpty(env.BERTH_SSH_COMMAND)?.trim().split(/\s+/) ?? ['ssh'],
     xdgRuntimeDir: nonEmpty(env.XDG_RUNTIME_DIR),

@@ -28,6 +28,54 @@ describe('redact', () => {
     expect(redact('pg is up')).toBe('pg is up');
   });
 
+  // A conventional test password is a word: it is hidden where it stands as a password, and nowhere else.
+  describe.each(['postgres', 'test', 'a', 'berth-test/postgres-client:bookworm'])('a password that is a word or a name: %j', (password) => {
+    const url = (host: string) => `postgres://test:${encodeURIComponent(password)}@${host}:5432/test`;
+
+    it('keeps image names, container names, users, hints and debug lines whole', () => {
+      registerSecret(password);
+      const texts = [
+        'image postgres:99 is not present in the engine',
+        'hint: pull or build it first (docker pull postgres:99)',
+        'created berth-postgres-948f6814 from postgres:18',
+        'password authentication failed for user "test"',
+        'image berth-test/postgres-client:bookworm is not present (docker pull berth-test/postgres-client:bookworm)',
+        "Access denied for user 'test'@'172.17.0.1' (using password: YES)",
+        'a test of a database called postgres',
+      ];
+      for (const text of texts) expect(redact(text)).toBe(text);
+    });
+
+    it('is still hidden in a URL, an env assignment, a flag and a credential field', () => {
+      registerSecret(password);
+      expect(redact(`connect to ${url('h')} refused`)).toBe('connect to postgres://test:***@h:5432/test refused');
+      expect(redact(`env POSTGRES_PASSWORD=${password} PGPASSWORD=${password} MYSQL_ROOT_PASSWORD=${password}`)).toBe(
+        'env POSTGRES_PASSWORD=*** PGPASSWORD=*** MYSQL_ROOT_PASSWORD=***',
+      );
+      expect(redact(JSON.stringify({ Env: [`RABBITMQ_DEFAULT_PASS=${password}`], Cmd: ['redis-server', '--requirepass', password] }))).toBe(
+        '{"Env":["RABBITMQ_DEFAULT_PASS=***"],"Cmd":["redis-server","--requirepass","***"]}',
+      );
+      expect(redact(`mysqladmin --password=${password} ping; redis-server --requirepass ${password}`)).toBe(
+        'mysqladmin --password=*** ping; redis-server --requirepass ***',
+      );
+      expect(redact(`{ user: "test", password: "${password}" }`)).toBe('{ user: "test", password: "***" }');
+    });
+  });
+
+  it('replaces a distinctive secret wherever it appears', () => {
+    registerSecret('Pg-S3cret-7731');
+    expect(redact('setup failed: Pg-S3cret-7731 (Pg-S3cret-7731)')).toBe('setup failed: *** (***)');
+    expect(redact('base64 UGctUzNjcmV0LTc3MzE')).toBe('base64 ***');
+  });
+
+  it('hides a registered token in a URL without a password part, and leaves a plain user alone', () => {
+    registerSecret('s3cr3t-token-value');
+    registerSecret('tok');
+    expect(redact('nats://s3cr3t-token-value@127.0.0.1:4222')).toBe('nats://***@127.0.0.1:4222');
+    expect(redact('nats://tok@127.0.0.1:4222')).toBe('nats://***@127.0.0.1:4222');
+    expect(redact('postgres://test@127.0.0.1:5432/db')).toBe('postgres://test@127.0.0.1:5432/db');
+  });
+
   it('removes URL passwords without knowing them, keeping the user and host', () => {
     expect(redact('failed at postgres://test:unknown-pw@127.0.0.1:5432/db')).toBe('failed at postgres://test:***@127.0.0.1:5432/db');
     expect(redact('redis://:only-a-pass@host:6379')).toBe('redis://:***@host:6379');

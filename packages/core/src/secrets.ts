@@ -3,22 +3,39 @@
  * registered once (by the module or the auth reader that receives them); `redact` then removes them
  * from every text berth builds: error messages, hints, details, stacks, causes and debug lines.
  *
- * Besides registered values it removes what is recognisable on its own: the password part of a URL
- * (`scheme://user:pass@`), Authorization / X-Registry-Auth header values and the credential fields of
- * a Docker config (`"auth"`, `"password"`, `"identitytoken"`, `"registrytoken"`).
+ * A secret is hidden where it stands as a secret, never as a word: the password part of a URL
+ * (`scheme://user:pass@`, or a registered token as `scheme://token@`), `*PASSWORD=` / `*_PASS=` /
+ * `*TOKEN=`-style values (container env, `--password=`), flags that carry one (`--requirepass x`),
+ * Authorization / X-Registry-Auth header values and credential fields (`"auth"`, `"password"`,
+ * `"identitytoken"`, ...). Those are recognised whether or not the value was registered.
+ *
+ * A registered value is also replaced wherever it appears, but only when it is distinctive: at least
+ * eight characters, not a word made of letters only, and not shaped like a name (lowercase letters,
+ * digits and `._-/:@`, which is what image references, container names and users look like). A
+ * conventional test password (`postgres`, `test`, `a`) or one equal to an image name therefore never
+ * blanks out `postgres:18`, `berth-postgres-948f6814` or a hint's `docker pull postgres:18`.
  */
 
 export const REDACTED = '***';
 
-/** Shorter values would mangle ordinary text ("test", "pg") when replaced. */
-const MIN_SECRET_LENGTH = 3;
+/** At least this long, and neither a plain word nor shaped like a name, to be replaced in free text. */
+const MIN_DISTINCTIVE_LENGTH = 8;
+const LETTERS_ONLY = /^[A-Za-z]+$/;
+const NAME_LIKE = /^[a-z0-9._/:@-]+$/;
+
+/** Whether `value` can be replaced wherever it appears without mangling ordinary text. */
+export function isDistinctive(value: string): boolean {
+  return value.length >= MIN_DISTINCTIVE_LENGTH && !LETTERS_ONLY.test(value) && !NAME_LIKE.test(value);
+}
 
 /**
  * One registry per process, even when the ESM and CJS builds (or two entry points bundled apart) are
  * both loaded: a secret registered through one copy is redacted by every other.
  */
 interface Registry {
+  /** Every registered value with its encoded forms: hidden where a secret is expected. */
   secrets: Set<string>;
+  /** The distinctive ones, longest first: hidden wherever they appear. */
   ordered: string[];
 }
 const REGISTRY_KEY = Symbol.for('dev.berth.secrets');
@@ -32,13 +49,11 @@ const { secrets } = registry;
  * (as they appear in connection strings and auth headers) are registered with it.
  */
 export function registerSecret(value: string | undefined): void {
-  if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
-  secrets.add(value);
-  const encoded = encodeURIComponent(value);
-  if (encoded !== value) secrets.add(encoded);
-  secrets.add(Buffer.from(value).toString('base64').replace(/=+$/, ''));
+  if (typeof value !== 'string' || value === '' || secrets.has(value)) return;
+  const forms = [value, encodeURIComponent(value), Buffer.from(value).toString('base64').replace(/=+$/, '')];
+  for (const form of forms) secrets.add(form);
   // Longest first, so a secret that contains another is replaced whole.
-  registry.ordered = [...secrets].sort((a, b) => b.length - a.length);
+  registry.ordered = [...secrets].filter(isDistinctive).sort((a, b) => b.length - a.length);
 }
 
 /** Registers the credentials of `user:password` in every form a registry client sends them. */
@@ -54,14 +69,29 @@ export function clearSecretsForTests(): void {
 }
 
 const URL_PASSWORD = /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/\s@]*:)[^@\s/]+@/g;
+/** `scheme://userinfo@` without a colon: a user, or a token (nats) when the value is registered. */
+const URL_USERINFO = /(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^:/\s@]+)@/g;
+/** `POSTGRES_PASSWORD=x`, `PGPASSWORD=x`, `RABBITMQ_DEFAULT_PASS=x`, `--password=x`, `API_TOKEN=x`. */
+const ASSIGNED_SECRET = /([\w.-]*(?:password|passwd|pass|pwd|secret|token|apikey|api_key)=)([^\s"',;&)\]}]+)/gi;
+/** `--requirepass x`, also inside a JSON array: `"--requirepass","x"`. */
+const FLAG_SECRET = /(--(?:requirepass|masterauth|password|pass|token)["']?(?:\s+|\s*,\s*)["']?)([^\s"',\]]+)/gi;
 const AUTH_HEADER = /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:basic|bearer|token)\s+)[A-Za-z0-9._~+/=-]+/gi;
 const REGISTRY_AUTH_HEADER = /\b(x-registry-(?:auth|config)["']?\s*[:=]\s*["']?)[A-Za-z0-9._~+/=-]+/gi;
-const CREDENTIAL_FIELD = /(["']?\b(?:auth|password|identitytoken|registrytoken|secret|token)["']?\s*[:=]\s*["'])[^"']+(["'])/gi;
+const CREDENTIAL_FIELD = /(["']?\b(?:auth|password|passwd|identitytoken|registrytoken|secret|token)["']?\s*[:=]\s*["'])[^"']+(["'])/gi;
 
 /** Object keys whose string values are credentials: `password`, `authToken`, `identitytoken`, ... */
 const SECRET_KEY = /pass(word)?$|secret|token|^auth$|credential|apikey|api_key/i;
 
-/** Returns `text` with every registered secret and every recognisable credential replaced by ***. */
+function isRegistered(value: string): boolean {
+  if (secrets.has(value)) return true;
+  try {
+    return secrets.has(decodeURIComponent(value));
+  } catch {
+    return false;
+  }
+}
+
+/** Returns `text` with every secret hidden where it stands as a secret (see the file's comment). */
 export function redact(text: string): string {
   let result = text;
   for (const secret of registry.ordered) {
@@ -69,6 +99,9 @@ export function redact(text: string): string {
   }
   return result
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
+    .replace(URL_USERINFO, (whole, scheme: string, userinfo: string) => (isRegistered(userinfo) ? `${scheme}${REDACTED}@` : whole))
+    .replace(ASSIGNED_SECRET, `$1${REDACTED}`)
+    .replace(FLAG_SECRET, `$1${REDACTED}`)
     .replace(AUTH_HEADER, `$1${REDACTED}`)
     .replace(REGISTRY_AUTH_HEADER, `$1${REDACTED}`)
     .replace(CREDENTIAL_FIELD, `$1${REDACTED}$2`);

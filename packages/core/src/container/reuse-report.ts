@@ -34,6 +34,12 @@ const TEMPLATE_TEXT = { found: 'template found, no migrations', built: 'template
  * cache (none with this identity yet)" — or undefined when no service asked for reuse.
  */
 export function reuseLine(services: readonly { name: string; reuse: ServiceReuse | undefined }[]): string | undefined {
+  const parts = reuseParts(services);
+  return parts ? `berth: ${parts}` : undefined;
+}
+
+/** What reuseLine says after `berth: ` ("reused db (...), created cache (...)"), or undefined. */
+export function reuseParts(services: readonly { name: string; reuse: ServiceReuse | undefined }[]): string | undefined {
   const parts: string[] = [];
   for (const { name, reuse } of services) {
     if (!reuse) continue;
@@ -48,5 +54,5 @@ export function reuseLine(services: readonly { name: string; reuse: ServiceReuse
       parts.push(`created ${name} (not reused: ${reuse.skipped})`);
     }
   }
-  return parts.length > 0 ? `berth: ${parts.join(', ')}` : undefined;
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }

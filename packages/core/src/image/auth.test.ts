@@ -130,7 +130,8 @@ describe('resolveRegistryAuth: credential helpers', () => {
     const found = await lookup('docker.io', dir);
     expect(found?.auth).toEqual({ username: 'hubuser', password: 'hub-helper-secret', serveraddress: 'https://index.docker.io/v1/' });
     expect(found?.source).toContain('credsStore (docker-credential-fake)');
-    expect(redact('hub-helper-secret')).toBe('***');
+    // Registered: hidden even where only a registered value would be recognised (a URL token).
+    expect(redact('https://hub-helper-secret@registry.test')).toBe('https://***@registry.test');
   });
 
   it('credHelpers[registry] wins over credsStore and auths; "<token>" means identity token', async () => {

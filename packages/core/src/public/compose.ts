@@ -27,4 +27,9 @@ export type { ComposeOptions } from '../compose/up.js';
 export { startCompose } from '../compose/up.js';
 export { ComposeFileError, ComposeStartError } from '../errors.js';
 export type { AdoptPostgresOptions } from '../modules/postgres/adopt.js';
+// What compose().postgres() / .redis() return, nameable from this entry alone (declaration emit of a
+// berth.config.ts that imports nothing else).
+export type { PostgresDetails } from '../modules/postgres/details.js';
 export type { AdoptRedisOptions } from '../modules/redis/adopt.js';
+export type { RedisDetails } from '../modules/redis/details.js';
+export type { ServiceDefinition, ServiceDetailsBase } from '../services/definition.js';

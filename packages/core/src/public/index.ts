@@ -95,7 +95,7 @@ export { createNetwork } from '../network/index.js';
 // secrets: values never printed in errors or logs (berth registers the ones it is handed)
 export { redact, registerSecret } from '../secrets.js';
 // services: what a test suite declares (the adapters' lifecycle lives in @berth/core/adapter)
-export type { BerthRunConfig } from '../services/config.js';
+export type { BerthRunConfig, EnvValue } from '../services/config.js';
 export { defineConfig } from '../services/config.js';
 export type {
   DetailsOf,

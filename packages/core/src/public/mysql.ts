@@ -7,3 +7,5 @@ export type { MysqlOptions, MysqlSetupContext } from '../modules/mysql/options.j
 export { mysql } from '../modules/mysql/service.js';
 export type { FreshMysqlDatabase, StartMysqlOptions } from '../modules/mysql/started.js';
 export { StartedMysql, startMysql } from '../modules/mysql/started.js';
+// What the service factory returns, nameable from this entry alone (declaration emit of a config).
+export type { ServiceDefinition, ServiceDetailsBase } from '../services/definition.js';

@@ -7,3 +7,5 @@ export type { PostgresOptions, PostgresSetupContext } from '../modules/postgres/
 export { postgres } from '../modules/postgres/service.js';
 export type { FreshDatabase, StartPostgresOptions } from '../modules/postgres/started.js';
 export { StartedPostgres, startPostgres } from '../modules/postgres/started.js';
+// What the service factory returns, nameable from this entry alone (declaration emit of a config).
+export type { ServiceDefinition, ServiceDetailsBase } from '../services/definition.js';

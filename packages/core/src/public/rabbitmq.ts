@@ -7,3 +7,5 @@ export type { RabbitmqOptions } from '../modules/rabbitmq/options.js';
 export { rabbitmq } from '../modules/rabbitmq/service.js';
 export type { FreshVhost, StartRabbitmqOptions } from '../modules/rabbitmq/started.js';
 export { StartedRabbitmq, startRabbitmq } from '../modules/rabbitmq/started.js';
+// What the service factory returns, nameable from this entry alone (declaration emit of a config).
+export type { ServiceDefinition, ServiceDetailsBase } from '../services/definition.js';

@@ -7,3 +7,5 @@ export type { RedisOptions } from '../modules/redis/options.js';
 export { redis } from '../modules/redis/service.js';
 export type { FreshRedisDatabase, StartRedisOptions } from '../modules/redis/started.js';
 export { StartedRedis, startRedis } from '../modules/redis/started.js';
+// What the service factory returns, nameable from this entry alone (declaration emit of a config).
+export type { ServiceDefinition, ServiceDetailsBase } from '../services/definition.js';

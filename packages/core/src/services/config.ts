@@ -6,13 +6,27 @@ import { ConfigError } from '../errors.js';
 import { checker, type KnownKeys } from '../spec/check.js';
 import type { ServiceDefinition, ServicesDetails } from './definition.js';
 
+/** What an `env` function may return: numbers and booleans are set as their string form (`5432`, `true`). */
+export type EnvValue = string | number | boolean;
+
 export interface BerthRunConfig<S extends Record<string, ServiceDefinition> = Record<string, ServiceDefinition>> {
   services: S;
   /**
    * Environment variables for the code under test, computed from the running services' details,
-   * e.g. `{ DATABASE_URL: (s) => s.db.url }`. Set in the runner's main process before workers start.
+   * e.g. `{ DATABASE_URL: (s) => s.db.url, POSTGRES_PORT: (s) => s.db.port }`. Set in the runner's
+   * main process before workers start; numbers and booleans become their string form.
    */
-  env?: Record<string, (services: ServicesDetails<S>) => string>;
+  env?: Record<string, (services: ServicesDetails<S>) => EnvValue>;
+}
+
+/** The string an `env` function's result is set as; anything but a string, number or boolean is refused. */
+export function envString(key: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
+  const shown = typeof value === 'number' ? String(value) : value === null ? 'null' : typeof value;
+  throw new ConfigError(`expected \`env.${key}\` to return a string, a finite number or a boolean, got ${shown}`, {
+    hint: `return the value to set, e.g. env: { ${key}: (s) => s.db.url }`,
+  });
 }
 
 const RUN_CONFIG_KEYS: KnownKeys<BerthRunConfig> = { services: true, env: true };

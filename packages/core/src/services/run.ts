@@ -3,7 +3,7 @@
  * plain script) share:
  *
  *   load the config -> own the berth session -> start the services -> check their details are JSON
- *   -> set the config's env -> ... tests ... -> restore env -> close the broker and stop the services
+ *   -> say what was started in one line (run-summary.ts) -> set the config's env -> ... tests ... -> restore env -> close the broker and stop the services
  *   -> end the session (removes anything left with the run's label)
  *
  * Teardown runs every step and reports every failure (runSteps). Several runs in one process (vitest
@@ -11,10 +11,13 @@
  * SIGINT/SIGTERM the session's signal handling tells every run it is stopping (see session/signals.ts):
  * the broker then answers every request with one RunStoppingError.
  */
+import { config as readConfigOnce } from '../config.js';
+import { reuseOf } from '../container/reuse-report.js';
 import { RunStoppingError } from '../errors.js';
 import { createSession, endRunSession } from '../session/session.js';
 import { onRunStopping } from '../session/signals.js';
 import type { BerthRunConfig } from './config.js';
+import { runLine } from './run-summary.js';
 import { type Handoff, startServices } from './start-services.js';
 import { runSteps } from './steps.js';
 
@@ -40,6 +43,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   if (Object.keys(config.services).length === 0) return nothing;
 
   await openSession();
+  const began = performance.now();
   let running: Awaited<ReturnType<typeof startServices>>;
   try {
     running = await startServices(config, {
@@ -51,6 +55,17 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     await closeSession().catch(() => undefined);
     throw error;
   }
+  const line = runLine(
+    Object.entries(config.services).map(([name, definition]) => ({
+      name,
+      image: definition.image,
+      reuse: running.running[name] ? reuseOf(running.running[name]) : undefined,
+    })),
+    performance.now() - began,
+    readConfigOnce(),
+    process.stderr.isTTY === true,
+  );
+  if (line) process.stderr.write(`${line}\n`);
   const forgetStopping = onRunStopping((signal) => {
     running.stopping(
       new RunStoppingError(`the test run is stopping (${signal}): berth is removing its containers`, {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CleanupError, ModuleError, NotSerialisableError, RunStoppingError } from '../errors.js';
+import { CleanupError, ConfigError, ModuleError, NotSerialisableError, RunStoppingError } from '../errors.js';
 import { acquireLease } from './broker.js';
+import { defineConfig } from './config.js';
 import type { RunningService, ServiceDefinition, ServiceDetailsBase } from './definition.js';
 import { startServices } from './start-services.js';
 
@@ -55,5 +56,29 @@ describe('startServices', () => {
     expect(error).toBeInstanceOf(RunStoppingError);
     expect(error).toMatchObject({ code: 'BERTH_RUN_STOPPING' });
     await running.stop();
+  });
+
+  it('sets numbers and booleans from env as their string form', async () => {
+    const events: string[] = [];
+    // Type-checked too (pnpm typecheck): `(s) => s.a.port` is a number, `() => true` a boolean.
+    const config = defineConfig({
+      services: { a: fake('a', events) },
+      env: { A_PORT: (s) => s.a.port, A_TUNED: () => true, A_URL: (s) => `http://${s.a.host}` },
+    });
+    const running = await startServices(config);
+    try {
+      expect(running.handoff.env).toEqual({ A_PORT: '1', A_TUNED: 'true', A_URL: 'http://127.0.0.1' });
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('refuses an env function that returns nothing, with a ConfigError naming the key, and stops what started', async () => {
+    const events: string[] = [];
+    const env = { A_MISSING: () => undefined } as unknown as Record<string, () => string>;
+    const error = await startServices({ services: { a: fake('a', events) }, env }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('`env.A_MISSING` to return a string, a finite number or a boolean, got undefined');
+    expect(events).toEqual(['stop a']);
   });
 });

@@ -4,11 +4,10 @@
  * Every service's details are checked to be plain JSON before anything is handed off.
  */
 
-import { reuseLine, reuseOf } from '../container/reuse-report.js';
-import { BerthError, ContainerStartError, withDetails } from '../errors.js';
+import { BerthError, ConfigError, ContainerStartError, withDetails } from '../errors.js';
 import { debug } from '../log.js';
 import { type Broker, type BrokerAddress, startBroker } from './broker.js';
-import type { BerthRunConfig } from './config.js';
+import { type BerthRunConfig, envString } from './config.js';
 import type { RunningService, ServiceDefinition, ServiceDetailsBase, ServicesDetails } from './definition.js';
 import { checkSerialisable } from './serialisable.js';
 import { runSteps, type Step } from './steps.js';
@@ -89,9 +88,6 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     );
   }
   log('started %s in %d ms', names.join(', '), Math.round(performance.now() - began));
-  // The run's first line when reuse was asked for: which services were reused or created, and why.
-  const reuse = reuseLine(names.map((name) => ({ name, reuse: reuseOf(running[name] as RunningService) })));
-  if (reuse) process.stderr.write(`${reuse}\n`);
 
   const services = Object.fromEntries(names.map((name) => [name, (running[name] as RunningService).details])) as ServicesDetails<S>;
   try {
@@ -102,8 +98,9 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
   const env: Record<string, string> = {};
   for (const [key, compute] of Object.entries(config.env ?? {})) {
     try {
-      env[key] = String(compute(services));
+      env[key] = envString(key, compute(services));
     } catch (error) {
+      if (error instanceof ConfigError) return abandon(error);
       return abandon(new BerthError(`computing env.${key} from the services' details failed`, { cause: error }));
     }
   }

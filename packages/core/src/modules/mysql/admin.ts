@@ -6,6 +6,7 @@
 import { ModuleError } from '../../errors.js';
 import { debug } from '../../log.js';
 import { type Priority, Slots } from '../postgres/slots.js';
+import { sessionsLeftAfterGrace } from '../release-grace.js';
 import type { MysqlDetails } from './details.js';
 import type { Mysql2Module, MysqlPool } from './driver.js';
 
@@ -99,6 +100,27 @@ export class MysqlAdmin {
   isMariadb(): Promise<boolean> {
     this.#mariadb ??= this.query('SELECT VERSION() AS version').then((rows) => /mariadb/i.test(String(rows[0]?.version)));
     return this.#mariadb;
+  }
+
+  /** Sessions using `name`, berth's own excepted. */
+  async sessionCount(name: string, priority: Priority = 'now'): Promise<number> {
+    const rows = await this.query(
+      'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
+      [name],
+      priority,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Waits up to `graceMs` for the sessions using a released database to leave on their own (a
+   * suite closing its pool without awaiting it), then ends those still there, with a debug line.
+   */
+  async endSessionsAfterGrace(name: string, graceMs: number, signal?: AbortSignal): Promise<void> {
+    const left = await sessionsLeftAfterGrace(() => this.sessionCount(name), graceMs, signal);
+    if (left === 0) return;
+    log('database %s still has %d session(s) after the %d ms release grace period: ending them', name, left, graceMs);
+    await this.killSessions(name);
   }
 
   /** Ends every session using `name` (a session inside a transaction would hold locks on its tables). */

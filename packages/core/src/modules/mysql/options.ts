@@ -8,6 +8,7 @@ import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker, type KnownKeys } from '../../spec/check.js';
+import { DEFAULT_RELEASE_GRACE_MS } from '../release-grace.js';
 
 export interface MysqlSetupContext {
   /** Fires when the start is cancelled; pass it on to long-running work. */
@@ -55,6 +56,12 @@ export interface MysqlOptions {
   poolConcurrency?: number;
   /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s (scaled by BERTH_TIMEOUT_SCALE). */
   acquireTimeoutMs?: number;
+  /**
+   * How long a released database waits for its clients to disconnect on their own (a suite that
+   * ends its pool without awaiting it) before berth ends their sessions and recycles it. Default
+   * 2 s (scaled by BERTH_TIMEOUT_SCALE); 0 ends them at once.
+   */
+  releaseGraceMs?: number;
   /** Name of the template database. Default `berth_template`. */
   templateDatabase?: string;
   /** Time allowed for pull, create, start and readiness. Default 120 s (scaled by BERTH_TIMEOUT_SCALE). */
@@ -83,13 +90,14 @@ export interface ResolvedMysqlOptions {
   poolSize: number;
   poolConcurrency: number;
   acquireTimeoutMs: number;
+  releaseGraceMs: number;
   templateDatabase: string;
   startupTimeoutMs: number;
   connectTimeoutMs: number;
   spec: MysqlOptions['spec'];
 }
 
-/** The default passwords; not treated as secrets (redacting "test" would mangle every log line). */
+/** The default passwords (registered as secrets like any other; redaction never blanks out a word). */
 export const DEFAULT_PASSWORD = 'test';
 
 /** Settings both MySQL 8 and MariaDB 10.6+ accept. */
@@ -123,6 +131,7 @@ const MYSQL_OPTION_KEYS: KnownKeys<MysqlOptions> = {
   poolSize: true,
   poolConcurrency: true,
   acquireTimeoutMs: true,
+  releaseGraceMs: true,
   templateDatabase: true,
   startupTimeoutMs: true,
   connectTimeoutMs: true,
@@ -173,6 +182,9 @@ export function resolveMysqlOptions(options: MysqlOptions = {}): ResolvedMysqlOp
     poolSize: integer(options.poolSize ?? 4, 'poolSize', 0, 64),
     poolConcurrency: integer(options.poolConcurrency ?? 2, 'poolConcurrency', 1, 16),
     acquireTimeoutMs: integer(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
+    releaseGraceMs: scaledTimeout(
+      integer(options.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS, 'releaseGraceMs', 0, Number.MAX_SAFE_INTEGER),
+    ),
     templateDatabase,
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 120_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
     // berth's own connections: scaled here, once, as postgres does (startupTimeoutMs is scaled by start()).

@@ -5,7 +5,8 @@
  * emptying its tables costs a few. So a released database whose *schema* is still the template's is
  * reset to the template's *data* and handed out again:
  *
- * 1. sessions still using it are ended (a transaction would hold locks on its tables);
+ * 1. sessions still using it are given a grace period to leave, then ended (a transaction would
+ *    hold locks on its tables);
  * 2. its schema fingerprint (columns, indexes, foreign keys, tables and engines, and no views,
  *    triggers, routines or events) must equal the template's — a test that altered the schema gets
  *    its database dropped and a new copy made, as before;
@@ -64,8 +65,15 @@ export async function fingerprint(admin: MysqlAdmin, database: string, priority:
  * Resets `database` to the template's data if its schema is still the template's. False (nothing
  * done beyond ending its sessions) when the schema differs: the caller drops it instead.
  */
-export async function resetDatabase(admin: MysqlAdmin, recipe: TemplateRecipe, template: Fingerprint, database: string): Promise<boolean> {
-  await admin.killSessions(database);
+export async function resetDatabase(
+  admin: MysqlAdmin,
+  recipe: TemplateRecipe,
+  template: Fingerprint,
+  database: string,
+  graceMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  await admin.endSessionsAfterGrace(database, graceMs, signal);
   const print = await fingerprint(admin, database);
   if (print.schema !== template.schema) return false;
   const into = quoteIdent(database);

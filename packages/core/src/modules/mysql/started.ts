@@ -21,7 +21,7 @@ import { cloneDatabase } from './clone.js';
 import { MYSQL_PORT, mysqlSpec } from './container-spec.js';
 import { type MysqlDetails, mysqlUrl, withDatabase } from './details.js';
 import { loadMysql2, type Mysql2Module, tryLoadMysql2 } from './driver.js';
-import { DEFAULT_PASSWORD, type MysqlOptions, type ResolvedMysqlOptions, resolveMysqlOptions } from './options.js';
+import { type MysqlOptions, type ResolvedMysqlOptions, resolveMysqlOptions } from './options.js';
 import { fingerprint, resetDatabase } from './recycle.js';
 import { FRESH_PREFIX, prepareTemplate } from './template.js';
 
@@ -121,7 +121,7 @@ export async function startResolvedMysql(
   options: ResolvedMysqlOptions,
   { signal, service, workers }: StartMysqlOptions,
 ): Promise<StartedMysql> {
-  for (const secret of [options.password, options.rootPassword]) if (secret !== DEFAULT_PASSWORD) registerSecret(secret);
+  for (const secret of [options.password, options.rootPassword]) registerSecret(secret);
   // Setup needs the driver: fail before a container exists. Without setup, a missing driver only
   // matters to freshDatabase(), which reports it when called.
   const needsDriver = options.setup !== undefined || options.setupSql.length > 0;
@@ -159,8 +159,8 @@ export async function startResolvedMysql(
           return name;
         },
         // Reset in place when the test left the schema alone (tens of ms), else drop (recycle.ts).
-        recycle: async (name) => {
-          if (await resetDatabase(connection, recipe, print, name)) return 'reuse';
+        recycle: async (name, signal) => {
+          if (await resetDatabase(connection, recipe, print, name, options.releaseGraceMs, signal)) return 'reuse';
           await connection.dropDatabase(name, 'later');
           return 'gone';
         },

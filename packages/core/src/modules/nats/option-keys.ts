@@ -12,5 +12,6 @@ export const NATS_OPTION_KEYS: KnownKeys<NatsOptions> = {
   startupTimeoutMs: true,
   requestTimeoutMs: true,
   acquireTimeoutMs: true,
+  releaseGraceMs: true,
   spec: true,
 };

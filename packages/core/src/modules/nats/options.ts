@@ -6,6 +6,7 @@ import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker } from '../../spec/check.js';
+import { DEFAULT_RELEASE_GRACE_MS } from '../release-grace.js';
 import { NATS_OPTION_KEYS } from './option-keys.js';
 
 export type NatsAuth = { token: string } | { user: string; password: string };
@@ -38,6 +39,12 @@ export interface NatsOptions {
    */
   acquireTimeoutMs?: number;
   /**
+   * How long a released account waits for its clients to disconnect on their own before it is
+   * recycled (which disconnects them); needs `monitoring` to count them. Default 2 s (scaled by
+   * BERTH_TIMEOUT_SCALE); 0 recycles at once.
+   */
+  releaseGraceMs?: number;
+  /**
    * Escape hatch. An object is laid over the generated container spec (`env` is merged key by key,
    * every other field replaces berth's); a function receives the generated spec and returns the one
    * to start.
@@ -55,6 +62,7 @@ export interface ResolvedNatsOptions {
   startupTimeoutMs: number;
   requestTimeoutMs: number;
   acquireTimeoutMs: number;
+  releaseGraceMs: number;
   spec: NatsOptions['spec'];
 }
 
@@ -90,6 +98,7 @@ export function resolveNatsOptions(options: NatsOptions = {}): ResolvedNatsOptio
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1),
     requestTimeoutMs: scaledTimeout(whole(options.requestTimeoutMs ?? 10_000, 'requestTimeoutMs', 1)),
     acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
+    releaseGraceMs: scaledTimeout(whole(options.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS, 'releaseGraceMs', 0)),
     spec,
   };
 }

@@ -7,17 +7,21 @@ import type { StartedContainer } from '../../container/handle.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
-import { registerSecret } from '../../log.js';
+import { debug, registerSecret } from '../../log.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
+import { sessionsLeftAfterGrace } from '../release-grace.js';
 import { applySpecOverride } from '../spec-override.js';
 import { natsAccountPool } from './account-slots.js';
 import { CLIENT_PORT, CONFIG_PATH, type LeaseAccount, leaseAccounts, MONITOR_PORT, natsConfig, newPassword } from './config-file.js';
+import { accountConnections } from './connections.js';
 import { type NatsDetails, natsUrl } from './details.js';
 import { type NatsOptions, type ResolvedNatsOptions, resolveNatsOptions } from './options.js';
 import { NatsConnection, type NatsCredentials } from './protocol.js';
 import { natsReady } from './ready.js';
 import { ConfigReloader, ReloadWatch } from './reload.js';
+
+const log = debug('nats');
 
 export interface StartNatsOptions {
   signal?: AbortSignal;
@@ -146,6 +150,21 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
     const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs);
     const recycle = async (index: number, stopping: AbortSignal): Promise<void> => {
       const account = accounts[index] as LeaseAccount;
+      // Clients still closing get the grace period before the reload disconnects them (without
+      // monitoring there is no count to wait on: recycled at once).
+      const { monitorUrl } = details;
+      if (monitorUrl) {
+        const count = () => accountConnections(monitorUrl, account.name, options.requestTimeoutMs, stopping);
+        const left = await sessionsLeftAfterGrace(count, options.releaseGraceMs, stopping);
+        if (left > 0) {
+          log(
+            'account %s still has %d client(s) after the %d ms release grace period: recycling it disconnects them',
+            account.name,
+            left,
+            options.releaseGraceMs,
+          );
+        }
+      }
       account.password = newPassword();
       registerSecret(account.password);
       await reloader.reload(); // done: the old password is refused, its clients are disconnected

@@ -6,6 +6,7 @@
  */
 import { ModuleError } from '../../errors.js';
 import { debug } from '../../log.js';
+import { sessionsLeftAfterGrace } from '../release-grace.js';
 import type { PostgresDetails } from './details.js';
 import type { PgModule, PgPool } from './driver.js';
 import { type Priority, Slots } from './slots.js';
@@ -13,6 +14,8 @@ import { type Priority, Slots } from './slots.js';
 const log = debug('postgres');
 /** SQLSTATE invalid_catalog_name: the database does not exist. */
 const UNDEFINED_DATABASE = '3D000';
+/** SQLSTATE object_in_use: DROP DATABASE without FORCE found other sessions. */
+const OBJECT_IN_USE = '55006';
 
 /** `"name"` with embedded quotes doubled. */
 export function quoteIdent(name: string): string {
@@ -139,6 +142,36 @@ export class AdminConnection {
     }
     await this.terminateConnections(name, priority);
     await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`, [], priority);
+  }
+
+  /**
+   * Drops a released database without cutting off clients that are still closing: waits up to
+   * `graceMs` for its sessions to leave, drops it without force, and forces (ending the sessions
+   * still there, with a debug line) only when some stayed past the grace period.
+   */
+  async releaseDatabase(name: string, graceMs: number, priority: Priority = 'later', signal?: AbortSignal): Promise<void> {
+    const left = await sessionsLeftAfterGrace(() => this.sessionCount(name, priority), graceMs, signal);
+    if (left === 0) {
+      try {
+        await this.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`, [], priority);
+        return;
+      } catch (error) {
+        // A client connected between the count and the drop; it is forced out below.
+        if ((error as { code?: unknown }).code !== OBJECT_IN_USE) throw error;
+      }
+    }
+    log('database %s still has %d session(s) after the %d ms release grace period: dropping it with force', name, left || 1, graceMs);
+    await this.dropDatabase(name, priority);
+  }
+
+  /** Sessions connected to `name`, berth's own admin ones excepted. */
+  async sessionCount(name: string, priority: Priority = 'now'): Promise<number> {
+    const rows = await this.query(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+      priority,
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Ends every session connected to `name` (except berth's own admin ones, which never are). */

@@ -20,7 +20,16 @@ import { prepareTemplate } from './template.js';
 
 export type AdoptPostgresOptions = Pick<
   PostgresOptions,
-  'user' | 'password' | 'database' | 'setupSql' | 'setup' | 'poolSize' | 'poolConcurrency' | 'templateDatabase' | 'connectTimeoutMs'
+  | 'user'
+  | 'password'
+  | 'database'
+  | 'setupSql'
+  | 'setup'
+  | 'poolSize'
+  | 'poolConcurrency'
+  | 'templateDatabase'
+  | 'connectTimeoutMs'
+  | 'releaseGraceMs'
 > & {
   /** Port postgres listens on inside the container. Default 5432. */
   port?: number;

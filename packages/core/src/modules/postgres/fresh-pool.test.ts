@@ -23,7 +23,7 @@ function fakeAdmin(version: number) {
   return { admin: admin as unknown as AdminConnection, widened, most: () => most };
 }
 
-const sizing = { cloneStrategy: 'file_copy' as const, poolSize: 40, acquireTimeoutMs: 5_000, connectTimeoutMs: 1_000 };
+const sizing = { cloneStrategy: 'file_copy' as const, poolSize: 40, acquireTimeoutMs: 5_000, connectTimeoutMs: 1_000, releaseGraceMs: 0 };
 const plan = { service: 'fresh databases of test', template: Promise.resolve(), templateName: 'tpl', prefix: 'f_' };
 
 describe('freshDatabasePool sizing', () => {

@@ -19,7 +19,10 @@ const DEFAULT_CONCURRENCY = 4;
 const SLEEPY_CHECKPOINT_CONCURRENCY = 32;
 const SLEEPY_CHECKPOINT_BEFORE = 120000;
 
-type PoolSizing = Pick<ResolvedPostgresOptions, 'cloneStrategy' | 'poolSize' | 'poolConcurrency' | 'acquireTimeoutMs' | 'connectTimeoutMs'>;
+type PoolSizing = Pick<
+  ResolvedPostgresOptions,
+  'cloneStrategy' | 'poolSize' | 'poolConcurrency' | 'acquireTimeoutMs' | 'connectTimeoutMs' | 'releaseGraceMs'
+>;
 
 export interface FreshPoolPlan {
   /** Names the pool in errors: "fresh databases of service db (postgres container berth-x)". */
@@ -64,8 +67,9 @@ export function freshDatabasePool(connection: AdminConnection, options: PoolSizi
         if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
         return name;
       },
-      recycle: async (name) => {
-        await connection.dropDatabase(name, 'later');
+      // Dropped once its clients have left on their own (release-grace.ts), forced only after that.
+      recycle: async (name, signal) => {
+        await connection.releaseDatabase(name, options.releaseGraceMs, 'later', signal);
         return 'gone';
       },
       describe: (name) => `database ${name}`,

@@ -19,6 +19,7 @@ export const POSTGRES_OPTION_KEYS: KnownKeys<PostgresOptions> = {
   startupTimeoutMs: true,
   connectTimeoutMs: true,
   acquireTimeoutMs: true,
+  releaseGraceMs: true,
   reuse: true,
   cache: true,
   templateInputs: true,

@@ -8,6 +8,7 @@ import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker } from '../../spec/check.js';
+import { DEFAULT_RELEASE_GRACE_MS } from '../release-grace.js';
 import { POSTGRES_OPTION_KEYS } from './option-keys.js';
 
 export interface PostgresSetupContext {
@@ -56,6 +57,12 @@ export interface PostgresOptions {
   poolConcurrency?: number;
   /** How long a fresh-database request waits before it fails with a PoolTimeoutError. Default 30 s (scaled by BERTH_TIMEOUT_SCALE). */
   acquireTimeoutMs?: number;
+  /**
+   * How long a released database waits for its clients to disconnect on their own (a suite that
+   * ends its pool without awaiting it) before berth ends their sessions and recycles it. Default
+   * 2 s (scaled by BERTH_TIMEOUT_SCALE); 0 ends them at once.
+   */
+  releaseGraceMs?: number;
   /** Name of the template database. Default `berth_template`. */
   templateDatabase?: string;
   /**
@@ -114,6 +121,7 @@ export interface ResolvedPostgresOptions {
   /** undefined: chosen by the server's version (fresh-pool.ts). */
   poolConcurrency: number | undefined;
   acquireTimeoutMs: number;
+  releaseGraceMs: number;
   templateDatabase: string;
   cloneStrategy: 'file_copy' | 'wal_log';
   startupTimeoutMs: number;
@@ -125,7 +133,7 @@ export interface ResolvedPostgresOptions {
   cache: boolean;
 }
 
-/** The default password; not treated as a secret (redacting "test" would mangle every log line). */
+/** The default password (registered as a secret like any other; redaction never blanks out a word). */
 export const DEFAULT_PASSWORD = 'test';
 
 export const TEST_TUNING: Readonly<Record<string, string>> = {
@@ -169,6 +177,9 @@ export function resolvePostgresOptions(options: PostgresOptions = {}): ResolvedP
     poolSize: integer(options.poolSize ?? 4, 'poolSize', 0, 64),
     poolConcurrency: options.poolConcurrency === undefined ? undefined : integer(options.poolConcurrency, 'poolConcurrency', 1, 32),
     acquireTimeoutMs: integer(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1, Number.MAX_SAFE_INTEGER),
+    releaseGraceMs: scaledTimeout(
+      integer(options.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS, 'releaseGraceMs', 0, Number.MAX_SAFE_INTEGER),
+    ),
     templateDatabase,
     cloneStrategy: oneOf(options.cloneStrategy ?? 'file_copy', 'cloneStrategy', ['file_copy', 'wal_log'] as const),
     startupTimeoutMs: integer(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs', 1, Number.MAX_SAFE_INTEGER),

@@ -26,7 +26,7 @@ import { type PostgresDetails, postgresUrl, withDatabase } from './details.js';
 import { loadPg, type PgModule, tryLoadPg } from './driver.js';
 import { adminConnectionOptions, freshDatabasePool } from './fresh-pool.js';
 import { CACHE_REPO, type CachePlan, commitCache, planCache } from './image-cache.js';
-import { DEFAULT_PASSWORD, type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
+import { type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
 import { prepareSharedTemplate, type SharedRun } from './shared-template.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { prepareTemplate } from './template.js';
@@ -174,7 +174,7 @@ export async function startResolved(
   options: ResolvedPostgresOptions,
   { signal, service, workers }: StartPostgresOptions,
 ): Promise<StartedPostgres> {
-  if (options.password !== DEFAULT_PASSWORD) registerSecret(options.password);
+  registerSecret(options.password);
   // Setup needs the driver: fail before a container exists. Without setup, a missing driver only
   // matters to freshDatabase()/snapshot(), which report it when called.
   const needsDriver = options.setup !== undefined || options.setupSql.length > 0;

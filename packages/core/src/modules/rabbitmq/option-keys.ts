@@ -14,6 +14,7 @@ export const RABBITMQ_OPTION_KEYS: KnownKeys<RabbitmqOptions> = {
   poolSize: true,
   poolConcurrency: true,
   acquireTimeoutMs: true,
+  releaseGraceMs: true,
   startupTimeoutMs: true,
   requestTimeoutMs: true,
   spec: true,

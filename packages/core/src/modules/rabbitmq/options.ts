@@ -8,6 +8,7 @@ import { scaledTimeout } from '../../config.js';
 import type { ContainerSpec } from '../../container/spec.js';
 import { InvalidSpecError } from '../../errors.js';
 import { checker } from '../../spec/check.js';
+import { DEFAULT_RELEASE_GRACE_MS } from '../release-grace.js';
 import type { RabbitmqDetails } from './details.js';
 import { RABBITMQ_OPTION_KEYS } from './option-keys.js';
 
@@ -43,6 +44,11 @@ export interface RabbitmqOptions {
    * pool's vhosts are doing. Default 30 s (scaled by BERTH_TIMEOUT_SCALE).
    */
   acquireTimeoutMs?: number;
+  /**
+   * How long a released vhost waits for its clients to disconnect on their own before it is deleted
+   * (which closes them). Default 2 s (scaled by BERTH_TIMEOUT_SCALE); 0 deletes it at once.
+   */
+  releaseGraceMs?: number;
   /** Time allowed for pull, create, start and readiness. Default 90 s (scaled by BERTH_TIMEOUT_SCALE). */
   startupTimeoutMs?: number;
   /** Time one management request or `rabbitmqctl` call may take. Default 15 s (scaled by BERTH_TIMEOUT_SCALE). */
@@ -68,6 +74,7 @@ export interface ResolvedRabbitmqOptions {
   poolSize: number;
   poolConcurrency: number;
   acquireTimeoutMs: number;
+  releaseGraceMs: number;
   startupTimeoutMs: number;
   requestTimeoutMs: number;
   spec: RabbitmqOptions['spec'];
@@ -104,6 +111,7 @@ export function resolveRabbitmqOptions(options: RabbitmqOptions = {}): ResolvedR
     poolSize: whole(options.poolSize ?? (management ? 8 : 2), 'poolSize', 0),
     poolConcurrency: whole(options.poolConcurrency ?? (management ? 4 : 1), 'poolConcurrency', 1),
     acquireTimeoutMs: whole(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs', 1),
+    releaseGraceMs: scaledTimeout(whole(options.releaseGraceMs ?? DEFAULT_RELEASE_GRACE_MS, 'releaseGraceMs', 0)),
     startupTimeoutMs: whole(options.startupTimeoutMs ?? 90_000, 'startupTimeoutMs', 1),
     requestTimeoutMs: scaledTimeout(whole(options.requestTimeoutMs ?? 15_000, 'requestTimeoutMs', 1)),
     spec,

@@ -10,7 +10,7 @@ import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { rabbitmqSpec } from './container-spec.js';
 import { amqpUrl, type RabbitmqDetails, withVhost } from './details.js';
-import { DEFAULT_CREDENTIAL, type RabbitmqOptions, type ResolvedRabbitmqOptions, resolveRabbitmqOptions } from './options.js';
+import { type RabbitmqOptions, type ResolvedRabbitmqOptions, resolveRabbitmqOptions } from './options.js';
 import { AMQP_PORT, MANAGEMENT_PORT } from './ready.js';
 import { vhostPool } from './vhost-pool.js';
 import { ctlAdmin, managementAdmin, type VhostAdmin } from './vhosts.js';
@@ -103,7 +103,7 @@ export async function startResolved(
   options: ResolvedRabbitmqOptions,
   { signal, service, workers }: StartRabbitmqOptions,
 ): Promise<StartedRabbitmq> {
-  if (options.password !== DEFAULT_CREDENTIAL) registerSecret(options.password);
+  registerSecret(options.password);
   const container = await start(rabbitmqSpec(options), { ...(signal ? { signal } : {}), ...(service ? { service } : {}) }).catch(
     (error: unknown) => {
       throw explainTimeout(

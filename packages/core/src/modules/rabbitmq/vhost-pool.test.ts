@@ -42,7 +42,7 @@ function fakeAdmin(behaviour: { createMs?: number; deleteMs?: number; failCreate
   return admin;
 }
 
-const sizing = { poolSize: 2, poolConcurrency: 2, acquireTimeoutMs: 5_000 };
+const sizing = { poolSize: 2, poolConcurrency: 2, acquireTimeoutMs: 5_000, releaseGraceMs: 0 };
 const plan = { service: 'fresh vhosts of rabbitmq container mq', user: 'app', prefix: 'berth_vhost_' };
 
 describe('vhostPool', () => {
@@ -81,7 +81,7 @@ describe('vhostPool', () => {
 
   it('a request that creation cannot serve within acquireTimeoutMs fails with a PoolTimeoutError naming the service', async () => {
     const admin = fakeAdmin({ createMs: 10_000 });
-    const pool = vhostPool(admin, { poolSize: 0, poolConcurrency: 1, acquireTimeoutMs: 50 }, plan);
+    const pool = vhostPool(admin, { poolSize: 0, poolConcurrency: 1, acquireTimeoutMs: 50, releaseGraceMs: 0 }, plan);
     const began = performance.now();
     const error = await pool.acquire().catch((e: unknown) => e);
     expect(performance.now() - began).toBeLessThan(2_000);
@@ -117,7 +117,7 @@ describe('vhostPool', () => {
 
   it('keeps poolSize ready, at most poolConcurrency made at once, and bounds what exists', async () => {
     const admin = fakeAdmin({ createMs: 5 });
-    const pool = vhostPool(admin, { poolSize: 3, poolConcurrency: 1, acquireTimeoutMs: 5_000 }, plan);
+    const pool = vhostPool(admin, { poolSize: 3, poolConcurrency: 1, acquireTimeoutMs: 5_000, releaseGraceMs: 0 }, plan);
     pool.warm();
     expect(pool.stats()).toMatchObject({ creating: 1, max: 64 });
     await expect.poll(() => pool.stats().ready).toBe(3);

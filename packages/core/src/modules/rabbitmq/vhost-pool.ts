@@ -4,12 +4,14 @@
  * exchanges and open connections go with it). Vhosts are never reused: a new name can't inherit
  * anything a test left behind.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ModuleError } from '../../errors.js';
+import { debug } from '../../log.js';
 import { IsolationPool } from '../../services/pool.js';
 import type { ResolvedRabbitmqOptions } from './options.js';
 import type { VhostAdmin } from './vhosts.js';
 
-type PoolSizing = Pick<ResolvedRabbitmqOptions, 'poolSize' | 'poolConcurrency' | 'acquireTimeoutMs'>;
+type PoolSizing = Pick<ResolvedRabbitmqOptions, 'poolSize' | 'poolConcurrency' | 'acquireTimeoutMs' | 'releaseGraceMs'>;
 
 export interface VhostPoolPlan {
   /** Names the pool in errors: "fresh vhosts of service mq (rabbitmq container berth-x)". */
@@ -21,6 +23,8 @@ export interface VhostPoolPlan {
   /** Test workers of the run: the pool keeps four vhosts ready per worker. */
   workers?: number | undefined;
 }
+
+const log = debug('rabbitmq');
 
 /** Vhosts that may exist at once (ready, handed out, being made or deleted), at least. */
 const MIN_MAX = 64;
@@ -41,7 +45,21 @@ export function vhostPool(admin: VhostAdmin, options: PoolSizing, plan: VhostPoo
         }
         return name;
       },
+      // Deleting a vhost closes its connections (a client without an 'error' listener then crashes
+      // its process): its clients get the grace period to leave on their own first. The broker
+      // cannot say cheaply and at once who is still connected (see connectionCount), and a vhost is
+      // never reused, so the delete simply waits out the grace period in the background.
       recycle: async (name, signal) => {
+        await sleep(options.releaseGraceMs, undefined, { signal });
+        const left = (await admin.connectionCount?.(name, signal)) ?? 0;
+        if (left > 0) {
+          log(
+            'vhost %s still has %d connection(s) after the %d ms release grace period: deleting it closes them',
+            name,
+            left,
+            options.releaseGraceMs,
+          );
+        }
         await admin.deleteVhost(name, signal);
         return 'gone';
       },

@@ -15,6 +15,13 @@ export interface VhostAdmin {
   createVhost(name: string, user: string, signal?: AbortSignal): Promise<void>;
   /** Deleting a vhost that does not exist counts as done. */
   deleteVhost(name: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Client connections the broker reports on the vhost (0 when it does not exist). Management API
+   * only: its list lags the broker by its statistics interval (5 s by default), so a connection
+   * opened just now may be missing; `rabbitmqctl` would start an Erlang VM per call, so the
+   * rabbitmqctl admin has no count.
+   */
+  connectionCount?(name: string, signal?: AbortSignal): Promise<number>;
   close(): void;
 }
 
@@ -36,7 +43,8 @@ export function managementAdmin(options: {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const auth = `${options.user}:${options.password}`;
   /** `gone` = a 404 counts as done (deleting what is already deleted). */
-  const call = (method: string, path: string, signal: AbortSignal | undefined, body?: unknown, gone = false): Promise<void> =>
+  /** Resolves with the response body ('' for a 404 taken as done). */
+  const call = (method: string, path: string, signal: AbortSignal | undefined, body?: unknown, gone = false): Promise<string> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = request(
@@ -55,9 +63,10 @@ export function managementAdmin(options: {
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            if ((status >= 200 && status < 300) || (gone && status === 404)) return resolve();
-            const text = Buffer.concat(chunks).toString('utf8').slice(0, 300);
-            reject(new ModuleError(`management API ${method} ${decodeURIComponent(path)} answered ${status}: ${text}`));
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (status >= 200 && status < 300) return resolve(text);
+            if (gone && status === 404) return resolve('');
+            reject(new ModuleError(`management API ${method} ${decodeURIComponent(path)} answered ${status}: ${text.slice(0, 300)}`));
           });
           res.on('error', reject);
         },
@@ -73,6 +82,11 @@ export function managementAdmin(options: {
     },
     async deleteVhost(name, signal) {
       await call('DELETE', `/api/vhosts/${encodeURIComponent(name)}`, signal, undefined, true);
+    },
+    async connectionCount(name, signal) {
+      const body = await call('GET', `/api/vhosts/${encodeURIComponent(name)}/connections?columns=name`, signal, undefined, true);
+      const list: unknown = body === '' ? [] : JSON.parse(body);
+      return Array.isArray(list) ? list.length : 0;
     },
     close() {
       agent.destroy();
