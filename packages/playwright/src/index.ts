@@ -10,100 +10,98 @@
  *   });
  *
  * `freshDatabase`, `freshRedis`, `freshLease` are per test; `workerDatabase` (and `workerLease`)
- * give one slice to every test of a worker, given back when the worker ends. `berth` is the run
- * itself (details of every service). Lifecycle, pools and errors are core's.
+ * give one slice to every test of a worker, given back when the worker ends. They are core's test
+ * helpers (the same checks, errors and types, typed by service name once the config is registered),
+ * scoped to the fixture. `berth` is the run itself. Lifecycle, pools and errors are core's.
  */
-import type { AnyServiceDetails, DatabaseKind, HeldLease, RunClient, ServiceKinds } from '@berth/core/broker';
-import { ConfigError, connectRun } from '@berth/core/broker';
+import type { RunClient, TestHelpers } from '@berth/core/broker';
+import { ConfigError, connectRun, createTestHelpers } from '@berth/core/broker';
 import { test as base } from '@playwright/test';
 
-export type { AnyServiceDetails, RunClient } from '@berth/core/broker';
+export type { AnyServiceDetails, RunClient, TestHelpers } from '@berth/core/broker';
 export { expect } from '@playwright/test';
 
-/** Takes a slice of the named service; what it takes is given back when its scope ends. */
-export type TakeSlice<D> = (service: string) => Promise<D>;
-
 export interface BerthTestFixtures {
-  /** A fresh database (postgres, mysql) of a database service, for this test. */
-  freshDatabase: TakeSlice<ServiceKinds[DatabaseKind]>;
+  /** A fresh database (postgres, mysql) of a database service, for this test; typed by service name once the config is registered. */
+  freshDatabase: TestHelpers['freshDatabase'];
   /** A fresh redis logical database, for this test. */
-  freshRedis: TakeSlice<ServiceKinds['redis']>;
+  freshRedis: TestHelpers['freshRedis'];
   /** A fresh slice of any service that hands them out, for this test. */
-  freshLease: TakeSlice<AnyServiceDetails>;
+  freshLease: TestHelpers['freshLease'];
 }
 
 export interface BerthWorkerFixtures {
   /** The run `berth run` started: `berth.service('db', 'postgres')` for a service's details. */
   berth: RunClient;
   /** A fresh database shared by the tests of this worker. */
-  workerDatabase: TakeSlice<ServiceKinds[DatabaseKind]>;
+  workerDatabase: TestHelpers['freshDatabase'];
   /** A fresh slice of any isolating service, shared by the tests of this worker. */
-  workerLease: TakeSlice<AnyServiceDetails>;
+  workerLease: TestHelpers['freshLease'];
 }
 
-/** A slice taker whose slices all go back when `done` is called. */
-function taker<D>(berth: RunClient, kind?: string): { take: TakeSlice<D>; done: () => Promise<void> } {
-  const held: HeldLease[] = [];
+/**
+ * core's helpers over one fixture's lifetime: whatever they hand out is given back by `done()`,
+ * when the test (or worker) that used the fixture ends. Same checks, errors and types as every
+ * other adapter's helpers.
+ */
+function scoped(berth: RunClient): { helpers: TestHelpers; done: () => Promise<void> } {
+  const giveBacks: (() => Promise<void>)[] = [];
+  const perBlock = () => {
+    throw new ConfigError('the use… helpers have no place in a Playwright fixture', {
+      hint: 'take the worker fixtures (workerDatabase, workerLease) for one slice per worker',
+    });
+  };
+  const helpers = createTestHelpers({
+    handoff: () => berth.handoff,
+    onTestEnd(giveBack) {
+      giveBacks.push(giveBack);
+      return true;
+    },
+    beforeAll: perBlock,
+    afterAll: perBlock,
+  });
   return {
-    take: async (service) => {
-      const lease = await (kind === undefined ? berth.lease(service) : berth.lease(service, kind as 'redis'));
-      held.push(lease);
-      return lease.details as D;
-    },
+    helpers,
     done: async () => {
-      await Promise.all(held.splice(0).map((lease) => lease.release()));
+      const results = await Promise.allSettled(giveBacks.splice(0).map((giveBack) => giveBack()));
+      const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }
-
-const databaseOf = (berth: RunClient) => {
-  const slices = taker<ServiceKinds[DatabaseKind]>(berth);
-  const take: TakeSlice<ServiceKinds[DatabaseKind]> = async (service) => {
-    const details = berth.service(service);
-    if (typeof (details as { database?: unknown }).database !== 'string') {
-      throw new ConfigError(`service ${JSON.stringify(service)} is a ${details.kind} service, which has no databases to hand out`, {
-        details: { service },
-        hint:
-          details.kind === 'redis' ? 'freshRedis gives a redis database of its own' : 'freshLease gives a slice of any isolating service',
-      });
-    }
-    return slices.take(service);
-  };
-  return { take, done: slices.done };
-};
 
 export const test = base.extend<BerthTestFixtures, BerthWorkerFixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from its first parameter
   berth: [async ({}, use) => use(connectRun()), { scope: 'worker' }],
   workerDatabase: [
     async ({ berth }, use) => {
-      const slices = databaseOf(berth);
-      await use(slices.take);
-      await slices.done();
+      const { helpers, done } = scoped(berth);
+      await use(helpers.freshDatabase);
+      await done();
     },
     { scope: 'worker' },
   ],
   workerLease: [
     async ({ berth }, use) => {
-      const slices = taker<AnyServiceDetails>(berth);
-      await use(slices.take);
-      await slices.done();
+      const { helpers, done } = scoped(berth);
+      await use(helpers.freshLease);
+      await done();
     },
     { scope: 'worker' },
   ],
   freshDatabase: async ({ berth }, use) => {
-    const slices = databaseOf(berth);
-    await use(slices.take);
-    await slices.done();
+    const { helpers, done } = scoped(berth);
+    await use(helpers.freshDatabase);
+    await done();
   },
   freshRedis: async ({ berth }, use) => {
-    const slices = taker<ServiceKinds['redis']>(berth, 'redis');
-    await use(slices.take);
-    await slices.done();
+    const { helpers, done } = scoped(berth);
+    await use(helpers.freshRedis);
+    await done();
   },
   freshLease: async ({ berth }, use) => {
-    const slices = taker<AnyServiceDetails>(berth);
-    await use(slices.take);
-    await slices.done();
+    const { helpers, done } = scoped(berth);
+    await use(helpers.freshLease);
+    await done();
   },
 });
