@@ -135,8 +135,17 @@ export function readAptSources() {
 /** The mirror that serves `suite` itself (not -security/-updates), from apt's config. */
 export function findMirror(suite) {
   if (process.env.BERTH_DEBIAN_MIRROR) return process.env.BERTH_DEBIAN_MIRROR;
-  for (const e of readAptSources()) {
+  const sources = readAptSources();
+  for (const e of sources) {
     if (e.suites.includes(suite)) return e.uris[0];
+  }
+  // A Debian archive mirror serves every suite, so the one that serves the host's own release
+  // (not its -security archive) also serves e.g. trixie on a bookworm host.
+  const own = readOsRelease().VERSION_CODENAME;
+  if (own && suite !== own) {
+    for (const e of sources) {
+      if (e.suites.includes(own)) return e.uris[0];
+    }
   }
   throw new Error(
     `no apt source on this host serves "${suite}" (looked in /etc/apt/sources.list(.d)); ` +
