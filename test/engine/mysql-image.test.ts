@@ -1,6 +1,10 @@
 // The mariadb:11 / mysql:8 stand-in's entrypoint contract, through the docker CLI (independent of
 // berth's module): the official images' password rule and its message, MYSQL_ALLOW_EMPTY_PASSWORD,
-// _FILE variables, and init scripts of every kind on the networking-off temporary server.
+// _FILE variables, and init scripts of every kind on the networking-off temporary server; a data
+// directory made by mariadb-install-db on first start, sourced scripts calling the entrypoint's
+// helpers, the time-zone tables, healthcheck.sh with the healthcheck users, readiness only after the
+// temporary server stopped. BERTH_TEST_IMAGES can point the names at another build
+// (test/support/images.ts).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +13,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import mysql2 from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
+import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
+import { testImage } from '../support/images.js';
+
+const MYSQL = testImage('mysql:8');
+const MARIADB = testImage('mariadb:11');
 
 const started: string[] = [];
 
@@ -35,7 +44,9 @@ function logs(id: string): Promise<string> {
 
 /** Polls the log until the real server (port 3306) is ready, or the container has exited. */
 async function readyOrExited(id: string): Promise<{ log: string; running: boolean }> {
-  for (let i = 0; i < 600; i++) {
+  const limit = budget(120_000);
+  const began = performance.now();
+  for (let i = 0; performance.now() - began < limit; i++) {
     const running = (await docker('inspect', '--format', '{{.State.Running}}', id)) === 'true';
     const log = await logs(id);
     if (/port: 3306/.test(log)) return { log, running };
@@ -43,7 +54,7 @@ async function readyOrExited(id: string): Promise<{ log: string; running: boolea
     if (!running && (log !== '' || i >= 20)) return { log, running };
     await sleep(100);
   }
-  throw new Error(`${id} neither became ready nor exited within 60 s:\n${await logs(id)}`);
+  throw new Error(`${id} neither became ready nor exited within ${limit} ms:\n${await logs(id)}`);
 }
 
 async function port(id: string): Promise<number> {
@@ -58,7 +69,7 @@ afterAll(async () => {
 
 describe('mysql/mariadb stand-in entrypoint', () => {
   it('without any root password option it exits with the official message', async () => {
-    const id = await run('mysql:8', []);
+    const id = await run(MYSQL, []);
     const { log, running } = await readyOrExited(id);
     expect(running).toBe(false);
     expect(log).toContain('Database is uninitialized and password option is not specified');
@@ -70,7 +81,7 @@ describe('mysql/mariadb stand-in entrypoint', () => {
     writeFileSync(join(dir, 'password'), 'from-a-file');
     writeFileSync(join(dir, '1-table.sql.gz'), gzipSync('CREATE TABLE notes (body text); INSERT INTO notes VALUES ("gz");'));
     writeFileSync(join(dir, '2-shell.sh'), 'mariadb --socket=/run/mysqld/mysqld.sock -uroot app -e "INSERT INTO notes VALUES (\'sh\')"\n');
-    const id = await run('mysql:8', [
+    const id = await run(MYSQL, [
       '-e',
       'MYSQL_ALLOW_EMPTY_PASSWORD=yes',
       '-e',
@@ -101,5 +112,88 @@ describe('mysql/mariadb stand-in entrypoint', () => {
     });
     expect((await writer.query('SELECT DATABASE() AS d'))[0]).toEqual([{ d: 'app' }]);
     await writer.end();
+  });
+});
+
+describe("mariadb:11 stand-in: the official image's first start, helpers and healthcheck", () => {
+  it('mariadb-install-db, a sourced script using docker_process_sql, time zones, healthcheck.sh, ready after the temporary server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-mariadb-contract-'));
+    // Not executable: the entrypoint sources it, so the helpers and the resolved settings are there.
+    writeFileSync(
+      join(dir, '1-helpers.sh'),
+      [
+        'mysql_note "sourced into the entrypoint, database $MARIADB_DATABASE"',
+        `docker_process_sql <<< "CREATE TABLE sourced (v varchar(20)); INSERT INTO sourced VALUES ('$(docker_sql_escape_string_literal "it's")');"`,
+        'docker_process_sql --database=mysql <<< "SELECT 1" > /dev/null',
+        '',
+      ].join('\n'),
+      { mode: 0o644 },
+    );
+    const id = await run(MARIADB, [
+      '-e',
+      'MARIADB_ROOT_PASSWORD=root-pw',
+      '-e',
+      'MARIADB_DATABASE=app',
+      '--health-cmd',
+      'healthcheck.sh --connect --innodb_initialized',
+      '--health-interval',
+      '1s',
+      '-v',
+      `${join(dir, '1-helpers.sh')}:/docker-entrypoint-initdb.d/1-helpers.sh:ro`,
+    ]);
+    const { log, running } = await readyOrExited(id);
+    expect(running, log).toBe(true);
+    // A data directory made now, not one copied from the image.
+    expect(log).toContain('Initializing database files');
+    expect(log).toContain('sourcing /docker-entrypoint-initdb.d/1-helpers.sh');
+    expect(log).toContain('sourced into the entrypoint, database app');
+    // The temporary server (networking off: port 0) has stopped before the real one listens.
+    expect(log).toMatch(/port: 0[\s\S]*Temporary server stopped[\s\S]*port: 3306/);
+
+    const root = await mysql2.createConnection({
+      host: '127.0.0.1',
+      port: await port(id),
+      user: 'root',
+      password: 'root-pw',
+      database: 'app',
+    });
+    try {
+      expect((await root.query('SELECT v FROM sourced'))[0]).toEqual([{ v: "it's" }]);
+      const [[zone]] = (await root.query(
+        "SELECT CAST(CONVERT_TZ('2024-07-01 12:00:00', 'UTC', 'Europe/Berlin') AS CHAR) AS berlin, VERSION() AS version",
+      )) as unknown as [{ berlin: string | null; version: string }][];
+      expect(zone?.berlin).toBe('2024-07-01 14:00:00');
+      expect(zone?.version).toMatch(/^11\./);
+      const [users] = await root.query("SELECT Host AS host FROM mysql.user WHERE User = 'healthcheck' ORDER BY Host");
+      expect(users).toEqual([{ host: '127.0.0.1' }, { host: '::1' }, { host: 'localhost' }]);
+    } finally {
+      await root.end();
+    }
+
+    // The credentials file the healthcheck reads: the server user's alone.
+    expect(await docker('exec', id, 'stat', '-c', '%a %U', '/var/lib/mysql/.my-healthcheck.cnf')).toBe('600 mysql');
+    await docker('exec', id, 'healthcheck.sh', '--connect', '--innodb_initialized');
+    await docker('exec', id, 'healthcheck.sh', '--su-mysql', '--connect', '--innodb_initialized', '--innodb_buffer_pool_loaded');
+    // Without that file nobody may look: root needs its password.
+    await expect(docker('exec', id, 'healthcheck.sh', '--no-defaults', '--innodb_initialized')).rejects.toThrow(
+      /healthcheck innodb_initialized failed/,
+    );
+    await expect(docker('exec', id, 'healthcheck.sh', '--no-such-test')).rejects.toThrow(/unknown option or test 'no-such-test'/);
+    // The same script as the engine's health check, as a compose file would declare it.
+    await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', id), poll(60_000, 250)).toBe('healthy');
+  });
+
+  it('MYSQL_INITDB_SKIP_TZINFO (mysql name): no time-zone tables, CONVERT_TZ by name gives NULL', async () => {
+    const id = await run(MYSQL, ['-e', 'MYSQL_ROOT_PASSWORD=root-pw', '-e', 'MYSQL_INITDB_SKIP_TZINFO=1']);
+    const { log, running } = await readyOrExited(id);
+    expect(running, log).toBe(true);
+    expect(log).not.toContain('Loading the time-zone tables');
+    const root = await mysql2.createConnection({ host: '127.0.0.1', port: await port(id), user: 'root', password: 'root-pw' });
+    try {
+      const [rows] = await root.query("SELECT CONVERT_TZ('2024-07-01 12:00:00', 'UTC', 'Europe/Berlin') AS berlin");
+      expect(rows).toEqual([{ berlin: null }]);
+    } finally {
+      await root.end();
+    }
   });
 });
