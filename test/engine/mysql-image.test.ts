@@ -183,6 +183,16 @@ describe("mariadb:11 stand-in: the official image's first start, helpers and hea
     await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', id), poll(60_000, 250)).toBe('healthy');
   });
 
+  it('an init folder the server user cannot read stops the first start before any database is made', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-mariadb-private-')); // 0700, owned by the host user
+    writeFileSync(join(dir, '1.sql'), 'SELECT 1;');
+    const id = await run(MARIADB, ['-e', 'MARIADB_ROOT_PASSWORD=root-pw', '-v', `${dir}:/docker-entrypoint-initdb.d:ro`]);
+    const { log, running } = await readyOrExited(id);
+    expect(running).toBe(false);
+    expect(log).toMatch(/cannot open directory '\/docker-entrypoint-initdb\.d\/': Permission denied/);
+    expect(log).not.toContain('Initializing database files');
+  });
+
   it('MYSQL_INITDB_SKIP_TZINFO (mysql name): no time-zone tables, CONVERT_TZ by name gives NULL', async () => {
     const id = await run(MYSQL, ['-e', 'MYSQL_ROOT_PASSWORD=root-pw', '-e', 'MYSQL_INITDB_SKIP_TZINFO=1']);
     const { log, running } = await readyOrExited(id);
