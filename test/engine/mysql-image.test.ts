@@ -159,9 +159,10 @@ describe("mariadb:11 stand-in: the official image's first start, helpers and hea
     });
     try {
       expect((await root.query('SELECT v FROM sourced'))[0]).toEqual([{ v: "it's" }]);
-      const [[zone]] = (await root.query(
+      const [rows] = await root.query(
         "SELECT CAST(CONVERT_TZ('2024-07-01 12:00:00', 'UTC', 'Europe/Berlin') AS CHAR) AS berlin, VERSION() AS version",
-      )) as unknown as [{ berlin: string | null; version: string }][];
+      );
+      const zone = (rows as { berlin: string | null; version: string }[])[0];
       expect(zone?.berlin).toBe('2024-07-01 14:00:00');
       expect(zone?.version).toMatch(/^11\./);
       const [users] = await root.query("SELECT Host AS host FROM mysql.user WHERE User = 'healthcheck' ORDER BY Host");

@@ -4,11 +4,12 @@
 // account; the module's URL, management API and fresh vhosts work on 4.0 as on 3.x.
 // BERTH_TEST_IMAGES can point the names at another build (test/support/images.ts).
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { rabbitmq, startRabbitmq } from '@berth/core/rabbitmq';
 import amqp from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
-import { labelled } from '../support/docker.js';
+import { docker, labelled } from '../support/docker.js';
 import { testImage } from '../support/images.js';
 
 afterAll(async () => {
@@ -16,23 +17,24 @@ afterAll(async () => {
   expect(left.containers).toEqual([]);
 });
 
-/** `docker run --rm` to its end: exit code and the output, stdout and stderr interleaved. */
-function runToEnd(image: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'sh',
-      [
-        '-c',
-        'label=$1; shift; docker run --rm --label "$label" "$@" 2>&1',
-        'sh',
-        `dev.berth.session=${process.env.BERTH_SESSION_ID}`,
-        ...args,
-        image,
-      ],
-      { timeout: budget(60_000) },
-      (error, output) => resolve({ code: error ? Number((error as { code?: number }).code ?? -1) : 0, output }),
-    );
-  });
+/**
+ * `docker run` to its end (at most a scaled minute): exit code and output. The container is named,
+ * so it is removed afterwards even when the budget ran out while a server was running.
+ */
+async function runToEnd(image: string, args: string[]): Promise<{ code: number; output: string }> {
+  const name = `berth-rabbitmq-image-${randomUUID().slice(0, 8)}`;
+  try {
+    return await new Promise((resolve) => {
+      execFile(
+        'docker',
+        ['run', '--name', name, '--label', `dev.berth.session=${process.env.BERTH_SESSION_ID}`, ...args, image],
+        { timeout: budget(60_000) },
+        (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? -1) : 0, output: stderr + stdout }),
+      );
+    });
+  } finally {
+    await docker('rm', '-f', '-v', name).catch(() => undefined);
+  }
 }
 
 async function roundTrip(url: string, queue: string, text: string): Promise<string | undefined> {
