@@ -194,15 +194,28 @@ describe("mariadb:11 stand-in: the official image's first start, helpers and hea
     expect(log).not.toContain('Initializing database files');
   });
 
-  it('MYSQL_INITDB_SKIP_TZINFO (mysql name): no time-zone tables, CONVERT_TZ by name gives NULL', async () => {
-    const id = await run(MYSQL, ['-e', 'MYSQL_ROOT_PASSWORD=root-pw', '-e', 'MYSQL_INITDB_SKIP_TZINFO=1']);
+  it('MYSQL_INITDB_SKIP_TZINFO leaves CONVERT_TZ NULL; a random root password is printed; MARIADB_* wins over MYSQL_*', async () => {
+    const id = await run(MYSQL, [
+      '-e',
+      'MYSQL_RANDOM_ROOT_PASSWORD=yes',
+      '-e',
+      'MYSQL_INITDB_SKIP_TZINFO=1',
+      '-e',
+      'MYSQL_DATABASE=from_mysql',
+      '-e',
+      'MARIADB_DATABASE=from_mariadb',
+    ]);
     const { log, running } = await readyOrExited(id);
     expect(running, log).toBe(true);
     expect(log).not.toContain('Loading the time-zone tables');
-    const root = await mysql2.createConnection({ host: '127.0.0.1', port: await port(id), user: 'root', password: 'root-pw' });
+    const password = /GENERATED ROOT PASSWORD: (\S+)/.exec(log)?.[1];
+    expect(password, log).toMatch(/^\w{32}$/);
+    const root = await mysql2.createConnection({ host: '127.0.0.1', port: await port(id), user: 'root', password });
     try {
       const [rows] = await root.query("SELECT CONVERT_TZ('2024-07-01 12:00:00', 'UTC', 'Europe/Berlin') AS berlin");
       expect(rows).toEqual([{ berlin: null }]);
+      const [schemas] = await root.query("SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'from_%'");
+      expect(schemas).toEqual([{ name: 'from_mariadb' }]);
     } finally {
       await root.end();
     }
