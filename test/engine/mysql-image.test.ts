@@ -6,6 +6,7 @@
 // temporary server stopped. BERTH_TEST_IMAGES can point the names at another build
 // (test/support/images.ts).
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,18 +22,12 @@ const MYSQL = testImage('mysql:8');
 const MARIADB = testImage('mariadb:11');
 
 const started: string[] = [];
+// This file starts its containers with the docker CLI, never through berth, so the process has no
+// berth session: a label of the file's own keeps its leak check apart from other files'.
+const SESSION_LABEL = `dev.berth.session=mysql-image-${randomUUID()}`;
 
 async function run(image: string, args: string[]): Promise<string> {
-  const id = await docker(
-    'run',
-    '-d',
-    '--label',
-    `dev.berth.session=${process.env.BERTH_SESSION_ID}`,
-    '-p',
-    '127.0.0.1::3306',
-    ...args,
-    image,
-  );
+  const id = await docker('run', '-d', '--label', SESSION_LABEL, '-p', '127.0.0.1::3306', ...args, image);
   started.push(id);
   return id;
 }
@@ -63,7 +58,7 @@ async function port(id: string): Promise<number> {
 
 afterAll(async () => {
   await Promise.all(started.map((id) => docker('rm', '-f', '-v', id).catch(() => undefined)));
-  const left = await labelled(`dev.berth.session=${process.env.BERTH_SESSION_ID}`);
+  const left = await labelled(SESSION_LABEL);
   expect(left.containers).toEqual([]);
 });
 
