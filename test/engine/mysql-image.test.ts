@@ -6,7 +6,7 @@
 // temporary server stopped. BERTH_TEST_IMAGES can point the names at another build
 // (test/support/images.ts).
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,6 +177,41 @@ describe("mariadb:11 stand-in: the official image's first start, helpers and hea
     await expect(docker('exec', id, 'healthcheck.sh', '--no-such-test')).rejects.toThrow(/unknown option or test 'no-such-test'/);
     // The same script as the engine's health check, as a compose file would declare it.
     await expect.poll(() => docker('inspect', '--format', '{{.State.Health.Status}}', id), poll(60_000, 250)).toBe('healthy');
+  });
+
+  it('MARIADB_ROOT_PASSWORD_HASH and MARIADB_PASSWORD_HASH: logins with the hashed passwords; init scripts still run as root', async () => {
+    // mysql_native_password's hash: '*' and SHA1(SHA1(password)) in upper-case hex.
+    const hash = `*${createHash('sha1').update(createHash('sha1').update('hashed-pw').digest()).digest('hex').toUpperCase()}`;
+    const dir = mkdtempSync(join(tmpdir(), 'berth-mariadb-hash-'));
+    writeFileSync(join(dir, '1-as-root.sh'), 'docker_process_sql <<< "CREATE TABLE made_by_root (id int);"\n', { mode: 0o644 });
+    const id = await run(MARIADB, [
+      '-e',
+      `MARIADB_ROOT_PASSWORD_HASH=${hash}`,
+      '-e',
+      'MARIADB_DATABASE=app',
+      '-e',
+      'MARIADB_USER=writer',
+      '-e',
+      `MARIADB_PASSWORD_HASH=${hash}`,
+      '-v',
+      `${join(dir, '1-as-root.sh')}:/docker-entrypoint-initdb.d/1-as-root.sh:ro`,
+    ]);
+    const { log, running } = await readyOrExited(id);
+    expect(running, log).toBe(true);
+    for (const user of ['root', 'writer']) {
+      const connection = await mysql2.createConnection({
+        host: '127.0.0.1',
+        port: await port(id),
+        user,
+        password: 'hashed-pw',
+        database: 'app',
+      });
+      try {
+        expect((await connection.query('SHOW TABLES'))[0]).toEqual([{ Tables_in_app: 'made_by_root' }]);
+      } finally {
+        await connection.end();
+      }
+    }
   });
 
   it('an init folder the server user cannot read stops the first start before any database is made', async () => {
