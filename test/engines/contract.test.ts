@@ -1,6 +1,6 @@
 // The engine contract: what berth needs from any Docker-API engine, run against whichever engine
 // DOCKER_HOST (and DOCKER_TLS_VERIFY / DOCKER_CERT_PATH) names. scripts/test-engines runs it
-// against the machine's dockerd, Podman 4.3 and a dockerd over TLS in a network namespace.
+// against the machine's dockerd (20.10), Docker 26.1, Podman 4.3, Podman 5.4 and a dockerd over TLS.
 // Only busybox:latest is needed. The docker CLI (same environment) is the independent oracle.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,11 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     expect(state).toBe(true);
     const labels = JSON.parse(await docker('inspect', '--format', '{{json .Config.Labels}}', c.id)) as Record<string, string>;
     expect(labels['dev.berth.session']).toBe(await sessionId());
+    // stop() kills: sleep as pid 1 ignores SIGTERM, so a graceful stop would wait out the engine's
+    // stop timeout (Podman 5 stops that way on a forced DELETE: 10 s a container).
+    const began = performance.now();
     await c.stop();
+    expect(performance.now() - began).toBeLessThan(budget(5000));
     await c.stop();
     expect(await docker('ps', '-aq', '--filter', `id=${c.id}`)).toBe('');
   });

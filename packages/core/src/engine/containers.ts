@@ -116,9 +116,27 @@ export async function restartContainer(t: Transport, id: string, timeoutSeconds?
   });
 }
 
-/** Force-removes, by default with anonymous volumes; idempotent (gone, or removal already under way). */
+/**
+ * Sends SIGKILL; a container that is gone or not running counts as killed (Docker and Podman answer
+ * 404 and 409 for those).
+ */
+async function killContainer(t: Transport, id: string): Promise<void> {
+  try {
+    await t.call({ method: 'POST', path: path(id, '/kill'), what: `killing container ${short(id)}`, subject: { kind: 'container', ref: id } });
+  } catch (error) {
+    if (error instanceof ContainerNotFoundError || httpStatusOf(error) === 409) return;
+    throw error;
+  }
+}
+
+/**
+ * Kills and removes, by default with anonymous volumes; idempotent (gone, or removal already under
+ * way). The kill comes first because a forced DELETE means different things: Docker kills at once,
+ * Podman 5 stops gracefully (SIGTERM, then its stop timeout, 10 s by default) before removing.
+ */
 export async function removeContainer(t: Transport, id: string, options: { volumes?: boolean } = {}): Promise<void> {
   try {
+    await killContainer(t, id);
     await t.call({
       method: 'DELETE',
       path: path(id),
