@@ -15,6 +15,7 @@ import { removeSessionByCli, startChild, waitGone } from '../support/session-hel
 // The containers print a line at once: Podman 4.3 answers a log follow only once there is output
 // (see the silent-container test), and every other contract should be checked on its own.
 const BUSY: ContainerSpec = { image: 'busybox:latest', command: ['sh', '-c', 'echo up; exec sleep 3600'] };
+const engine = process.env.BERTH_ENGINE_NAME ?? 'docker';
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && echo up && exec httpd -f -p 8080 -h /www'];
 
 /** Where published ports must be reached: DOCKER_HOST's address for tcp, else this machine. */
@@ -80,6 +81,24 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     const response = await fetch(`http://${c.address(8080)}/index.html`);
     expect(await response.text()).toBe('hello-from-web\n');
   });
+
+  // Podman runs health checks from systemd timers; the Podmans here run without systemd, so no check
+  // ever runs there (the status stays "starting"). Not berth's to fix on the engine side.
+  it.skipIf(engine.startsWith('podman'))(
+    'a health check start interval speeds readiness on every API version (1.44 has the field; older engines drop it)',
+    async () => {
+      const began = performance.now();
+      // Without the start interval the first probe comes after a minute; with it, within a second.
+      await using c = await start({
+        ...BUSY,
+        healthcheck: { test: ['CMD', 'true'], intervalMs: 60_000, startPeriodMs: 60_000, startIntervalMs: 250 },
+        wait: wait.healthy(),
+      });
+      expect(performance.now() - began).toBeLessThan(budget(10_000));
+      const health = JSON.parse(await docker('inspect', '--format', '{{json .State.Health.Status}}', c.id)) as string;
+      expect(health).toBe('healthy');
+    },
+  );
 
   it('execs with exit code, stdout and stderr apart, env, user and working dir', async () => {
     await using c = await start(BUSY);
