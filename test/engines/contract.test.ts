@@ -6,7 +6,17 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ContainerSpec, createNetwork, createVolume, currentSession, endSession, start, WaitTimeoutError, wait } from '@berth/core';
+import {
+  type ContainerSpec,
+  createNetwork,
+  createVolume,
+  currentSession,
+  EngineError,
+  endSession,
+  start,
+  WaitTimeoutError,
+  wait,
+} from '@berth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
@@ -153,6 +163,24 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     const result = await client.exec(['sh', '-c', 'printf "GET /index.html HTTP/1.0\\r\\n\\r\\n" | nc -w 5 web 8080']);
     expect(result.stdout).toMatch(/^HTTP\/1\.[01] 200/);
     expect(result.stdout).toContain('hello-from-web');
+  });
+
+  it('an IPv6 network: with a subnet on every engine; without one, Docker refuses with a hint (it has no default IPv6 pool), Podman picks one', async () => {
+    await using withSubnet = await createNetwork({ enableIpv6: true, ipam: { config: [{ subnet: 'fd00:b3e7::/64' }] } });
+    const inspected = JSON.parse(await docker('network', 'inspect', '--format', '{{json .EnableIPv6}}', withSubnet.name)) as boolean;
+    expect(inspected).toBe(true);
+    const bare = createNetwork({ enableIpv6: true });
+    if (engine.startsWith('podman')) {
+      await using net = await bare;
+      expect(net.name).toBeTruthy();
+    } else {
+      const error = await bare.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).hint).toContain('subnet');
+    }
   });
 
   it('a named volume carries data from one container to the next', async () => {
