@@ -20,10 +20,23 @@ describe('redis options', () => {
   });
 
   it('valkey images are valkey by repository name, with the same command and their own ready line', () => {
-    for (const image of ['valkey/valkey:8', 'valkey/valkey', 'valkey:8.1', 'registry:5000/valkey:8', 'ghcr.io/valkey-io/valkey@sha256:abc']) {
+    for (const image of [
+      'valkey/valkey:8',
+      'valkey/valkey',
+      'valkey:8.1',
+      'registry:5000/valkey:8',
+      'ghcr.io/valkey-io/valkey@sha256:abc',
+    ]) {
       expect(flavorOf(image)).toBe('valkey');
     }
-    for (const image of ['redis:7', 'redis', 'bitnami/redis:7.2', 'valkey-like/redis:7', 'registry:5000/notvalkey:1', 'valkey/valkey-bundle:8']) {
+    for (const image of [
+      'redis:7',
+      'redis',
+      'bitnami/redis:7.2',
+      'valkey-like/redis:7',
+      'registry:5000/notvalkey:1',
+      'valkey/valkey-bundle:8',
+    ]) {
       expect(flavorOf(image)).toBe('redis');
     }
     const valkey = redisSpec(resolveRedisOptions({ image: 'valkey/valkey:8' }));
