@@ -1,0 +1,156 @@
+/**
+ * `berth up`: the services of berth.config.* for local work.
+ *
+ *   load the config -> start its services as `BERTH_REUSE=force` would (reused when the spec is
+ *   unchanged, created otherwise) -> mark each one as kept by this config (session/up-markers.ts)
+ *   -> print each service's URL and the config's `env` as `export` lines (`--env-file` writes them)
+ *   -> end the run's session: the containers stay until `berth down` or the reuse TTL
+ *
+ * A later test run adopts them (container/start.ts), whatever its own reuse setting.
+ *
+ * `--attach` keeps the session open instead, follows the services' logs with a prefix per service,
+ * and on Ctrl-C (SIGINT) or SIGTERM removes everything it started or adopted, as `berth down`
+ * does, then exits 130 / 143.
+ */
+import { writeFileSync } from 'node:fs';
+import type { BerthConfig } from '../config.js';
+import { connect } from '../engine/index.js';
+import { type BerthError, ConfigError, isBerthError } from '../errors.js';
+import { type ConfiguredRun, startConfiguredRun } from '../services/configured-run.js';
+import type { ServiceDetailsBase } from '../services/definition.js';
+import { Labels } from '../session/labels.js';
+import { markUp } from '../session/up-markers.js';
+import type { CliArgs } from './args.js';
+import { followLogs } from './attach-logs.js';
+import { configPath, down } from './down.js';
+import type { Output } from './format.js';
+import { signalExitCode } from './run-command.js';
+import { checkVariableNames, dotenv, serviceUrl, upLines } from './up-output.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+function describe(error: unknown): string {
+  if (isBerthError(error)) return `${error.message}${(error as BerthError).hint ? `\n  hint: ${(error as BerthError).hint}` : ''}`;
+  return String((error as Error)?.stack ?? error);
+}
+
+interface Served {
+  service: string;
+  details: ServiceDetailsBase;
+  /** The container's id, when the service is one container. */
+  container: string | undefined;
+  /** Its reuse identity: present when it outlives the run. */
+  hash: string | undefined;
+}
+
+export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Promise<number> {
+  const root = process.cwd();
+  let configFile: string;
+  try {
+    configFile = configPath(args.config, root);
+  } catch (error) {
+    io.err(`berth up: ${describe(error)}`);
+    return 1;
+  }
+  // An explicit request to keep the services: reuse on for every declared service, under CI too.
+  process.env.BERTH_REUSE = 'force';
+
+  let received: NodeJS.Signals | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received ??= signal;
+    wake?.();
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  const forget = () => {
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+  };
+
+  let run: ConfiguredRun;
+  try {
+    run = await startConfiguredRun({ root, configFile, workers: 1 });
+  } catch (error) {
+    forget();
+    if (received) return signalExitCode(received);
+    io.err(`berth up: ${describe(error)}`);
+    return 1;
+  }
+  const fail = async (error: unknown): Promise<number> => {
+    await run.stop().catch(() => undefined);
+    forget();
+    if (received) return signalExitCode(received);
+    io.err(`berth up: ${describe(error)}`);
+    return 1;
+  };
+
+  const engine = await connect(cfg).catch((error: unknown) => error as Error);
+  if (engine instanceof Error) return fail(engine);
+  let served: Served[];
+  try {
+    checkVariableNames(run.handoff.env);
+    served = await Promise.all(
+      Object.entries(run.handoff.services as Record<string, ServiceDetailsBase>).map(async ([service, details]) => {
+        const info = await engine.inspectContainer(details.containerName);
+        return { service, details, container: info?.Id, hash: info?.Config.Labels?.[Labels.reuse] };
+      }),
+    );
+    const passing = served.filter((s) => s.hash === undefined).map((s) => s.service);
+    if (passing.length > 0 && !args.attach) {
+      return fail(
+        new ConfigError(`berth up cannot keep ${passing.join(', ')}: not reusable across runs (\`reuse: false\`, or a compose service)`, {
+          hint: '`berth up --attach` runs every service in the foreground until Ctrl-C; or drop `reuse: false`',
+          details: { services: passing },
+        }),
+      );
+    }
+    await Promise.all(
+      served.flatMap((s) => (s.hash ? [markUp(engine, { hash: s.hash, configFile, service: s.service, ttlMs: cfg.reuseTtlMs })] : [])),
+    );
+    if (args.envFile) writeFileSync(args.envFile, dotenv(run.handoff.env), { mode: 0o600 });
+  } catch (error) {
+    return fail(error);
+  }
+
+  if (args.json) {
+    const services = Object.fromEntries(
+      served.map((s) => [s.service, { url: serviceUrl(s.details), container: s.container ?? null, kept: Boolean(s.hash) }]),
+    );
+    io.out(JSON.stringify({ config: configFile, services, env: run.handoff.env }, null, 2));
+  } else for (const line of upLines(Object.fromEntries(served.map((s) => [s.service, s.details])), run.handoff.env)) io.out(line);
+
+  if (!args.attach) {
+    await run.stop().catch((error: unknown) => io.err(`berth up: ${describe(error)}`));
+    forget();
+    if (received) return signalExitCode(received);
+    const minutes = Math.round(cfg.reuseTtlMs / 60_000);
+    io.err(`berth up: kept until \`berth down\` (or ${minutes} min unused)${args.envFile ? `; wrote ${args.envFile}` : ''}`);
+    return 0;
+  }
+
+  let close = () => {};
+  if (!received) {
+    try {
+      close = await followLogs(
+        engine,
+        served.flatMap((s) => (s.container ? [{ service: s.service, container: s.container }] : [])),
+        (line) => io.out(line),
+      );
+      io.err('berth up: following the logs; Ctrl-C stops the services and removes them');
+    } catch (error) {
+      io.err(`berth up: could not follow the logs: ${describe(error)}`);
+    }
+  }
+  await new Promise<void>((resolve) => {
+    wake = resolve;
+    if (received) resolve();
+  });
+  close();
+  // Core's own signal handler has been removing the session's resources meanwhile; what it took is gone.
+  await run.stop().catch(() => undefined);
+  const removed = await down(engine, configFile, cfg.reuseTtlMs);
+  forget();
+  const containers = removed.removed.filter((r) => r.kind === 'container').length;
+  for (const f of removed.failed) io.err(`berth up: could not remove ${f.resource.kind} ${f.resource.name}: ${f.error}`);
+  io.err(`berth up: stopped on ${received}; removed ${containers} kept container(s)`);
+  return signalExitCode(received as NodeJS.Signals);
+}
