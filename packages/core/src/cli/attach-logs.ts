@@ -20,7 +20,7 @@ export interface LogTarget {
 export async function followLogs(engine: Engine, targets: readonly LogTarget[], write: (line: string) => void): Promise<() => void> {
   const prefixes = logPrefixes(targets.map((t) => t.service));
   const abort = new AbortController();
-  const streams = await Promise.all(
+  const opened = await Promise.allSettled(
     targets.map(async ({ service, container }) => {
       const logs = await engine.logs(container, { follow: true, tty: false, tail: HISTORY_LINES, signal: abort.signal });
       const prefix = prefixes[service] ?? '';
@@ -33,8 +33,15 @@ export async function followLogs(engine: Engine, targets: readonly LogTarget[], 
       return logs;
     }),
   );
-  return () => {
+  const close = () => {
     abort.abort();
-    for (const logs of streams) logs.destroy();
+    for (const result of opened) if (result.status === 'fulfilled') result.value.destroy();
   };
+  const failed = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    // All or nothing: the streams that did open are closed again.
+    close();
+    throw failed.reason;
+  }
+  return close;
 }
