@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { budget } from '../support/budget.js';
+import { budget, poll } from '../support/budget.js';
 import { interruptRun, leftoversOfPid } from './support/interrupt.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -122,8 +122,9 @@ describe('berth up / berth down', () => {
       await client.end();
     }
     expect(readFileSync(envFile, 'utf8')).toContain(`DATABASE_URL='${databaseUrl}'`);
-    // The up process is gone and its session with it; the services stay.
-    expect(await leftoversOfPid(up.pid)).toEqual([]);
+    // The up process is gone and its session with it (its reaper removes the lease volumes just
+    // after the exit); the services stay.
+    await expect.poll(() => leftoversOfPid(up.pid), poll()).toEqual([]);
     expect((await leftovers()).filter((r) => r.startsWith('container:'))).toHaveLength(2);
   });
 
@@ -139,6 +140,22 @@ describe('berth up / berth down', () => {
     expect(second.services.cache?.container).toBe(first.services.cache?.container);
     expect(second.env).toEqual(first.env);
     expect(first.services.db?.kept).toBe(true);
+  });
+
+  test('berth ls shows them kept by berth up, and prune --reuse would leave them', async () => {
+    const ls = await berth('ls', '--json');
+    expect(ls.code, ls.stderr).toBe(0);
+    const groups = (JSON.parse(ls.stdout) as { reused: { up: { config: string; service: string }[]; resources: { id: string }[] }[] })
+      .reused;
+    const ids = new Set(Object.values(first.services).map((s) => s.container));
+    const ours = groups.filter((g) => g.resources.some((r) => ids.has(r.id)));
+    expect(ours.flatMap((g) => g.up.map((u) => u.service)).sort()).toEqual(['cache', 'db']);
+    expect(ours.every((g) => g.up.every((u) => u.config === first.config))).toBe(true);
+    // Dry run only: a real prune --reuse would remove other idle reused containers of this engine.
+    const prune = await berth('prune', '--reuse', '--dry-run', '--json');
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(prune.stdout).not.toContain(first.services.db?.container as string);
+    expect(prune.stdout).not.toContain(first.services.cache?.container as string);
   });
 
   test('a vitest run and berth run use them, with reuse off', async () => {

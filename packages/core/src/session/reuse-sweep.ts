@@ -111,12 +111,18 @@ export async function listReused(engine: Engine, options: { ttlMs: number; now?:
     g.holders.push({ session: labels[Labels.session] ?? '?', state });
     used(g, parseTime(labels[Labels.created]) ?? parseTime(v.CreatedAt));
   }
-  for (const g of groups.values()) {
-    const held = g.holders.some((h) => h.state !== 'dead');
-    const ttlMs = Math.max(options.ttlMs, ...g.up.map((m) => m.ttlMs ?? 0));
-    g.expired = !held && (g.lastUseMs === undefined || now - g.lastUseMs > ttlMs);
-  }
+  for (const g of groups.values()) g.expired = isExpired(g, options.ttlMs, now);
   return [...groups.values()].sort((a, b) => (a.lastUseMs ?? 0) - (b.lastUseMs ?? 0));
+}
+
+/**
+ * No live holder, and idle longer than the TTL — or than the longer one a `berth up` that keeps the
+ * group was given: a later run with a shorter BERTH_REUSE_TTL does not cut it short.
+ */
+export function isExpired(group: Pick<ReusedGroup, 'holders' | 'lastUseMs' | 'up'>, ttlMs: number, now: number): boolean {
+  if (group.holders.some((h) => h.state !== 'dead')) return false;
+  const ttl = Math.max(ttlMs, ...group.up.map((m) => m.ttlMs ?? 0));
+  return group.lastUseMs === undefined || now - group.lastUseMs > ttl;
 }
 
 /** Removes the reused containers (with their markers) that no live session holds and that idled past the TTL. */
