@@ -215,4 +215,30 @@ describe('berth up / berth down', () => {
     expect(interrupted.leftAtExit).toEqual([]);
     expect(await leftovers()).toEqual([]);
   });
+
+  test('up --attach ends by itself when berth down removes its services elsewhere', async () => {
+    const attached = spawn(process.execPath, [cli, 'up', '--attach'], { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    attached.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    attached.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => attached.on('close', (code) => resolve(code)));
+    const timer = setTimeout(() => attached.kill('SIGKILL'), budget(180_000));
+    try {
+      await expect.poll(() => output, poll(120_000)).toContain('following the logs');
+      const down = await berth('down');
+      expect(down.code, down.stderr).toBe(0);
+      expect(await exited, output).toBe(0);
+      expect(output).toContain('the log of db ended');
+      expect(output).toContain('every service is gone');
+      await expect.poll(() => leftoversOfPid(attached.pid as number), poll()).toEqual([]);
+      expect(await leftovers()).toEqual([]);
+    } finally {
+      clearTimeout(timer);
+      attached.kill('SIGKILL');
+    }
+  });
 });

@@ -128,21 +128,28 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
   }
 
   let close = () => {};
+  let gone: Promise<void> = new Promise(() => {});
   if (!received) {
     try {
-      close = await followLogs(
+      const following = await followLogs(
         engine,
         served.flatMap((s) => (s.container ? [{ service: s.service, container: s.container }] : [])),
         (line) => io.out(line),
+        (service) => io.err(`berth up: the log of ${service} ended (its container stopped or was removed)`),
       );
+      close = following.close;
+      // No container to follow (a compose service): only a signal ends the attach.
+      if (served.some((s) => s.container)) gone = following.allEnded;
       io.err('berth up: following the logs; Ctrl-C stops the services and removes them');
     } catch (error) {
       io.err(`berth up: could not follow the logs: ${describe(error)}`);
     }
   }
-  await new Promise<void>((resolve) => {
-    wake = resolve;
-    if (received) resolve();
+  // Until Ctrl-C / SIGTERM, or until every service's container is gone (`berth down` elsewhere).
+  const ended = await new Promise<'signal' | 'gone'>((resolve) => {
+    wake = () => resolve('signal');
+    if (received) resolve('signal');
+    void gone.then(() => resolve('gone'));
   });
   close();
   // Core's own signal handler has been removing the session's resources meanwhile; what it took is gone.
@@ -151,6 +158,10 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
   forget();
   const containers = removed.removed.filter((r) => r.kind === 'container').length;
   for (const f of removed.failed) io.err(`berth up: could not remove ${f.resource.kind} ${f.resource.name}: ${f.error}`);
+  if (ended === 'gone' && !received) {
+    io.err(`berth up: every service is gone; removed what was left (${containers} kept container(s))`);
+    return removed.failed.length > 0 ? 1 : 0;
+  }
   io.err(`berth up: stopped on ${received}; removed ${containers} kept container(s)`);
   return signalExitCode(received as NodeJS.Signals);
 }
