@@ -196,6 +196,17 @@ describe('berth up / berth down', () => {
     expect(await docker('ps', '-a', '--filter', `id=${otherId}`, '-q')).toEqual([]);
   });
 
+  test('up refuses a service that cannot outlive it, with a hint, and leaves nothing', async () => {
+    const refused = await berth('up', '--config', 'refused.berth.config.mjs');
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('berth up cannot keep cache: not reusable across runs');
+    expect(refused.stderr).toContain('hint: `berth up --attach`');
+    expect(refused.stdout).not.toContain('export ');
+    const left = () => docker('ps', '-a', '--filter', 'label=e2e.fixture=berth-up-refused', '--format', '{{.Names}}');
+    await expect.poll(left, poll()).toEqual([]);
+    await expect.poll(() => leftoversOfPid(refused.pid), poll()).toEqual([]);
+  });
+
   test('up --attach streams the logs prefixed per service; Ctrl-C removes everything and exits 130', async () => {
     const interrupted = await interruptRun({
       command: process.execPath,

@@ -14,11 +14,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { BerthConfig } from '../config.js';
+import type { Engine } from '../engine/engine.js';
 import { connect } from '../engine/index.js';
 import { type BerthError, ConfigError, isBerthError } from '../errors.js';
 import { type ConfiguredRun, startConfiguredRun } from '../services/configured-run.js';
 import type { ServiceDetailsBase } from '../services/definition.js';
+import { removeResources } from '../session/cleanup.js';
 import { Labels } from '../session/labels.js';
+import { listReused } from '../session/reuse-sweep.js';
 import { markUp } from '../session/up-markers.js';
 import type { CliArgs } from './args.js';
 import { followLogs } from './attach-logs.js';
@@ -29,9 +32,12 @@ import { checkVariableNames, dotenv, serviceUrl, upLines } from './up-output.js'
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+/** A berth error's message and hint (also from the lifecycle's own copy of core, which has its own classes). */
 function describe(error: unknown): string {
-  if (isBerthError(error)) return `${error.message}${(error as BerthError).hint ? `\n  hint: ${(error as BerthError).hint}` : ''}`;
-  return String((error as Error)?.stack ?? error);
+  const coded = error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+  if (!isBerthError(error) && !coded) return String((error as Error)?.stack ?? error);
+  const hint = (error as BerthError).hint;
+  return `${(error as Error).message}${hint ? `\n  hint: ${hint}` : ''}`;
 }
 
 interface Served {
@@ -41,6 +47,22 @@ interface Served {
   container: string | undefined;
   /** Its reuse identity: present when it outlives the run. */
   hash: string | undefined;
+  /** The container was created by this `berth up` (not found running). */
+  created: boolean;
+}
+
+/**
+ * The reused containers this `berth up` created, with their markers, when it then keeps nothing:
+ * a refused config leaves nothing behind. Groups some `berth up` keeps are left alone.
+ */
+async function discardCreated(engine: Engine, hashes: readonly string[], ttlMs: number): Promise<void> {
+  if (hashes.length === 0) return;
+  const wanted = new Set(hashes);
+  const groups = (await listReused(engine, { ttlMs })).filter((g) => wanted.has(g.hash) && g.up.length === 0);
+  await removeResources(
+    engine,
+    groups.flatMap((g) => g.resources),
+  );
 }
 
 export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Promise<number> {
@@ -66,6 +88,7 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
   };
 
+  const began = Date.now();
   let run: ConfiguredRun;
   try {
     run = await startConfiguredRun({ root, configFile, workers: 1 });
@@ -91,11 +114,19 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
     served = await Promise.all(
       Object.entries(run.handoff.services as Record<string, ServiceDetailsBase>).map(async ([service, details]) => {
         const info = await engine.inspectContainer(details.containerName);
-        return { service, details, container: info?.Id, hash: info?.Config.Labels?.[Labels.reuse] };
+        const labels = info?.Config.Labels ?? {};
+        const created = Date.parse(labels[Labels.created] ?? '') >= began;
+        return { service, details, container: info?.Id, hash: labels[Labels.reuse], created };
       }),
     );
     const passing = served.filter((s) => s.hash === undefined).map((s) => s.service);
     if (passing.length > 0 && !args.attach) {
+      await run.stop().catch(() => undefined);
+      await discardCreated(
+        engine,
+        served.flatMap((s) => (s.hash && s.created ? [s.hash] : [])),
+        cfg.reuseTtlMs,
+      );
       return fail(
         new ConfigError(`berth up cannot keep ${passing.join(', ')}: not reusable across runs (\`reuse: false\`, or a compose service)`, {
           hint: '`berth up --attach` runs every service in the foreground until Ctrl-C; or drop `reuse: false`',
