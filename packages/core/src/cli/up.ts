@@ -89,6 +89,8 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
   };
 
   const began = Date.now();
+  // This side's own connection (markers, inspects, logs), found while the services start.
+  const connecting = connect(cfg).catch((error: unknown) => error as Error);
   let run: ConfiguredRun;
   try {
     run = await startConfiguredRun({ root, configFile, workers: 1 });
@@ -106,7 +108,7 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
     return 1;
   };
 
-  const engine = await connect(cfg).catch((error: unknown) => error as Error);
+  const engine = await connecting;
   if (engine instanceof Error) return fail(engine);
   let served: Served[];
   try {
