@@ -93,7 +93,7 @@ export async function upCommand(args: CliArgs, io: Output, cfg: BerthConfig): Pr
   const connecting = connect(cfg).catch((error: unknown) => error as Error);
   let run: ConfiguredRun;
   try {
-    run = await startConfiguredRun({ root, configFile, workers: 1 });
+    run = await startConfiguredRun({ root, configFile });
   } catch (error) {
     forget();
     if (received) return signalExitCode(received);
