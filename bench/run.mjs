@@ -24,6 +24,7 @@ import { imageCache, reuseLoop } from './cases/reuse.mjs';
 import { runnerCases } from './cases/runners.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
 import { teardown } from './cases/teardown.mjs';
+import { upOnReused } from './cases/up.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -97,6 +98,7 @@ async function main() {
     ['pg-versions', postgresVersionsFreshDatabase],
     ['reuse', reuseLoop],
     ['cache', imageCache],
+    ['up', upOnReused],
     ['suite', suiteFreshDatabases],
     ['runners', runnerCases],
     ['teardown', teardown],

@@ -21,6 +21,7 @@ import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession, trackStart, withStopping } from '../session/session.js';
+import { listUpMarkers } from '../session/up-markers.js';
 import { defaultWaitStrategy } from '../wait/default.js';
 import { runWait } from '../wait/run.js';
 import { packCopies } from './copy.js';
@@ -76,10 +77,20 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
     throwIfAborted(signal, 'start');
     resolved = validateSpec(spec);
     const plan = resolved;
-    if (reuseWanted(spec, config(), { service }).reuse) {
+    // A declared service that `berth up` keeps is adopted whatever the run's reuse setting: the
+    // developer asked for it explicitly. Its identity must still match (checked in startReusable).
+    let only: ReadonlySet<string> | undefined;
+    const wanted = reuseWanted(spec, config(), { service }).reuse;
+    if (!wanted && service !== undefined && spec.reuse !== false) {
       enter('discover');
       engine = await getEngine();
-      return await startReusable({
+      const kept = await listUpMarkers(engine, { service });
+      if (kept.length > 0) only = new Set(kept.map((m) => m.hash));
+    }
+    if (wanted || only) {
+      enter('discover');
+      engine ??= await getEngine();
+      const reused = await startReusable({
         engine,
         session: await ensureSession(engine),
         spec,
@@ -93,7 +104,11 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
         onHub: (h) => {
           hub = h;
         },
+        ...(only ? { only } : {}),
       });
+      if (reused) return reused;
+      reusedId = undefined;
+      hub = undefined;
     }
     await pickFreePorts(plan);
 
