@@ -4,9 +4,7 @@
 // restart came is made again. Before the fix, the next fresh database failed with
 // `ECONNREFUSED 127.0.0.1:<old port>`, and a restart during the background template broke every
 // later request (`Connection terminated unexpectedly`).
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMysql } from '@berth/core/mysql';
@@ -21,6 +19,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
+import { redisCommand } from '../support/resp.js';
 
 async function pgQuery<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: budget(30_000) });
@@ -130,31 +129,6 @@ describe('mysql survives restart()', () => {
     }
   });
 });
-
-/** One RESP command over a fresh socket to the URL's host and port, after AUTH and SELECT from the URL; the first reply line. */
-async function redisCommand(url: string, ...args: string[]): Promise<string> {
-  const parsed = new URL(url);
-  const socket = tcpConnect({ host: parsed.hostname, port: Number(parsed.port) });
-  await once(socket, 'connect');
-  const commands = [
-    ...(parsed.password ? [['AUTH', decodeURIComponent(parsed.password)]] : []),
-    ['SELECT', parsed.pathname.slice(1) || '0'],
-    args,
-  ];
-  socket.write(commands.map((c) => `*${c.length}\r\n${c.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`).join(''));
-  let text = '';
-  socket.setEncoding('utf8');
-  for await (const chunk of socket) {
-    text += chunk;
-    const lines = text.split('\r\n').filter(Boolean);
-    // Bulk replies come as a length line and a value line.
-    const replies = lines.filter((line) => !line.startsWith('$') || line === '$-1');
-    if (replies.length >= commands.length) break;
-  }
-  socket.destroy();
-  const replies = text.split('\r\n').filter((line) => line && (!line.startsWith('$') || line === '$-1'));
-  return replies[commands.length - 1] ?? '';
-}
 
 describe('redis, rabbitmq and nats take up the new ports too', () => {
   it('redis: details, URLs and flushes after the restart', async () => {
