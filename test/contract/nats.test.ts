@@ -83,9 +83,15 @@ describe(`nats contract: ${image}`, () => {
   it('restart: accepts clients again, new port taken up, fresh accounts after it', async () => {
     await server.container.restart();
     expect(server.details.port).toBe(server.container.mappedPort(4222));
-    await (await client(server.details)).close();
+    const main = await client(server.details).catch((error: unknown) => {
+      throw new Error(`the service's own user after the restart: ${String(error)}`);
+    });
+    await main.close();
     await using fresh = await server.freshAccount();
-    await (await client(fresh.details)).close();
+    const leased = await client(fresh.details).catch((error: unknown) => {
+      throw new Error(`lease account ${fresh.account} after the restart: ${String(error)}`);
+    });
+    await leased.close();
   });
 
   it('cleanup: stop() leaves no container, network or volume of the session', async () => {

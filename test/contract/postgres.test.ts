@@ -79,6 +79,15 @@ describe(`postgres contract: ${image}`, () => {
     expect(await exists(own.url, 'from_sourced_sh')).toBe(true);
   });
 
+  it('initdb on first start: two containers of the image get data directories of their own making', async () => {
+    // initdb gives every cluster a new system identifier; a data directory baked into the image
+    // would give every container the same one.
+    const id = async (url: string) =>
+      (await query<{ id: string }>(url, 'SELECT system_identifier::text AS id FROM pg_control_system()'))[0]?.id;
+    await using other = await startPostgres({ image, user, password, database, poolSize: 0 });
+    expect(await id(other.url)).not.toBe(await id(db.url));
+  });
+
   it('locale: databases collate as the official image’s default, en_US.utf8', async () => {
     expect(await query(db.url, 'SELECT datcollate AS c FROM pg_database WHERE datname = current_database()')).toEqual([
       { c: 'en_US.utf8' },
