@@ -7,8 +7,9 @@
  * - the template: one that was made before the restart and is still there is kept. One that was
  *   being made (the background template) or that the restart lost (a data directory in memory,
  *   `tuneForTests`, is made anew on every start) is made again, and ready databases lost with it are
- *   forgotten. On a reused or cached server, whose template other runs share, it is not remade: fresh
- *   databases then fail at once, saying why;
+ *   forgotten. On an image-cached server a lost template is not remade: fresh databases then fail at
+ *   once, saying why. A container reused across runs loses this run's hold on it with the restart
+ *   (the run connection other runs see it by), so it fails at once too;
  * - a container that does not come back fails every later request at once with that error.
  */
 import type { StartedContainer } from '../../container/handle.js';
@@ -35,6 +36,11 @@ export interface RestartPlan {
   remake: ((main: PostgresDetails) => Promise<void>) | undefined;
   /** restart() resolves only once the template is back (setup ran at start, so its errors belong to the call). */
   awaitTemplate: boolean;
+  /**
+   * A container reused across runs: this run's hold on it (an idle run connection, shared-server.ts)
+   * ends with the restart, and other runs would then take this run's databases for a dead run's.
+   */
+  reused: boolean;
 }
 
 /** Registers the module's part in `container.restart()`; returns the function that removes it. */
@@ -58,6 +64,16 @@ export function followRestarts(plan: RestartPlan): () => void {
       // No await between these three: work let through by resume() already sees the new template promise.
       state.details = details;
       admin.resume(details);
+      if (plan.reused) {
+        state.unusable ??= new ModuleError(
+          `postgres container ${container.name} is reused across runs and was restarted: this run's hold on it ended`,
+          {
+            hint: "other runs would now take this run's fresh databases for a dead run's; stop() the service and start it again (or restart without reuse)",
+            details: { containerName: container.name, image: container.image },
+          },
+        );
+        return;
+      }
       state.template = settleTemplate(plan, state.template);
       state.template.catch(() => undefined);
       if (plan.awaitTemplate) await state.template;

@@ -265,6 +265,7 @@ export async function startResolved(
       templateName,
       remake: shared ? undefined : (main) => prepareTemplate({ pg: driver.pg, admin: connection, main, options, signal: undefined }),
       awaitTemplate: needsDriver,
+      reused: reuse !== undefined,
     });
     return new StartedPostgres(
       container,
