@@ -15,6 +15,7 @@ const ENGINE_SERIAL = [
   'test/engine/session.test.ts',
   'test/engine/reuse.test.ts',
   'test/engine/postgres-reuse.test.ts',
+  'test/engine/postgres-reuse-restart.test.ts',
   'test/engine/postgres-cache.test.ts',
   'test/engine/contention.test.ts',
   'test/engine/import-weight.test.ts',

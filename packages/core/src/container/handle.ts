@@ -27,6 +27,16 @@ export interface StopOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What a module built on a container does around its restart (postgres, mysql: reconnect on the new
+ * host port). `before` runs before the engine restarts the container; `after` once it is ready
+ * again, or with the error when it did not come back (then restart() rejects with that error).
+ */
+export interface RestartListener {
+  before(): void;
+  after(outcome: { error?: unknown }): Promise<void>;
+}
+
 /** How a restart re-establishes readiness; supplied by the start flow. */
 export type Readiness = (
   container: StartedContainer,
@@ -46,6 +56,7 @@ export class StartedContainer implements AsyncDisposable {
   #ports: PortMap;
   #logs: LogHub;
   #stopped: Promise<void> | undefined;
+  readonly #restartListeners: RestartListener[] = [];
   readonly #log = containerLog('container', () => this.id);
 
   constructor(
@@ -153,14 +164,35 @@ export class StartedContainer implements AsyncDisposable {
     return this.#engine.inspectContainer(this.id, signal);
   }
 
-  /** Restarts, waits for readiness again (logs since the restart only), and re-reads port mappings. */
+  /**
+   * Restarts, waits for readiness again (logs since the restart only), and re-reads port mappings:
+   * the engine may publish other host ports. A module started on this container (postgres, mysql)
+   * takes up the new ports before this resolves.
+   */
   async restart(options: { timeoutSeconds?: number; signal?: AbortSignal } = {}): Promise<void> {
     this.#assertNotStopped('restart');
-    this.#logs.close();
-    await this.#engine.restartContainer(this.id, options.timeoutSeconds ?? 0, options.signal);
-    const ready = await this.#readiness(this, options.signal);
-    this.#ports = ready.ports;
-    this.#logs = ready.logs;
+    const listeners = [...this.#restartListeners];
+    for (const listener of listeners) listener.before();
+    try {
+      this.#logs.close();
+      await this.#engine.restartContainer(this.id, options.timeoutSeconds ?? 0, options.signal);
+      const ready = await this.#readiness(this, options.signal);
+      this.#ports = ready.ports;
+      this.#logs = ready.logs;
+    } catch (error) {
+      await Promise.allSettled(listeners.map((listener) => listener.after({ error })));
+      throw error;
+    }
+    for (const listener of listeners) await listener.after({});
+  }
+
+  /** @internal A module's part in restart(); returns the function that removes it. */
+  onRestart(listener: RestartListener): () => void {
+    this.#restartListeners.push(listener);
+    return () => {
+      const index = this.#restartListeners.indexOf(listener);
+      if (index >= 0) this.#restartListeners.splice(index, 1);
+    };
   }
 
   /** Idempotent. Kills and removes (with anonymous volumes) unless told otherwise. */

@@ -61,6 +61,17 @@ describe('IsolationPool', () => {
     expect(new Set(got).size).toBe(3);
   });
 
+  it('forgets ready slots the server lost (discardReady) and makes new ones', async () => {
+    const { ops } = fakeOps();
+    const p = pool(ops);
+    p.warm();
+    await expect.poll(() => p.stats().ready).toBe(2);
+    expect(p.discardReady()).toEqual([1, 2]);
+    await expect.poll(() => p.stats().ready).toBe(2);
+    const got = await p.acquire();
+    expect(got).toBeGreaterThan(2);
+  });
+
   it('keeps four slots ready per worker, within max', async () => {
     const { ops } = fakeOps();
     const p = pool(ops, { min: 1, workers: 2 });

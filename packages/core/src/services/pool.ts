@@ -192,6 +192,16 @@ export class IsolationPool<S> {
     };
   }
 
+  /**
+   * Forgets the ready slots (the server lost them: a restart re-initialised its data); the pool
+   * makes new ones as needed. Returns what it forgot.
+   */
+  discardReady(): S[] {
+    const gone = this.#ready.splice(0);
+    this.#fill();
+    return gone;
+  }
+
   /** Slots handed out and not yet released. */
   get leased(): readonly S[] {
     return [...this.#leased];

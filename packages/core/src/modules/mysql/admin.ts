@@ -3,10 +3,11 @@
  * cloning the template, grants). A small mysql2 pool with multiple statements on, so one clone is one
  * round trip; `close()` ends it, after which nothing of berth's keeps the process alive.
  */
-import { ModuleError } from '../../errors.js';
+import { type BerthError, ModuleError } from '../../errors.js';
 import { debug } from '../../log.js';
 import { type Priority, Slots } from '../postgres/slots.js';
 import { sessionsLeftAfterGrace } from '../release-grace.js';
+import { RestartGate } from '../restart-gate.js';
 import type { MysqlDetails } from './details.js';
 import type { Mysql2Module, MysqlPool } from './driver.js';
 
@@ -20,8 +21,11 @@ export function quoteIdent(name: string): string {
 }
 
 export class MysqlAdmin {
-  readonly #pool: MysqlPool;
-  readonly #details: MysqlDetails;
+  #pool: MysqlPool;
+  #details: MysqlDetails;
+  readonly #gate = new RestartGate();
+  readonly #mysql: Mysql2Module;
+  readonly #options: { connections: number; connectTimeoutMs: number };
   readonly #slots: Slots;
   #closed: Promise<void> | undefined;
   #mariadb: Promise<boolean> | undefined;
@@ -29,22 +33,60 @@ export class MysqlAdmin {
   constructor(mysql: Mysql2Module, details: MysqlDetails, options: { connections: number; connectTimeoutMs: number }) {
     this.#details = details;
     this.#slots = new Slots(options.connections);
-    this.#pool = mysql.createPool({
+    this.#mysql = mysql;
+    this.#options = options;
+    this.#pool = this.#open();
+  }
+
+  #open(): MysqlPool {
+    const details = this.#details;
+    const { connections, connectTimeoutMs } = this.#options;
+    const pool = this.#mysql.createPool({
       host: details.host,
       port: details.port,
       user: 'root',
       password: details.rootPassword,
       // Never a database berth drops: sessions on a database are killed before it is dropped.
       database: 'mysql',
-      connectionLimit: options.connections,
-      maxIdle: options.connections,
+      connectionLimit: connections,
+      maxIdle: connections,
       idleTimeout: 10_000,
-      connectTimeout: options.connectTimeoutMs,
+      connectTimeout: connectTimeoutMs,
       multipleStatements: true,
     });
     // Without a listener an idle connection whose server went away would crash the process; the
     // next query reports the problem instead.
-    this.#pool.on('error', (error) => log('admin connection failed: %s', error.message));
+    pool.on('error', (error) => log('admin connection failed: %s', error.message));
+    return pool;
+  }
+
+  /** The container is about to restart: statements wait until resume() or fail(). */
+  suspend(): void {
+    this.#gate.close();
+  }
+
+  /** The container is back at `details` (another host port, maybe): new connections go there. */
+  resume(details: MysqlDetails): void {
+    const old = this.#pool;
+    this.#details = details;
+    this.#pool = this.#open();
+    old.end().catch(() => undefined);
+    this.#gate.open();
+  }
+
+  /** The container did not come back: waiting and later statements fail with `reason`. */
+  fail(reason: BerthError): void {
+    this.#gate.break(reason);
+  }
+
+  /** Runs `work`, once more if a restart of the container cut it off (RestartGate.redo). */
+  redoAfterRestart<T>(work: () => Promise<T>): Promise<T> {
+    return this.#gate.redo(work);
+  }
+
+  /** Resolves when no restart is under way (rejects when one failed). */
+  settled(): Promise<void> {
+    return this.#gate.pass();
   }
 
   /**
@@ -53,6 +95,7 @@ export class MysqlAdmin {
    */
   async query(sql: string, values?: unknown[], priority: Priority = 'now'): Promise<Record<string, unknown>[]> {
     if (this.#closed) throw new ModuleError(`mysql admin connection is closed (container ${this.#details.containerName})`);
+    await this.#gate.pass();
     await this.#slots.take(priority);
     try {
       const [rows] = await this.#pool.query(sql, values);
@@ -65,6 +108,7 @@ export class MysqlAdmin {
   /** Like query(), for several statements: the rows of each statement's result, in order. */
   async queryResults(sql: string, values?: unknown[], priority: Priority = 'now'): Promise<Record<string, unknown>[][]> {
     if (this.#closed) throw new ModuleError(`mysql admin connection is closed (container ${this.#details.containerName})`);
+    await this.#gate.pass();
     await this.#slots.take(priority);
     try {
       const [results] = await this.#pool.query(sql, values);
@@ -81,6 +125,7 @@ export class MysqlAdmin {
    */
   async runScript(sql: string, priority: Priority = 'now'): Promise<void> {
     if (this.#closed) throw new ModuleError(`mysql admin connection is closed (container ${this.#details.containerName})`);
+    await this.#gate.pass();
     await this.#slots.take(priority);
     try {
       const connection = await this.#pool.getConnection();
@@ -98,8 +143,14 @@ export class MysqlAdmin {
 
   /** True for MariaDB (whatever the image is called), false for MySQL. */
   isMariadb(): Promise<boolean> {
-    this.#mariadb ??= this.query('SELECT VERSION() AS version').then((rows) => /mariadb/i.test(String(rows[0]?.version)));
-    return this.#mariadb;
+    if (this.#mariadb) return this.#mariadb;
+    const asked = this.query('SELECT VERSION() AS version').then((rows) => /mariadb/i.test(String(rows[0]?.version)));
+    this.#mariadb = asked;
+    // A failed question (the container restarting, say) is asked again next time.
+    asked.catch(() => {
+      if (this.#mariadb === asked) this.#mariadb = undefined;
+    });
+    return asked;
   }
 
   /** Sessions using `name`, berth's own excepted. */
@@ -147,6 +198,7 @@ export class MysqlAdmin {
 
   /** Idempotent; waits for the connections to close. */
   close(): Promise<void> {
+    this.#gate.break(new ModuleError(`mysql admin connection is closed (container ${this.#details.containerName})`));
     this.#closed ??= this.#pool.end().catch((error: unknown) => log('closing admin connections: %s', String(error)));
     return this.#closed;
   }

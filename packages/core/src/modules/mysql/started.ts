@@ -23,6 +23,7 @@ import { type MysqlDetails, mysqlUrl, withDatabase } from './details.js';
 import { loadMysql2, type Mysql2Module, tryLoadMysql2 } from './driver.js';
 import { type MysqlOptions, type ResolvedMysqlOptions, resolveMysqlOptions } from './options.js';
 import { fingerprint, resetDatabase } from './recycle.js';
+import { followMysqlRestarts, type MysqlServerState } from './restart.js';
 import { FRESH_PREFIX, prepareTemplate } from './template.js';
 
 export interface StartMysqlOptions {
@@ -33,7 +34,11 @@ export interface StartMysqlOptions {
   workers?: number;
 }
 
-/** A database of its own, copied from the template. Dropped by `release()` or `await using`. */
+/**
+ * A database of its own, copied from the template. Dropped by `release()` or `await using`.
+ * `details` and `url` follow a restart of the container (another host port); a copy of `details`
+ * taken earlier keeps the old port.
+ */
 export interface FreshMysqlDatabase extends AsyncDisposable {
   readonly name: string;
   readonly details: MysqlDetails;
@@ -47,19 +52,27 @@ export interface FreshMysqlDatabase extends AsyncDisposable {
 }
 
 /** Either the means to make databases, or the reason there are none (mysql2 is not installed). */
-type Databases = { pool: IsolationPool<string>; admin: MysqlAdmin } | { missing: MissingPeerDependencyError };
+type Databases = { pool: IsolationPool<string>; admin: MysqlAdmin; state: MysqlServerState } | { missing: MissingPeerDependencyError };
 
 export class StartedMysql implements AsyncDisposable {
   readonly container: StartedContainer;
-  readonly details: MysqlDetails;
+  readonly #details: MysqlDetails;
   readonly #databases: Databases;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startMysql(). */
   constructor(container: StartedContainer, details: MysqlDetails, databases: Databases) {
     this.container = container;
-    this.details = details;
+    this.#details = details;
     this.#databases = databases;
+  }
+
+  /**
+   * Connection details of the main database. After `container.restart()` they carry the new host
+   * port; an object read before the restart keeps the old one.
+   */
+  get details(): MysqlDetails {
+    return 'state' in this.#databases ? this.#databases.state.details : this.#details;
   }
 
   /** URL of the main database, for the application user. */
@@ -69,11 +82,23 @@ export class StartedMysql implements AsyncDisposable {
 
   /** A new database with the template's tables and seed rows, nobody else's. Needs `mysql2`. */
   async freshDatabase(options: { signal?: AbortSignal } = {}): Promise<FreshMysqlDatabase> {
-    const { pool } = this.#require('get a fresh database');
+    const { pool, admin, state } = this.#require('get a fresh database');
+    // During a restart: wait for the server's new address.
+    await admin.settled();
+    this.#require('get a fresh database');
     const name = await pool.acquire(options.signal);
-    const details = withDatabase(this.details, name);
     const release = async () => pool.release(name);
-    return { name, details, url: details.url, release, [Symbol.asyncDispose]: release };
+    return {
+      name,
+      get details() {
+        return withDatabase(state.details, name);
+      },
+      get url() {
+        return withDatabase(state.details, name).url;
+      },
+      release,
+      [Symbol.asyncDispose]: release,
+    };
   }
 
   /** Idempotent: fails pending fresh-database requests, closes berth's connections, removes the container. */
@@ -101,13 +126,14 @@ export class StartedMysql implements AsyncDisposable {
     if (errors.length > 0) throw new CleanupError(`stopping mysql ${this.container.name} failed`, errors);
   }
 
-  #require(what: string): { pool: IsolationPool<string>; admin: MysqlAdmin } {
+  #require(what: string): { pool: IsolationPool<string>; admin: MysqlAdmin; state: MysqlServerState } {
     if ('missing' in this.#databases) throw this.#databases.missing;
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot ${what}: mysql container ${this.container.name} was stopped`, {
         details: { containerName: this.container.name, image: this.container.image },
       });
     }
+    if (this.#databases.state.unusable) throw this.#databases.state.unusable;
     return this.#databases;
   }
 }
@@ -153,11 +179,13 @@ export async function startResolvedMysql(
     let counter = 0;
     const pool = new IsolationPool<string>(
       {
-        create: async () => {
-          const name = `${FRESH_PREFIX}${++counter}`;
-          await cloneDatabase(connection, recipe, name);
-          return name;
-        },
+        // A copy cut off by a restart of the container is made again (another name) once it is back.
+        create: () =>
+          connection.redoAfterRestart(async () => {
+            const name = `${FRESH_PREFIX}${++counter}`;
+            await cloneDatabase(connection, recipe, name);
+            return name;
+          }),
         // Reset in place when the test left the schema alone (tens of ms), else drop (recycle.ts).
         recycle: async (name, signal) => {
           if (await resetDatabase(connection, recipe, print, name, options.releaseGraceMs, signal)) return 'reuse';
@@ -177,7 +205,9 @@ export async function startResolvedMysql(
       },
     );
     pool.warm();
-    return new StartedMysql(container, details, { pool, admin: connection });
+    const state: MysqlServerState = { details };
+    followMysqlRestarts(container, connection, state, options.templateDatabase);
+    return new StartedMysql(container, details, { pool, admin: connection, state });
   } catch (error) {
     // Nothing half-made survives: the container (and the template in it) goes away.
     await admin?.close();

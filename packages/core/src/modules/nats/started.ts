@@ -10,7 +10,9 @@ import { CleanupError, ContainerNotRunningError, ModuleError } from '../../error
 import { debug, registerSecret } from '../../log.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
+import { followPorts } from '../follow-ports.js';
 import { sessionsLeftAfterGrace } from '../release-grace.js';
+import type { RestartGate } from '../restart-gate.js';
 import { applySpecOverride } from '../spec-override.js';
 import { natsAccountPool } from './account-slots.js';
 import { CLIENT_PORT, CONFIG_PATH, type LeaseAccount, leaseAccounts, MONITOR_PORT, natsConfig, newPassword } from './config-file.js';
@@ -45,17 +47,30 @@ export interface FreshNatsAccount extends AsyncDisposable {
 
 export class StartedNats implements AsyncDisposable {
   readonly container: StartedContainer;
-  readonly details: NatsDetails;
+  readonly #state: { details: NatsDetails };
   readonly #accounts: readonly LeaseAccount[];
   readonly #pool: IsolationPool<number>;
+  readonly #gate: RestartGate;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startNats(). */
-  constructor(container: StartedContainer, details: NatsDetails, accounts: readonly LeaseAccount[], pool: IsolationPool<number>) {
+  constructor(
+    container: StartedContainer,
+    state: { details: NatsDetails },
+    accounts: readonly LeaseAccount[],
+    pool: IsolationPool<number>,
+    gate: RestartGate,
+  ) {
     this.container = container;
-    this.details = details;
+    this.#state = state;
     this.#accounts = accounts;
     this.#pool = pool;
+    this.#gate = gate;
+  }
+
+  /** Connection details; after `container.restart()` with the new host ports (an object read before keeps the old ones). */
+  get details(): NatsDetails {
+    return this.#state.details;
   }
 
   get url(): string {
@@ -74,6 +89,7 @@ export class StartedNats implements AsyncDisposable {
         hint: 'leave `accounts` at its default (16), and use `auth: { user, password }` rather than a token',
       });
     }
+    await this.#gate.pass();
     const index = await this.#pool.acquire(options.signal);
     const account = this.#accounts[index] as LeaseAccount;
     const details: NatsDetails = {
@@ -147,12 +163,24 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
       jetstream: options.jetstream,
       containerName: container.name,
     };
+    const state = { details };
+    const gate = followPorts(container, 'nats', state, (before) => {
+      const client = container.mappedPort(CLIENT_PORT);
+      return {
+        ...before,
+        port: client,
+        url: natsUrl({ host: before.host, port: client, ...credentials }),
+        ...(options.monitoring ? { monitorUrl: `http://${container.address(MONITOR_PORT)}` } : {}),
+      };
+    });
     const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs);
-    const recycle = async (index: number, stopping: AbortSignal): Promise<void> => {
+    // Held while the container restarts, and run once more when a restart cut it off.
+    const recycle = (index: number, stopping: AbortSignal): Promise<void> => gate.redo(() => recycleOnce(index, stopping));
+    const recycleOnce = async (index: number, stopping: AbortSignal): Promise<void> => {
       const account = accounts[index] as LeaseAccount;
       // Clients still closing get the grace period before the reload disconnects them (without
       // monitoring there is no count to wait on: recycled at once).
-      const { monitorUrl } = details;
+      const { monitorUrl } = state.details;
       if (monitorUrl) {
         const count = () => accountConnections(monitorUrl, account.name, options.requestTimeoutMs, stopping);
         const left = await sessionsLeftAfterGrace(count, options.releaseGraceMs, stopping);
@@ -168,7 +196,7 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
       account.password = newPassword();
       registerSecret(account.password);
       await reloader.reload(); // done: the old password is refused, its clients are disconnected
-      if (options.jetstream) await deleteStreams(details, account, options.requestTimeoutMs, stopping);
+      if (options.jetstream) await deleteStreams(state.details, account, options.requestTimeoutMs, stopping);
     };
     const pool = natsAccountPool({
       service: poolName('lease accounts', 'nats', container.name, service),
@@ -177,7 +205,7 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
       recycle,
     });
     pool.warm();
-    return new StartedNats(container, details, accounts, pool);
+    return new StartedNats(container, state, accounts, pool, gate);
   } catch (error) {
     await container.stop().catch(() => undefined);
     throw error;

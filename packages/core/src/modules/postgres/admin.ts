@@ -4,9 +4,10 @@
  * must stay free of connections to be cloned or dropped. Idle connections do not keep the process
  * alive, and `close()` ends them all.
  */
-import { ModuleError } from '../../errors.js';
+import { type BerthError, ModuleError } from '../../errors.js';
 import { debug } from '../../log.js';
 import { sessionsLeftAfterGrace } from '../release-grace.js';
+import { RestartGate } from '../restart-gate.js';
 import type { PostgresDetails } from './details.js';
 import type { PgModule, PgPool } from './driver.js';
 import { type Priority, Slots } from './slots.js';
@@ -23,8 +24,9 @@ export function quoteIdent(name: string): string {
 }
 
 export class AdminConnection {
-  readonly #pool: PgPool;
-  readonly #details: PostgresDetails;
+  #pool: PgPool;
+  #details: PostgresDetails;
+  readonly #gate = new RestartGate();
   readonly #slots: Slots;
   readonly #strategy: 'file_copy' | 'wal_log';
   readonly #pg: PgModule;
@@ -53,7 +55,12 @@ export class AdminConnection {
     this.#strategy = options.cloneStrategy;
     this.#pg = pg;
     this.#connectTimeoutMs = options.connectTimeoutMs;
-    this.#pool = new pg.Pool({
+    this.#pool = this.#open();
+  }
+
+  #open(): PgPool {
+    const details = this.#details;
+    const pool = new this.#pg.Pool({
       host: details.host,
       port: details.port,
       user: details.user,
@@ -63,14 +70,45 @@ export class AdminConnection {
       database: details.database === 'postgres' ? 'template1' : 'postgres',
       // pg opens a connection only when a statement needs one; the slots decide how many do.
       max: this.#maxConnections,
-      connectionTimeoutMillis: options.connectTimeoutMs,
+      connectionTimeoutMillis: this.#connectTimeoutMs,
       idleTimeoutMillis: 10_000,
       allowExitOnIdle: true,
       application_name: 'berth-admin',
     });
     // An idle connection whose server went away (container stopped) reports here; without a
     // listener the pool would crash the process. The next query reports the problem instead.
-    this.#pool.on('error', (error) => log('idle admin connection failed: %s', error.message));
+    pool.on('error', (error) => log('idle admin connection failed: %s', error.message));
+    return pool;
+  }
+
+  /** The container is about to restart: statements wait until resume() or fail(). */
+  suspend(): void {
+    this.#gate.close();
+  }
+
+  /** The container is back at `details` (another host port, maybe): new connections go there. */
+  resume(details: PostgresDetails): void {
+    const old = this.#pool;
+    this.#details = details;
+    this.#pool = this.#open();
+    // Its connections went with the old server process; ending it only frees the client side.
+    old.end().catch(() => undefined);
+    this.#gate.open();
+  }
+
+  /** The container did not come back: waiting and later statements fail with `reason`. */
+  fail(reason: BerthError): void {
+    this.#gate.break(reason);
+  }
+
+  /** Runs `work`, once more if a restart of the container cut it off (RestartGate.redo). */
+  redoAfterRestart<T>(work: () => Promise<T>): Promise<T> {
+    return this.#gate.redo(work);
+  }
+
+  /** Resolves when no restart is under way (rejects when one failed). */
+  settled(): Promise<void> {
+    return this.#gate.pass();
   }
 
   /**
@@ -79,6 +117,7 @@ export class AdminConnection {
    */
   async query(sql: string, values?: unknown[], priority: Priority = 'now'): Promise<Record<string, unknown>[]> {
     if (this.#closed) throw new ModuleError(`postgres admin connection is closed (container ${this.#details.containerName})`);
+    await this.#gate.pass();
     // Queue here rather than in pg's pool, whose connect timeout would also count the time spent
     // waiting for a free connection (20 releases at once would then time out).
     await this.#slots.take(priority);
@@ -98,8 +137,14 @@ export class AdminConnection {
 
   /** server_version_num, e.g. 150004. */
   serverVersion(): Promise<number> {
-    this.#version ??= this.query('SHOW server_version_num').then((rows) => Number(rows[0]?.server_version_num));
-    return this.#version;
+    if (this.#version) return this.#version;
+    const asked = this.query('SHOW server_version_num').then((rows) => Number(rows[0]?.server_version_num));
+    this.#version = asked;
+    // A failed question (the container restarting, say) is asked again next time.
+    asked.catch(() => {
+      if (this.#version === asked) this.#version = undefined;
+    });
+    return asked;
   }
 
   /** Clones `template` into a new database `name`. The template must have no connections. */
@@ -113,6 +158,7 @@ export class AdminConnection {
    * written and the catalogs sit in shared buffers before the first real client arrives.
    */
   async warmUp(name: string): Promise<void> {
+    await this.#gate.pass();
     const { host, port, user, password } = this.#details;
     const client = new this.#pg.Client({ host, port, user, password, database: name, connectionTimeoutMillis: this.#connectTimeoutMs });
     client.on('error', () => undefined);
@@ -197,6 +243,7 @@ export class AdminConnection {
 
   /** Idempotent; waits for the connections to close. */
   close(): Promise<void> {
+    this.#gate.break(new ModuleError(`postgres admin connection is closed (container ${this.#details.containerName})`));
     this.#closed ??= this.#pool.end().catch((error: unknown) => log('closing admin connections: %s', String(error)));
     return this.#closed;
   }

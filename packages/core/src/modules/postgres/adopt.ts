@@ -81,7 +81,7 @@ export async function adoptPostgres(
   }
   const pool = freshDatabasePool(admin, resolved, {
     service: `fresh databases of postgres ${container.name}`,
-    template: Promise.resolve(),
+    template: () => Promise.resolve(),
     templateName: resolved.templateDatabase,
     prefix: 'berth_fresh_',
   });

@@ -19,12 +19,13 @@ function fakeAdmin(version: number) {
     },
     dropDatabase: async () => undefined,
     warmUp: async () => undefined,
+    redoAfterRestart: <T>(work: () => Promise<T>) => work(),
   };
   return { admin: admin as unknown as AdminConnection, widened, most: () => most };
 }
 
 const sizing = { cloneStrategy: 'file_copy' as const, poolSize: 40, acquireTimeoutMs: 5_000, connectTimeoutMs: 1_000, releaseGraceMs: 0 };
-const plan = { service: 'fresh databases of test', template: Promise.resolve(), templateName: 'tpl', prefix: 'f_' };
+const plan = { service: 'fresh databases of test', template: () => Promise.resolve(), templateName: 'tpl', prefix: 'f_' };
 
 describe('freshDatabasePool sizing', () => {
   it('runs 32 clones at once on a server before 12 when poolConcurrency is not given, 4 otherwise', async () => {

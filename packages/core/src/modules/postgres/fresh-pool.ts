@@ -27,8 +27,8 @@ type PoolSizing = Pick<
 export interface FreshPoolPlan {
   /** Names the pool in errors: "fresh databases of service db (postgres container berth-x)". */
   service: string;
-  /** Settles when the template exists; every clone waits for it. */
-  template: Promise<void>;
+  /** Settles when the template exists; every clone waits for it (asked each time: a restart may remake it). */
+  template: () => Promise<void>;
   /** The template database to clone. */
   templateName: string;
   /** Fresh databases are `${prefix}${n}`: per run on a shared server, so runs never meet. */
@@ -51,22 +51,24 @@ export function freshDatabasePool(connection: AdminConnection, options: PoolSizi
   let sized = options.poolConcurrency !== undefined;
   const pool: IsolationPool<string> = new IsolationPool<string>(
     {
-      create: async () => {
-        await plan.template;
-        if (!sized) {
-          sized = true;
-          if ((await connection.serverVersion()) < SLEEPY_CHECKPOINT_BEFORE) {
-            connection.widen(SLEEPY_CHECKPOINT_CONCURRENCY + 1);
-            pool.setConcurrency(SLEEPY_CHECKPOINT_CONCURRENCY);
+      // A clone cut off by a restart of the container is made again once the server is back.
+      create: () =>
+        connection.redoAfterRestart(async () => {
+          await plan.template();
+          if (!sized) {
+            sized = true;
+            if ((await connection.serverVersion()) < SLEEPY_CHECKPOINT_BEFORE) {
+              connection.widen(SLEEPY_CHECKPOINT_CONCURRENCY + 1);
+              pool.setConcurrency(SLEEPY_CHECKPOINT_CONCURRENCY);
+            }
           }
-        }
-        const name = `${plan.prefix}${++counter}`;
-        await connection.createDatabase(name, plan.templateName);
-        // A wal_log clone has no relation cache file; without this its first client builds it
-        // (measured here: ~50 ms extra, long tail). file_copy clones inherit the template's.
-        if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
-        return name;
-      },
+          const name = `${plan.prefix}${++counter}`;
+          await connection.createDatabase(name, plan.templateName);
+          // A wal_log clone has no relation cache file; without this its first client builds it
+          // (measured here: ~50 ms extra, long tail). file_copy clones inherit the template's.
+          if (options.cloneStrategy === 'wal_log') await connection.warmUp(name);
+          return name;
+        }),
       // Dropped once its clients have left on their own (release-grace.ts), forced only after that.
       recycle: async (name, signal) => {
         await connection.releaseDatabase(name, options.releaseGraceMs, 'later', signal);

@@ -27,6 +27,7 @@ import { loadPg, type PgModule, tryLoadPg } from './driver.js';
 import { adminConnectionOptions, freshDatabasePool } from './fresh-pool.js';
 import { CACHE_REPO, type CachePlan, commitCache, planCache } from './image-cache.js';
 import { type PostgresOptions, type ResolvedPostgresOptions, resolvePostgresOptions } from './options.js';
+import { followRestarts, type PostgresServerState } from './restart.js';
 import { prepareSharedTemplate, type SharedRun } from './shared-template.js';
 import { restoreSnapshot, takeSnapshot } from './snapshot.js';
 import { prepareTemplate } from './template.js';
@@ -39,7 +40,11 @@ export interface StartPostgresOptions {
   workers?: number;
 }
 
-/** A database of its own, cloned from the template. Dropped by `release()` or `await using`. */
+/**
+ * A database of its own, cloned from the template. Dropped by `release()` or `await using`.
+ * `details` and `url` follow a restart of the container (another host port); a copy of `details`
+ * taken earlier keeps the old port.
+ */
 export interface FreshDatabase extends AsyncDisposable {
   readonly name: string;
   readonly details: PostgresDetails;
@@ -53,16 +58,17 @@ export interface FreshDatabase extends AsyncDisposable {
 
 /**
  * Either the means to make databases, or the reason there are none (pg is not installed).
- * `template` settles when the template database is ready (or could not be made); fresh databases,
- * snapshots and restores wait for it. `shared` is this run's hold on a reused or cached server.
+ * `state.template` settles when the template database is ready (or could not be made); fresh
+ * databases, snapshots and restores wait for it. `shared` is this run's hold on a reused or cached
+ * server.
  */
 type Databases =
-  | { pool: IsolationPool<string>; admin: AdminConnection; template: Promise<void>; shared?: SharedRun }
+  | { pool: IsolationPool<string>; admin: AdminConnection; state: PostgresServerState; shared?: SharedRun }
   | { missing: MissingPeerDependencyError };
 
 export class StartedPostgres implements AsyncDisposable {
   readonly container: StartedContainer;
-  readonly details: PostgresDetails;
+  readonly #details: PostgresDetails;
   readonly #databases: Databases;
   readonly #reuseOption: boolean | undefined;
   readonly #cache: string | undefined;
@@ -73,8 +79,16 @@ export class StartedPostgres implements AsyncDisposable {
     this.container = container;
     this.#reuseOption = reuseOption;
     this.#cache = cache;
-    this.details = details;
+    this.#details = details;
     this.#databases = databases;
+  }
+
+  /**
+   * Connection details of the main database. After `container.restart()` they carry the new host
+   * port; an object read before the restart keeps the old one.
+   */
+  get details(): PostgresDetails {
+    return 'state' in this.#databases ? this.#databases.state.details : this.#details;
   }
 
   /** What reuse did for this start (container and template), or undefined when reuse was not asked for. */
@@ -99,24 +113,37 @@ export class StartedPostgres implements AsyncDisposable {
 
   /** A new database with the template's schema and data, nobody else's. Needs `pg`. */
   async freshDatabase(options: { signal?: AbortSignal } = {}): Promise<FreshDatabase> {
-    const { pool } = this.#require('get a fresh database');
+    const { pool, admin, state } = this.#require('get a fresh database');
+    // During a restart: wait for the server's new address, and for a template the restart lost.
+    await admin.settled();
+    await state.template.catch(() => undefined);
+    this.#require('get a fresh database');
     const name = await pool.acquire(options.signal);
-    const details = withDatabase(this.details, name);
     const release = async () => pool.release(name);
-    return { name, details, url: details.url, release, [Symbol.asyncDispose]: release };
+    return {
+      name,
+      get details() {
+        return withDatabase(state.details, name);
+      },
+      get url() {
+        return withDatabase(state.details, name).url;
+      },
+      release,
+      [Symbol.asyncDispose]: release,
+    };
   }
 
   /** Copies the main database into a snapshot (default name `default`), replacing an older one. */
   async snapshot(name = 'default'): Promise<void> {
-    const { admin, template } = this.#require('take a snapshot');
-    await template;
+    const { admin, state } = this.#require('take a snapshot');
+    await state.template;
     await takeSnapshot(admin, this.details.database, name);
   }
 
   /** Replaces the main database with the snapshot's copy. Sessions on the main database are ended. */
   async restore(name = 'default'): Promise<void> {
-    const { admin, template } = this.#require('restore a snapshot');
-    await template;
+    const { admin, state } = this.#require('restore a snapshot');
+    await state.template;
     await restoreSnapshot(admin, this.details.database, name);
   }
 
@@ -133,11 +160,11 @@ export class StartedPostgres implements AsyncDisposable {
   async #stop(): Promise<void> {
     const steps: (() => Promise<void>)[] = [];
     if ('pool' in this.#databases) {
-      const { pool, admin, template, shared } = this.#databases;
+      const { pool, admin, state, shared } = this.#databases;
       steps.push(
         () => pool.close(),
         // A template still being made in the background finishes (or fails) before its connection goes.
-        () => template.catch(() => undefined),
+        () => state.template.catch(() => undefined),
       );
       // On a reused server: this run's databases go, the server and its template stay.
       if (shared) steps.push(() => shared.close());
@@ -149,13 +176,14 @@ export class StartedPostgres implements AsyncDisposable {
     if (errors.length > 0) throw new CleanupError(`stopping postgres ${this.container.name} failed`, errors);
   }
 
-  #require(what: string): { pool: IsolationPool<string>; admin: AdminConnection; template: Promise<void> } {
+  #require(what: string): { pool: IsolationPool<string>; admin: AdminConnection; state: PostgresServerState } {
     if ('missing' in this.#databases) throw this.#databases.missing;
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot ${what}: postgres container ${this.container.name} was stopped`, {
         details: { containerName: this.container.name, image: this.container.image },
       });
     }
+    if (this.#databases.state.unusable) throw this.#databases.state.unusable;
     return this.#databases;
   }
 }
@@ -218,19 +246,31 @@ export async function startResolved(
       template.catch(() => undefined);
       if (needsDriver) await template;
     }
+    const state: PostgresServerState = { details, template };
     const pool = freshDatabasePool(connection, options, {
       service: poolName('fresh databases', 'postgres', container.name, service),
-      template,
+      template: () => state.template,
       templateName: shared?.template ?? options.templateDatabase,
       // Per-run names on a shared server, so runs never see each other's databases.
       prefix: shared?.prefix ?? 'berth_fresh_',
       workers,
     });
     pool.warm();
+    const templateName = shared?.template ?? options.templateDatabase;
+    followRestarts({
+      container,
+      admin: connection,
+      pool,
+      state,
+      templateName,
+      remake: shared ? undefined : (main) => prepareTemplate({ pg: driver.pg, admin: connection, main, options, signal: undefined }),
+      awaitTemplate: needsDriver,
+      reused: reuse !== undefined,
+    });
     return new StartedPostgres(
       container,
       details,
-      { pool, admin: connection, template, ...(shared ? { shared } : {}) },
+      { pool, admin: connection, state, ...(shared ? { shared } : {}) },
       options.reuse,
       cacheText(cache),
     );

@@ -8,12 +8,14 @@ import { AbortError, BerthError, CleanupError, ContainerNotRunningError, ModuleE
 import { registerSecret } from '../../log.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
+import { followPorts } from '../follow-ports.js';
+import type { RestartGate } from '../restart-gate.js';
 import { rabbitmqSpec } from './container-spec.js';
 import { amqpUrl, type RabbitmqDetails, withVhost } from './details.js';
 import { type RabbitmqOptions, type ResolvedRabbitmqOptions, resolveRabbitmqOptions } from './options.js';
 import { AMQP_PORT, MANAGEMENT_PORT } from './ready.js';
 import { vhostPool } from './vhost-pool.js';
-import { ctlAdmin, managementAdmin, type VhostAdmin } from './vhosts.js';
+import { ctlAdmin, managementAdmin, restartSafeAdmin, type VhostAdmin } from './vhosts.js';
 
 export interface StartRabbitmqOptions {
   signal?: AbortSignal;
@@ -23,7 +25,11 @@ export interface StartRabbitmqOptions {
   workers?: number;
 }
 
-/** A vhost of your own, with every permission for the service's user. Deleted by `release()` or `await using`. */
+/**
+ * A vhost of your own, with every permission for the service's user. Deleted by `release()` or
+ * `await using`. `details` and `url` follow a restart of the container; a copy of `details` taken
+ * earlier keeps the old ports.
+ */
 export interface FreshVhost extends AsyncDisposable {
   readonly vhost: string;
   readonly details: RabbitmqDetails;
@@ -37,17 +43,30 @@ export interface FreshVhost extends AsyncDisposable {
 
 export class StartedRabbitmq implements AsyncDisposable {
   readonly container: StartedContainer;
-  readonly details: RabbitmqDetails;
+  readonly #state: { details: RabbitmqDetails };
   readonly #pool: IsolationPool<string>;
   readonly #admin: VhostAdmin;
+  readonly #gate: RestartGate;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startRabbitmq(). */
-  constructor(container: StartedContainer, details: RabbitmqDetails, pool: IsolationPool<string>, admin: VhostAdmin) {
+  constructor(
+    container: StartedContainer,
+    state: { details: RabbitmqDetails },
+    pool: IsolationPool<string>,
+    admin: VhostAdmin,
+    gate: RestartGate,
+  ) {
     this.container = container;
-    this.details = details;
+    this.#state = state;
     this.#pool = pool;
     this.#admin = admin;
+    this.#gate = gate;
+  }
+
+  /** Connection details of the service's vhost; after `container.restart()` with the new host ports (an object read before keeps the old ones). */
+  get details(): RabbitmqDetails {
+    return this.#state.details;
   }
 
   /** AMQP URL of the service's own vhost. */
@@ -61,10 +80,21 @@ export class StartedRabbitmq implements AsyncDisposable {
    */
   async freshVhost(options: { signal?: AbortSignal } = {}): Promise<FreshVhost> {
     if (this.#stopped) throw this.#stoppedError();
+    await this.#gate.pass();
     const vhost = await this.#pool.acquire(options.signal);
-    const details = withVhost(this.details, vhost);
     const release = async () => this.#pool.release(vhost);
-    return { vhost, details, url: details.url, release, [Symbol.asyncDispose]: release };
+    const state = this.#state;
+    return {
+      vhost,
+      get details() {
+        return withVhost(state.details, vhost);
+      },
+      get url() {
+        return withVhost(state.details, vhost).url;
+      },
+      release,
+      [Symbol.asyncDispose]: release,
+    };
   }
 
   /**
@@ -126,12 +156,24 @@ export async function startResolved(
       url: amqpUrl({ host: container.host, port, user, password, vhost }),
       containerName: container.name,
     };
+    const state = { details };
+    const gate = followPorts(container, 'rabbitmq', state, (before) => {
+      const amqp = container.mappedPort(AMQP_PORT);
+      return {
+        ...before,
+        port: amqp,
+        url: amqpUrl({ host: before.host, port: amqp, user, password, vhost }),
+        ...(options.management
+          ? { managementPort: container.mappedPort(MANAGEMENT_PORT), managementUrl: `http://${container.address(MANAGEMENT_PORT)}` }
+          : {}),
+      };
+    });
     if (options.management) {
       details.managementPort = container.mappedPort(MANAGEMENT_PORT);
       details.managementUrl = `http://${container.address(MANAGEMENT_PORT)}`;
       admin = managementAdmin({
         host: container.host,
-        port: details.managementPort,
+        port: () => container.mappedPort(MANAGEMENT_PORT),
         user,
         password,
         timeoutMs: options.requestTimeoutMs,
@@ -153,14 +195,18 @@ export async function startResolved(
           });
         });
     }
-    const pool = vhostPool(admin, options, {
-      service: poolName('fresh vhosts', 'rabbitmq', container.name, service),
-      user,
-      prefix: 'berth_vhost_',
-      workers,
-    });
+    const pool = vhostPool(
+      restartSafeAdmin(admin, (work) => gate.redo(work)),
+      options,
+      {
+        service: poolName('fresh vhosts', 'rabbitmq', container.name, service),
+        user,
+        prefix: 'berth_vhost_',
+        workers,
+      },
+    );
     pool.warm();
-    return new StartedRabbitmq(container, details, pool, admin);
+    return new StartedRabbitmq(container, state, pool, admin, gate);
   } catch (error) {
     admin?.close();
     await container.stop().catch(() => undefined);

@@ -34,7 +34,8 @@ function limit(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal 
 /** Through the management API, over kept-alive connections. */
 export function managementAdmin(options: {
   host: string;
-  port: number;
+  /** Asked on every call: after a restart of the container it is the new host port. */
+  port: () => number;
   user: string;
   password: string;
   timeoutMs: number;
@@ -50,7 +51,7 @@ export function managementAdmin(options: {
       const req = request(
         {
           host: options.host,
-          port: options.port,
+          port: options.port(),
           method,
           path,
           agent,
@@ -91,6 +92,19 @@ export function managementAdmin(options: {
     close() {
       agent.destroy();
     },
+  };
+}
+
+/** `admin` with every call held while the container restarts, and run once more when a restart cut it off. */
+export function restartSafeAdmin(admin: VhostAdmin, redo: <T>(work: () => Promise<T>) => Promise<T>): VhostAdmin {
+  const { connectionCount } = admin;
+  return {
+    createVhost: (name, user, signal) => redo(() => admin.createVhost(name, user, signal)),
+    deleteVhost: (name, signal) => redo(() => admin.deleteVhost(name, signal)),
+    ...(connectionCount
+      ? { connectionCount: (name: string, signal?: AbortSignal) => redo(() => connectionCount.call(admin, name, signal)) }
+      : {}),
+    close: () => admin.close(),
   };
 }
 

@@ -38,7 +38,7 @@ export function adoptRedis(container: StartedContainer, options: AdoptRedisOptio
     db: 0,
     containerName: container.name,
   };
-  const pool = redisDatabasePool(details, {
+  const pool = redisDatabasePool(() => details, {
     service: `databases of redis ${container.name}`,
     connectTimeoutMs: options.connectTimeoutMs ?? 5000,
     acquireTimeoutMs: options.acquireTimeoutMs ?? 30_000,

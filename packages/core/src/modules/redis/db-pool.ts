@@ -15,10 +15,15 @@ export interface RedisPoolPlan {
   connectTimeoutMs: number;
   acquireTimeoutMs: number;
   workers?: number | undefined;
+  /** Runs a flush, again when a restart of the container cut it off (follow-ports.ts). Default: once. */
+  redo?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
-export function redisDatabasePool(details: RedisDetails, plan: RedisPoolPlan): IsolationPool<number> {
-  const flush = async (db: number) => {
+/** `details()` is asked on every flush: after a restart it has the new port. */
+export function redisDatabasePool(details: () => RedisDetails, plan: RedisPoolPlan): IsolationPool<number> {
+  const redo = plan.redo ?? ((work) => work());
+  const flush = (db: number) => redo(() => flushOnce(details(), db));
+  const flushOnce = async (details: RedisDetails, db: number) => {
     const connection = await RespConnection.open({
       host: details.host,
       port: details.port,

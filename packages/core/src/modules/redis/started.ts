@@ -7,6 +7,8 @@ import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ContainerStartError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
+import { followPorts } from '../follow-ports.js';
+import type { RestartGate } from '../restart-gate.js';
 import { REDIS_PORT, redisSpec } from './container-spec.js';
 import { redisDatabasePool } from './db-pool.js';
 import { type RedisDetails, redisUrl, withDb } from './details.js';
@@ -21,7 +23,10 @@ export interface StartRedisOptions {
   workers?: number;
 }
 
-/** A logical database (1–15) of your own until released; emptied on release. */
+/**
+ * A logical database (1–15) of your own until released; emptied on release. `details` and `url`
+ * follow a restart of the container; a copy of `details` taken earlier keeps the old port.
+ */
 export interface FreshRedisDatabase extends AsyncDisposable {
   readonly db: number;
   readonly details: RedisDetails;
@@ -32,15 +37,22 @@ export interface FreshRedisDatabase extends AsyncDisposable {
 
 export class StartedRedis implements AsyncDisposable {
   readonly container: StartedContainer;
-  readonly details: RedisDetails;
+  readonly #state: { details: RedisDetails };
   readonly #pool: IsolationPool<number>;
+  readonly #gate: RestartGate;
   #stopped: Promise<void> | undefined;
 
   /** @internal Use startRedis(). */
-  constructor(container: StartedContainer, details: RedisDetails, pool: IsolationPool<number>) {
+  constructor(container: StartedContainer, state: { details: RedisDetails }, pool: IsolationPool<number>, gate: RestartGate) {
     this.container = container;
-    this.details = details;
+    this.#state = state;
     this.#pool = pool;
+    this.#gate = gate;
+  }
+
+  /** Connection details of database 0; after `container.restart()` with the new host port (an object read before keeps the old one). */
+  get details(): RedisDetails {
+    return this.#state.details;
   }
 
   /** URL of database 0. */
@@ -53,10 +65,21 @@ export class StartedRedis implements AsyncDisposable {
     if (this.#stopped) {
       throw new ContainerNotRunningError(`cannot get a redis database: redis container ${this.container.name} was stopped`);
     }
+    await this.#gate.pass();
     const db = await this.#pool.acquire(options.signal);
-    const details = withDb(this.details, db);
     const release = async () => this.#pool.release(db);
-    return { db, details, url: details.url, release, [Symbol.asyncDispose]: release };
+    const state = this.#state;
+    return {
+      db,
+      get details() {
+        return withDb(state.details, db);
+      },
+      get url() {
+        return withDb(state.details, db).url;
+      },
+      release,
+      [Symbol.asyncDispose]: release,
+    };
   }
 
   /** Idempotent: fails waiting requests and removes the container. */
@@ -112,14 +135,20 @@ export async function startResolved(options: ResolvedRedisOptions, { signal, ser
       details: { image: container.image, containerName: container.name, ...(service ? { service } : {}) },
     });
   }
-  const pool = redisDatabasePool(details, {
+  const state = { details };
+  const gate = followPorts(container, 'redis', state, (before) => {
+    const port = container.mappedPort(REDIS_PORT);
+    return { ...before, port, url: redisUrl({ host: before.host, port, password, db: 0 }) };
+  });
+  const pool = redisDatabasePool(() => state.details, {
     service: poolName('databases', 'redis', container.name, service),
     connectTimeoutMs: options.connectTimeoutMs,
     acquireTimeoutMs: options.acquireTimeoutMs,
     workers,
+    redo: (work) => gate.redo(work),
   });
   pool.warm();
-  return new StartedRedis(container, details, pool);
+  return new StartedRedis(container, state, pool, gate);
 }
 
 /** One PING through the mapped port, as the tests will connect; an error reply is quoted. */
