@@ -33,7 +33,18 @@ describe('parseArgs', () => {
       config: undefined,
       workers: undefined,
       commandLine: [],
+      trace: undefined,
+      output: undefined,
     });
+  });
+
+  it('report: the trace file, and -o / --output for the page', () => {
+    expect(ok(['report', 'run.json'])).toMatchObject({ command: 'report', trace: 'run.json', output: undefined });
+    expect(ok(['report', 'run.json', '-o', 'page.html'])).toMatchObject({ trace: 'run.json', output: 'page.html' });
+    expect(ok(['report', '--output=out/p.html', 'run.json'])).toMatchObject({ trace: 'run.json', output: 'out/p.html' });
+    expect(fails(['report'])).toMatch(/needs the trace file/);
+    expect(fails(['report', 'a.json', 'b.json'])).toBe('unexpected argument "b.json"');
+    expect(fails(['ls', '-o', 'x.html'])).toBe('--output does not apply to `berth ls`');
   });
 
   it('prune --reuse / --cache: only with prune, never with --all or --session', () => {

@@ -1,6 +1,6 @@
 /** Hand-rolled argv parsing for `berth` (no CLI framework): pure, so it is unit-tested directly. */
 
-export type Command = 'doctor' | 'ls' | 'prune' | 'run';
+export type Command = 'doctor' | 'ls' | 'prune' | 'run' | 'report';
 
 export interface CliArgs {
   command: Command | 'help';
@@ -21,17 +21,22 @@ export interface CliArgs {
   workers: number | undefined;
   /** (run) the command and its arguments: everything after `--` (or from the first word that is not an option). */
   commandLine: string[];
+  /** (report) the trace file to read. */
+  trace: string | undefined;
+  /** (report) where to write the HTML page (`-o`); default: the trace's path with .html. */
+  output: string | undefined;
 }
 
 export type ParseResult = { ok: true; args: CliArgs } | { ok: false; message: string };
 
-const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'help'];
+const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'report', 'help'];
 /** Which flags each command accepts (beyond --help, --json and --engine). */
 const ALLOWED: Record<Command | 'help', readonly string[]> = {
   doctor: [],
   ls: ['--session'],
   prune: ['--all', '--dry-run', '--session', '--reuse', '--cache'],
   run: ['--config', '--workers'],
+  report: ['--output'],
   help: [],
 };
 
@@ -46,6 +51,8 @@ Commands:
   run       run -- <command...>: start the services of berth.config.*, run the command with their
             details in its environment (the config's env, BERTH_SERVICES, BERTH_BROKER_URL and
             BERTH_BROKER_TOKEN), remove everything when it ends; exits with the command's code
+  report    report <trace.json> [-o page.html]: an HTML page (self-contained) of the timeline a run
+            wrote with BERTH_TRACE=trace.json, with where its time went
 
 Options:
   --json              machine-readable output
@@ -57,6 +64,7 @@ Options:
   --workers N         (run) processes of the command that take fresh slices at once (pool size)
   --reuse             (prune) instead: reused containers no live run holds, whatever their age
   --cache             (prune) instead: the initialised-image cache (berth-cache/... images)
+  -o, --output FILE   (report) the page to write (default: the trace's name with .html)
   -h, --help          this text
 
 Exit codes: 0 success; 1 the engine is unreachable or something could not be removed; 2 bad usage.
@@ -76,6 +84,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     config: undefined,
     workers: undefined,
     commandLine: [],
+    trace: undefined,
+    output: undefined,
   };
   // berth run: what follows `--` is the command's, untouched (its own --help included).
   const dashes = argv.indexOf('--');
@@ -130,6 +140,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         seen.push(flag);
         break;
       }
+      case '-o':
+      case '--output': {
+        const v = value();
+        if (!v) return { ok: false, message: `${flag} needs a file` };
+        args.output = v;
+        seen.push('--output');
+        break;
+      }
       case '--engine':
       case '--session': {
         const v = value();
@@ -147,6 +165,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
           i = own.length;
           break;
         }
+        if (command === 'report' && args.trace === undefined) {
+          args.trace = raw;
+          break;
+        }
         if (command !== undefined) return { ok: false, message: `unexpected argument ${JSON.stringify(raw)}` };
         if (!COMMANDS.includes(raw)) return { ok: false, message: `unknown command ${JSON.stringify(raw)}` };
         command = raw;
@@ -154,6 +176,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   }
   if (command === undefined) return { ok: true, args };
   args.command = command as CliArgs['command'];
+  if (args.command === 'report' && args.trace === undefined) {
+    return { ok: false, message: 'berth report needs the trace file: berth report <trace.json> [-o page.html]' };
+  }
   if (args.command === 'run' && args.commandLine.length === 0) {
     return { ok: false, message: 'berth run needs a command: berth run -- <command> [arguments]' };
   }

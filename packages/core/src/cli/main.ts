@@ -10,6 +10,7 @@ import { doctor, printDoctor } from './doctor.js';
 import { type Output, stdio } from './format.js';
 import { groupJson, listGroups, printGroups } from './ls.js';
 import { printPrune, prune, pruneJson } from './prune.js';
+import { report } from './report.js';
 import { listReuse, printReuse, printReusePrune, pruneReuse, reuseJson } from './reuse.js';
 import { runCommand } from './run-command.js';
 
@@ -45,6 +46,8 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
     }
     case 'run':
       return runCommand(args, io);
+    case 'report':
+      return report(args.trace as string, args.output, io);
     case 'prune': {
       const engine = await connect(cfg, args.engine);
       if (args.reuse || args.cache) {
