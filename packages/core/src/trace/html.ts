@@ -47,9 +47,9 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin:
 h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 24px 0 8px; }
 .facts { color: #475569; margin-bottom: 12px; }
 table { border-collapse: collapse; margin-bottom: 8px; } td, th { padding: 3px 10px 3px 0; text-align: left; vertical-align: top; }
-th { color: #475569; font-weight: 600; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { color: #475569; font-weight: 600; white-space: nowrap; } td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .bar { display: inline-block; height: 10px; background: #3b82f6; border-radius: 2px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 32px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 0 32px; } h3 { font-size: 14px; margin: 12px 0 6px; }
 .legend span { display: inline-block; margin-right: 14px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; border-radius: 2px; }
 svg text { font: 12px system-ui, sans-serif; fill: #0f172a; } svg .axis { fill: #64748b; font-size: 11px; }
 .empty { color: #64748b; }
@@ -71,13 +71,13 @@ ${timeline(spans)}
 }
 
 function summarySection(summary: TraceSummary): string {
-  const top = summary.costs.slice(0, 10);
+  const top = summary.costs.filter((cost) => cost.ms >= 1).slice(0, 10);
   const most = top[0]?.ms ?? 1;
   const costs =
     top.length === 0
       ? '<p class="empty">nothing on the critical path was recorded</p>'
       : table(
-          ['where the time went', 'time', ''],
+          ['cost', 'time', ''],
           top.map((cost) => [
             escapeHtml(cost.what),
             num(seconds(cost.ms)),
@@ -122,8 +122,8 @@ function summarySection(summary: TraceSummary): string {
     summary.byCategory.map((c) => [escapeHtml(c.category), num(seconds(c.ms))]),
   );
   return `<h2>Summary</h2>
+<section><h3>Where the time went (the critical path, biggest first)</h3>${costs}</section>
 <div class="grid">
-<section><h3>Biggest costs</h3>${costs}</section>
 <section><h3>Slowest readiness</h3>${readiness}</section>
 <section><h3>Lease waits (requested → handed out)</h3>${waits}</section>
 <section><h3>Pools</h3>${pools}</section>
@@ -171,7 +171,7 @@ function timeline(spans: readonly Span[]): string {
       .join('');
     rows.push(
       `<g class="track" data-track="${escapeHtml(track)}"><rect x="0" y="${y - 4}" width="${WIDTH}" height="${height}" fill="${rows.length % 2 ? '#f8fafc' : '#fff'}"/>` +
-        `<text x="4" y="${y + 9}">${escapeHtml(`${kind} ${trackLabel(track)}`)}</text>${rects}</g>`,
+        `<text x="4" y="${y + 9}">${escapeHtml(kind === 'run' ? 'run' : `${kind} ${trackLabel(track)}`)}</text>${rects}</g>`,
     );
     y += height;
   }

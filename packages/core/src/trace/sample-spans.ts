@@ -31,4 +31,5 @@ export const sampleSpans: Span[] = [
   span('worker:2', 'lease', 'wait db', 2_400, 2_406, { service: 'db', lease: 'l3' }),
   span('worker:2', 'lease', 'wait db', 2_410, 2_418, { service: 'db', lease: 'l4' }),
   span('worker:2', 'lease', 'wait db', 2_420, 2_520, { service: 'db', lease: 'l5' }),
+  span('run', 'run', 'stop services', 2_600, 2_750),
 ];

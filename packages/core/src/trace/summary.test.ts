@@ -36,26 +36,27 @@ describe('trace summary', () => {
     ]);
   });
 
-  it('costs: start phases, setup once (not again inside the template), lease waits; no background pool work', () => {
+  it('costs: start phases, setup once (not again inside the template), lease waits, teardown; no background pool work', () => {
     const costs = Object.fromEntries(costsOf(sampleSpans).map((c) => [c.what, c.ms]));
     expect(costs).toEqual({
       'finding the engine': 12,
       'pulling the image of db': 1_000,
       "creating db's container": 100,
       "starting db's container": 100,
-      'readiness of db (log line /ready/ ×2)': 800,
+      'readiness of db': 800,
       "db's template database": 188,
       "db's setup hook": 200,
       "creating cache's container": 100,
       "starting cache's container": 100,
-      'readiness of cache (port 6379/tcp)': 488,
+      'readiness of cache': 488,
       'tests waiting for slices of db (5 leases)': 120,
+      'stopping the services': 150,
     });
   });
 
   it('the end-of-run line gives the three biggest costs in words', () => {
     expect(costLine(sampleSpans)).toBe(
-      'berth: most time went to pulling the image of db 1.0 s, readiness of db (log line /ready/ ×2) 800 ms, readiness of cache (port 6379/tcp) 488 ms',
+      'berth: most time went to pulling the image of db 1.0 s, readiness of db 800 ms, readiness of cache 488 ms',
     );
     expect(costLine([])).toBeUndefined();
   });

@@ -136,9 +136,10 @@ const PHASE_WORDS: Record<string, (service: string) => string> = {
 };
 
 /**
- * The costs on a run's critical path, each added up over its spans: a service's start phases
- * (readiness named by its wait strategy), its setup hook and template, and the time tests waited for
- * its slices. Background work (pool fills and resets) is left out: tests only pay for it as waits.
+ * The costs on a run's critical path, each added up over its spans: a service's start phases, its
+ * setup hook and template, the time tests waited for its slices, and stopping the services at the
+ * end. Background work (pool fills and resets) is left out: tests only pay for it as waits. Which
+ * strategy ended a readiness wait is in `slowestReadiness`.
  */
 export function costsOf(spans: readonly Span[]): Cost[] {
   const costs = new Map<string, number>();
@@ -147,10 +148,12 @@ export function costsOf(spans: readonly Span[]): Cost[] {
   for (const span of spans) {
     const service = label(span.track);
     if (span.cat === 'container' && span.track.startsWith('service:')) {
-      if (span.name === 'wait') add(`readiness of ${service} (${argString(span, 'strategy') ?? 'wait'})`, ms(span));
+      if (span.name === 'wait') add(`readiness of ${service}`, ms(span));
       else if (PHASE_WORDS[span.name]) add((PHASE_WORDS[span.name] as (s: string) => string)(service), ms(span));
     } else if (span.cat === 'setup') {
       add(`${service}'s ${span.name}`, ms(span));
+    } else if (span.cat === 'run' && span.name === 'stop services') {
+      add('stopping the services', ms(span));
     } else if (span.cat === 'template') {
       // The setup hook and setupSql run inside the template's span: counted once, as themselves.
       const inside = spans.filter((s) => s.cat === 'setup' && s.track === span.track && s.start >= span.start && s.end <= span.end);
