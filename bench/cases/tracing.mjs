@@ -1,0 +1,60 @@
+/**
+ * Issue "See and debug a run" (#25), tracing's cost: the `suite` case's vitest suite (4 files × 5
+ * tests, 2 workers, a fresh postgres database per test) run with BERTH_TRACE set and without,
+ * alternating (off, on, off, on, ...) so that a machine getting busier weighs on both alike.
+ *
+ *   - wall time of the suite process: on ≤ 1.02 × off;
+ *   - per lease: the acquire each test sees (freshDatabase), on minus off, paired by test ≤ 1 ms.
+ *
+ * Tracing always records in memory (a failed start shows its timeline); BERTH_TRACE adds the
+ * workers' forwarding, the file and the end-of-run report line, which is what this measures.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addSample, compare, finalise, newCase } from '../lib/results.mjs';
+import { fmtMs, quantile } from '../lib/stats.mjs';
+import { berthSuite } from './suite.mjs';
+
+export async function tracingCost(ctx) {
+  const wallCase = newCase({
+    id: 'trace-wall',
+    suite: 'See and debug a run (#25)',
+    title: 'the suite case with BERTH_TRACE on vs off: wall time',
+    what: '4 files × 5 tests, 2 workers, fresh postgres database per test; runs alternate off/on',
+  });
+  const leaseCase = newCase({
+    id: 'trace-lease',
+    suite: 'See and debug a run (#25)',
+    title: 'the suite case with BERTH_TRACE on vs off: acquire per lease, as the test sees it',
+    what: 'freshDatabase() per test; on and off paired by run and test',
+  });
+  const iterations = ctx.quick ? 2 : 5;
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-trace-'));
+  let index = 0;
+  try {
+    for (let i = 0; i < iterations; i++) {
+      for (const traced of [false, true]) {
+        ctx.progress(`trace: suite ${traced ? 'with' : 'without'} BERTH_TRACE ${i + 1}/${iterations}`);
+        const file = join(dir, `run-${i}.json`);
+        try {
+          const run = await berthSuite(traced ? { BERTH_TRACE: file } : { BERTH_TRACE: '' });
+          const key = traced ? 'on' : 'off';
+          addSample(wallCase, key, `BERTH_TRACE ${key}`, i, run.wallMs);
+          run.acquire.forEach((ms, k) => addSample(leaseCase, key, `BERTH_TRACE ${key}`, i * 100 + k, ms));
+          leaseCase.notes.push(
+            `${key} run ${i + 1}: wall ${fmtMs(run.wallMs)}, acquire median ${fmtMs(quantile(run.acquire, 0.5))}${traced ? `, trace ${statSync(file).size} bytes` : ''}`,
+          );
+        } catch (error) {
+          wallCase.errors.push(error.message.split('\n')[0]);
+        }
+        index++;
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  compare(wallCase, 'on', 'off', { kind: 'ratio', limit: 1.02 });
+  compare(leaseCase, 'on', 'off', { kind: 'delta', limitMs: 1 });
+  return [finalise(wallCase), finalise(leaseCase)];
+}
