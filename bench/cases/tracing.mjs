@@ -31,7 +31,6 @@ export async function tracingCost(ctx) {
   });
   const iterations = ctx.quick ? 2 : 5;
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-trace-'));
-  let index = 0;
   try {
     for (let i = 0; i < iterations; i++) {
       for (const traced of [false, true]) {
@@ -41,14 +40,15 @@ export async function tracingCost(ctx) {
           const run = await berthSuite(traced ? { BERTH_TRACE: file } : { BERTH_TRACE: '' });
           const key = traced ? 'on' : 'off';
           addSample(wallCase, key, `BERTH_TRACE ${key}`, i, run.wallMs);
-          run.acquire.forEach((ms, k) => addSample(leaseCase, key, `BERTH_TRACE ${key}`, i * 100 + k, ms));
+          for (const [k, ms] of run.acquire.entries()) addSample(leaseCase, key, `BERTH_TRACE ${key}`, i * 100 + k, ms);
           leaseCase.notes.push(
             `${key} run ${i + 1}: wall ${fmtMs(run.wallMs)}, acquire median ${fmtMs(quantile(run.acquire, 0.5))}${traced ? `, trace ${statSync(file).size} bytes` : ''}`,
           );
         } catch (error) {
-          wallCase.errors.push(error.message.split('\n')[0]);
+          // The run's last lines say why it failed (a flake under load, or tracing's fault).
+          const lines = error.message.split('\n');
+          wallCase.errors.push(`${traced ? 'on' : 'off'} run ${i + 1}: ${lines[0]} … ${lines.slice(-12).join(' ⏎ ')}`);
         }
-        index++;
       }
     }
   } finally {

@@ -164,7 +164,13 @@ async function inChromium(page: string, screenshot: string): Promise<Seen> {
         boxes[track] = { width: box.width, height: box.height };
         bars[track] = group.querySelectorAll('rect > title').length;
       }
-      return { title: document.title, tracks: groups.map((g) => g.dataset.track ?? ''), boxes, bars, text: document.body.innerText };
+      return {
+        title: document.title,
+        tracks: groups.map((g) => g.dataset.track ?? ''),
+        boxes,
+        bars,
+        text: document.body.textContent ?? '',
+      };
     });
     await tab.screenshot({ path: screenshot, fullPage: true });
     return { ...seen, requests };
