@@ -26,6 +26,14 @@ describe('trace recorder', () => {
     expect(Math.abs((span?.start ?? 0) - Date.now())).toBeLessThan(60_000);
   });
 
+  it('keeps what end() was given as it was then', () => {
+    const trace = new Recorder();
+    const args: Record<string, string> = {};
+    trace.begin('validate', 'container').end(args);
+    args.strategy = 'later';
+    expect(trace.spans()[0]?.args).toEqual({});
+  });
+
   it('keeps at most MAX_SPANS and counts what it drops', () => {
     const trace = new Recorder();
     const span = { name: 'x', cat: 'pool' as const, track: 'run', start: 1, end: 2 };

@@ -41,6 +41,7 @@ export interface OpenSpan {
 }
 
 export const MAX_SPANS = 200_000;
+const PID = process.pid;
 
 /** Wall-clock milliseconds with sub-millisecond precision, the same clock in every process. */
 export function now(): number {
@@ -78,19 +79,23 @@ export class Recorder {
       end: (more) => {
         if (!open) return;
         open = false;
-        const merged = args || more ? { ...args, ...more } : undefined;
-        this.record({ name, cat, track, start, end: now(), ...(merged ? { args: merged } : {}) });
+        const span: Span = { name, cat, track, start, end: now(), pid: PID };
+        // Copied: a caller may go on changing the object it passed to end().
+        const merged = more ? { ...args, ...more } : args;
+        if (merged) span.args = merged;
+        this.#keep(span);
       },
     };
   }
 
   /** Adds a finished span (pid defaults to this process). */
   record(span: Omit<Span, 'pid'> & { pid?: number }): void {
-    if (this.#spans.length >= MAX_SPANS) {
-      this.#dropped += 1;
-      return;
-    }
-    this.#spans.push({ ...span, pid: span.pid ?? process.pid });
+    this.#keep({ ...span, pid: span.pid ?? PID });
+  }
+
+  #keep(span: Span): void {
+    if (this.#spans.length >= MAX_SPANS) this.#dropped += 1;
+    else this.#spans.push(span);
   }
 
   /** Spans another process recorded (forwarded through the broker). */
