@@ -117,6 +117,24 @@ test('BERTH_TRACE: a vitest run writes its timeline, berth report renders it in 
   expect(statSync(screenshot).size).toBeGreaterThan(10_000);
 });
 
+test("a worker's own spans (a container a test starts) reach the trace with its leases", async () => {
+  const tracePath = join(work, 'traced.json');
+  const result = await run('traced', { CI: '1', BERTH_TRACE: tracePath });
+  expect(result.code, result.output).toBe(0);
+  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] };
+  const complete = trace.traceEvents.filter((e) => e.ph === 'X');
+  const lease = complete.find((e) => e.name === 'lease cache');
+  const track = lease?.args?.track as string;
+  expect(track).toMatch(/^worker:/);
+  const inWorker = complete.filter((e) => e.args?.track === track && e.cat === 'container');
+  expect(inWorker.map((e) => e.name)).toEqual(expect.arrayContaining(['create', 'start', 'wait']));
+  expect(inWorker.find((e) => e.name === 'wait')?.args?.strategy).toBe('log line "sidecar up"');
+  // Recorded by the worker process itself, not by the run's main process.
+  const mainPid = complete.find((e) => e.name === 'run')?.args?.osPid;
+  expect(new Set(inWorker.map((e) => e.args?.osPid))).not.toContain(mainPid);
+  expect(await leftoversOf(result.pid)).toEqual([]);
+});
+
 test("a service that fails to start shows its timeline up to the failure in the run's error", async () => {
   const result = await run('failing', { CI: '1' });
   expect(result.code, result.output).not.toBe(0);

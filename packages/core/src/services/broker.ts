@@ -35,7 +35,10 @@ import {
   throwIfAborted,
 } from '../errors.js';
 import { debug } from '../log.js';
-import { now, recorder, type Span } from '../trace/recorder.js';
+import { now, recorder, type Span, workerName } from '../trace/recorder.js';
+
+export { workerName };
+
 import type { Lease, RunningService } from './definition.js';
 
 /** Lives in errors.ts with the whole hierarchy; re-exported for older imports. */
@@ -400,12 +403,6 @@ function withSpans<T extends object>(payload: T): T | (T & { from: string; spans
   const trace = recorder();
   const spans = trace.takeUnforwarded(SPANS_PER_REQUEST);
   return spans.length > 0 ? { ...payload, from: trace.id, spans } : payload;
-}
-
-/** The worker on the timeline: the runner's worker number when it sets one, else the process id. */
-export function workerName(env: Record<string, string | undefined> = process.env, pid = process.pid): string {
-  const id = env.VITEST_POOL_ID ?? env.JEST_WORKER_ID;
-  return id ? id : `pid ${pid}`;
 }
 
 function call(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentTrack, inTrack, isSpan, MAX_SPANS, Recorder } from './recorder.js';
+import { currentTrack, inTrack, isSpan, MAX_SPANS, processTrack, Recorder, workerName } from './recorder.js';
 
 describe('trace recorder', () => {
   it('records a span on the track of the enclosing inTrack, through awaits', async () => {
@@ -11,7 +11,7 @@ describe('trace recorder', () => {
       span.end({ strategy: 'log line' });
       span.end({ ignored: true });
     });
-    expect(currentTrack()).toBe('run');
+    expect(currentTrack()).toBe(processTrack());
     const [span] = trace.spans();
     expect(trace.spans()).toHaveLength(1);
     expect(span).toMatchObject({
@@ -56,6 +56,14 @@ describe('trace recorder', () => {
     expect(broker.spans().map((s) => s.name)).toEqual(['s0', 's1', 's2']);
     broker.add(broker.id, second);
     expect(broker.spans()).toHaveLength(3);
+  });
+
+  it("a worker's own spans go on its worker's row, the main process's on run", () => {
+    expect(processTrack({ VITEST_POOL_ID: '2' })).toBe('worker:2');
+    expect(processTrack({ JEST_WORKER_ID: '3' })).toBe('worker:3');
+    expect(processTrack({ BERTH_BROKER_URL: 'http://127.0.0.1:1' })).toMatch(/^worker:pid \d+$/);
+    expect(processTrack({})).toBe('run');
+    expect(workerName({}, 42)).toBe('pid 42');
   });
 
   it('checks spans that arrive over the wire field by field', () => {

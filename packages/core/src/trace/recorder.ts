@@ -55,9 +55,29 @@ export function inTrack<T>(track: string, fn: () => T): T {
   return tracks.run(track, fn);
 }
 
-/** The track spans begun here belong to: the innermost inTrack, else `run`. */
+/** The track spans begun here belong to: the innermost inTrack, else this process's own (see processTrack). */
 export function currentTrack(): string {
-  return tracks.getStore() ?? 'run';
+  return tracks.getStore() ?? processTrack();
+}
+
+let ownTrack: string | undefined;
+
+/**
+ * A test worker's spans (a container a test starts) go on its worker's row, the main process's on
+ * `run`. A worker is a process the runner numbered (VITEST_POOL_ID, JEST_WORKER_ID) or one that
+ * `berth run` started (it has the broker's address).
+ */
+export function processTrack(env: Record<string, string | undefined> = process.env): string {
+  if (env === process.env && ownTrack !== undefined) return ownTrack;
+  const track = env.VITEST_POOL_ID || env.JEST_WORKER_ID || env.BERTH_BROKER_URL ? `worker:${workerName(env)}` : 'run';
+  if (env === process.env) ownTrack = track;
+  return track;
+}
+
+/** The worker on the timeline: the runner's worker number when it sets one, else the process id. */
+export function workerName(env: Record<string, string | undefined> = process.env, pid = process.pid): string {
+  const id = env.VITEST_POOL_ID || env.JEST_WORKER_ID;
+  return id ? id : `pid ${pid}`;
 }
 
 export function serviceTrack(name: string): string {
