@@ -25,6 +25,7 @@ import { runnerCases } from './cases/runners.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
 import { teardown } from './cases/teardown.mjs';
 import { tracingCost } from './cases/tracing.mjs';
+import { upOnReused } from './cases/up.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { peerAvailable, startPeerWorker } from './lib/peer.mjs';
@@ -98,6 +99,7 @@ async function main() {
     ['pg-versions', postgresVersionsFreshDatabase],
     ['reuse', reuseLoop],
     ['cache', imageCache],
+    ['up', upOnReused],
     ['suite', suiteFreshDatabases],
     ['trace', tracingCost],
     ['runners', runnerCases],

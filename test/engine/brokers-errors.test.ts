@@ -17,6 +17,7 @@ import { rabbitmq, startRabbitmq } from '@berth/core/rabbitmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
+import { testImage } from '../support/images.js';
 
 const session = () => `dev.berth.session=${process.env.BERTH_SESSION_ID}`;
 
@@ -33,7 +34,7 @@ describe('rabbitmq bad input', () => {
   it('wrong credentials (definitions define other users): the broker refuses, berth says why at once', async () => {
     const began = performance.now();
     const error = await startRabbitmq({
-      image: 'rabbitmq:3',
+      image: testImage('rabbitmq:3'),
       user: 'me',
       password: 'pw',
       startupTimeoutMs: 180_000,
@@ -47,7 +48,7 @@ describe('rabbitmq bad input', () => {
     const failed = error as WaitFailedError;
     expect(failed.summary).toContain('403 ACCESS_REFUSED');
     expect(failed.hint).toContain('include this user');
-    expect(failed.details).toMatchObject({ image: 'rabbitmq:3', phase: 'wait' });
+    expect(failed.details).toMatchObject({ image: testImage('rabbitmq:3'), phase: 'wait' });
     // A refusal ends the wait: far below the start timeout, even when a busy machine slows the boot.
     expect(performance.now() - began).toBeLessThan(budget(90_000));
     expect(await gone(failed.details.containerId)).toBe(true);
@@ -56,7 +57,9 @@ describe('rabbitmq bad input', () => {
   it('a definitions file the broker cannot import: the same clear refusal instead of a hang', async () => {
     // A user without a password: the import fails inside the broker, and since definitions were
     // given, the default user is not created either.
-    const error = await startRabbitmq({ image: 'rabbitmq:3', definitions: { users: [{ name: 'broken' }] } }).catch((e: unknown) => e);
+    const error = await startRabbitmq({ image: testImage('rabbitmq:3'), definitions: { users: [{ name: 'broken' }] } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WaitFailedError);
     expect((error as WaitFailedError).summary).toContain('ACCESS_REFUSED');
     expect(await gone((error as WaitFailedError).details.containerId)).toBe(true);
@@ -84,7 +87,9 @@ describe('rabbitmq bad input', () => {
 
   it('management asked of an image without the plugin: fails soon after AMQP is up, naming the plugin', async () => {
     const began = performance.now();
-    const error = await startRabbitmq({ image: 'rabbitmq:3', management: true, startupTimeoutMs: 180_000 }).catch((e: unknown) => e);
+    const error = await startRabbitmq({ image: testImage('rabbitmq:3'), management: true, startupTimeoutMs: 180_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WaitFailedError);
     expect((error as WaitFailedError).summary).toContain('management API on port 15672 did not answer');
     expect((error as WaitFailedError).hint).toContain('management: false');
@@ -95,7 +100,7 @@ describe('rabbitmq bad input', () => {
   it('a setup hook that throws: ModuleError naming the hook, its error as cause, no container left', async () => {
     const boom = new Error('cannot declare exchange');
     const error = await rabbitmq({
-      image: 'rabbitmq:3',
+      image: testImage('rabbitmq:3'),
       setup: async function declareTopology() {
         throw boom;
       },
@@ -106,7 +111,7 @@ describe('rabbitmq bad input', () => {
     const moduleError = error as ModuleError;
     expect(moduleError.summary).toBe('rabbitmq `setup` hook (declareTopology) failed: cannot declare exchange');
     expect(moduleError.cause).toBe(boom);
-    expect(moduleError.details).toMatchObject({ hook: 'setup', service: 'mq', image: 'rabbitmq:3' });
+    expect(moduleError.details).toMatchObject({ hook: 'setup', service: 'mq', image: testImage('rabbitmq:3') });
     expect(await gone(moduleError.details.containerId)).toBe(true);
   });
 
@@ -129,7 +134,7 @@ describe('rabbitmq bad input', () => {
   it('a request creation cannot keep up with fails after acquireTimeoutMs: PoolTimeoutError saying what the pool does', async () => {
     // Without the management API a vhost takes two rabbitmqctl runs (each boots an Erlang VM, far
     // more than 100 ms), and none is made ahead of time: the first request cannot be served in time.
-    const mq = await rabbitmq({ image: 'rabbitmq:3', poolSize: 0, acquireTimeoutMs: 100 }).start({ name: 'mq' });
+    const mq = await rabbitmq({ image: testImage('rabbitmq:3'), poolSize: 0, acquireTimeoutMs: 100 }).start({ name: 'mq' });
     try {
       const began = performance.now();
       const error = await mq.isolation?.acquire().catch((e: unknown) => e);
@@ -160,6 +165,7 @@ describe('rabbitmq bad input', () => {
 describe('nats bad input', () => {
   it('wrong credentials (an args override changes the server auth): -ERR at once, with a hint', async () => {
     const error = await startNats({
+      image: testImage('nats:2'),
       auth: { user: 'app', password: 'right' },
       accounts: 0,
       args: ['--user', 'app', '--pass', 'other'],
@@ -184,7 +190,7 @@ describe('nats bad input', () => {
   });
 
   it('an account request after stop, or waiting when it stops: ContainerNotRunningError', async () => {
-    const bus = await startNats({ monitoring: false, accounts: 1 });
+    const bus = await startNats({ image: testImage('nats:2'), monitoring: false, accounts: 1 });
     await bus.freshAccount();
     const waiting = bus.freshAccount().catch((e: unknown) => e);
     await bus.stop();

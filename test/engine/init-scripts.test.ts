@@ -11,6 +11,7 @@ import { startPostgres } from '@berth/core/postgres';
 import mysql2 from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
+import { testImage } from '../support/images.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -49,7 +50,7 @@ describe('init scripts from a folder only its owner can read', () => {
       'CREATE TABLE from_private_sql (id int);',
       'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" "$MYSQL_DATABASE" -e "CREATE TABLE from_private_sh (id int)"',
     );
-    await using db = await startMysql({ initScripts: [dir], tuneForTests: true });
+    await using db = await startMysql({ image: testImage('mysql:8'), initScripts: [dir], tuneForTests: true });
     const connection = await mysql2.createConnection({ uri: db.url, connectTimeout: 30_000 });
     try {
       const [rows] = await connection.query(

@@ -16,8 +16,10 @@ import mysql2 from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
+import { testImage } from '../support/images.js';
 
 const run = promisify(execFile);
+const MYSQL = testImage('mysql:8');
 
 async function gone(containerId: unknown): Promise<boolean> {
   return (await docker('ps', '-aq', '--no-trunc', '--filter', `id=${String(containerId)}`)) === '';
@@ -30,7 +32,7 @@ afterAll(async () => {
 
 describe('mysql bad input', () => {
   it('wrong root password in a hand-built URL: the driver says so at once, no hang', async () => {
-    await using db = await startMysql({ poolSize: 0 });
+    await using db = await startMysql({ image: MYSQL, poolSize: 0 });
     const began = performance.now();
     const error = await mysql2
       .createConnection({ uri: `mysql://root:wrong@${db.details.host}:${db.details.port}/test`, connectTimeout: 10_000 })
@@ -42,7 +44,7 @@ describe('mysql bad input', () => {
 
   it('a request the pool cannot serve in acquireTimeoutMs: PoolTimeoutError saying what the pool does, then served later', async () => {
     // No database kept ready, and 1 ms is less than any copy of the template takes (several round trips).
-    await using db = await startMysql({ poolSize: 0, acquireTimeoutMs: 1 });
+    await using db = await startMysql({ image: MYSQL, poolSize: 0, acquireTimeoutMs: 1 });
     const error = await db.freshDatabase().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PoolTimeoutError);
     expect(error).toMatchObject({ code: 'BERTH_POOL_TIMEOUT', details: { pool: { ready: 0, leased: 0 } } });
@@ -67,6 +69,7 @@ describe('mysql bad input', () => {
     const secret = 'S3cret-root-pw';
     const boom = new Error(`migration 003 is broken (connected with ${secret})`);
     const definition = mysql({
+      image: MYSQL,
       rootPassword: secret,
       setup: async function migrate() {
         throw boom;
@@ -78,13 +81,14 @@ describe('mysql bad input', () => {
     expect(moduleError.summary).toMatch(/^mysql `setup` hook \(migrate\) failed: migration 003 is broken/);
     // The cause is the hook's error (a redacted copy once secrets are redacted in every BerthError).
     expect((moduleError.cause as Error).message).toMatch(/^migration 003 is broken/);
-    expect(moduleError.details).toMatchObject({ hook: 'setup', service: 'db', image: 'mysql:8' });
+    expect(moduleError.details).toMatchObject({ hook: 'setup', service: 'db', image: MYSQL });
     expect(moduleError.message).not.toContain(secret);
     expect(await gone(moduleError.details.containerId)).toBe(true);
   });
 
   it('a template with a view: the start fails naming what fresh databases cannot copy, no container left', async () => {
     const error = await startMysql({
+      image: MYSQL,
       setup: async (url) => {
         const connection = await mysql2.createConnection(url);
         await connection.query('CREATE TABLE t (id int)');
@@ -99,7 +103,7 @@ describe('mysql bad input', () => {
   });
 
   it('a fresh database after stop: ContainerNotRunningError; after the container vanished: ModuleError, quickly', async () => {
-    const db = await startMysql({ poolSize: 0, connectTimeoutMs: 3000 });
+    const db = await startMysql({ image: MYSQL, poolSize: 0, connectTimeoutMs: 3000 });
     await docker('rm', '-f', '-v', db.container.id);
     const began = performance.now();
     const vanished = await db.freshDatabase().catch((e: unknown) => e);
@@ -132,6 +136,7 @@ describe('mysql bad input', () => {
 
     const began = performance.now();
     const error = await startMysql({
+      image: MYSQL,
       startupTimeoutMs: 60_000,
       spec: (generated) => ({ ...generated, image: 'postgres:15', env: { POSTGRES_PASSWORD: 'x' }, command: ['postgres'] }),
     }).catch((e: unknown) => e);

@@ -11,6 +11,7 @@ import mysql2 from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
+import { testImage } from '../support/images.js';
 
 const TABLES = 20;
 /** How long a released database's client takes to close on its own: well inside the 2 s grace period. */
@@ -61,6 +62,7 @@ beforeAll(async () => {
   const setupSql = join(dir, 'setup.sql');
   writeFileSync(setupSql, 'CREATE TABLE from_setup_sql (id int AUTO_INCREMENT PRIMARY KEY, owner varchar(50));');
   db = await startMysql({
+    image: testImage('mysql:8'),
     initScripts: [single, initDir],
     tuneForTests: true,
     settings: { max_connections: 77 },
@@ -218,8 +220,9 @@ describe('fresh databases', () => {
 
 describe('mariadb images and the service definition', () => {
   it('mariadb:11 gets the MARIADB_* variables; mysql() leases fresh databases and stops', async () => {
-    const definition = mysql({ image: 'mariadb:11', poolSize: 1, tuneForTests: true });
-    expect(definition).toMatchObject({ kind: 'mysql', image: 'mariadb:11' });
+    const image = testImage('mariadb:11');
+    const definition = mysql({ image, poolSize: 1, tuneForTests: true });
+    expect(definition).toMatchObject({ kind: 'mysql', image });
     const running = await definition.start({ name: 'db' });
     try {
       expect(running.details.flavor).toBe('mariadb');

@@ -10,6 +10,7 @@ import { connect, type NatsConnection, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
+import { testImage } from '../support/images.js';
 
 const codec = StringCodec();
 /** How long a released account's client takes to close on its own: well inside the 2 s grace period. */
@@ -43,7 +44,7 @@ async function delivered(from: NatsConnection, to: NatsConnection, subject: stri
 let server: StartedNats;
 
 beforeAll(async () => {
-  server = await startNats({ auth: { user: 'app', password: 's3cret' }, jetstream: true, accounts: 2 });
+  server = await startNats({ image: testImage('nats:2'), auth: { user: 'app', password: 's3cret' }, jetstream: true, accounts: 2 });
 });
 
 afterAll(async () => {
@@ -153,7 +154,7 @@ describe('startNats', () => {
 
 describe('nats() service definition', () => {
   it('without auth, without monitoring: anonymous clients reach the main account, leases their own', async () => {
-    const running = await natsService({ monitoring: false, accounts: 1 }).start({ name: 'bus' });
+    const running = await natsService({ image: testImage('nats:2'), monitoring: false, accounts: 1 }).start({ name: 'bus' });
     try {
       expect(running.details.monitorUrl).toBeUndefined();
       expect(running.details.url).toBe(`nats://127.0.0.1:${running.details.port}`);
@@ -170,7 +171,9 @@ describe('nats() service definition', () => {
   });
 
   it('acquireTimeoutMs: a request when every account is handed out fails with PoolTimeoutError in time; after a release one succeeds', async () => {
-    const running = await natsService({ monitoring: false, accounts: 2, acquireTimeoutMs: 1_000 }).start({ name: 'bus' });
+    const running = await natsService({ image: testImage('nats:2'), monitoring: false, accounts: 2, acquireTimeoutMs: 1_000 }).start({
+      name: 'bus',
+    });
     try {
       const isolation = running.isolation;
       if (!isolation) throw new Error('no isolation');
@@ -199,7 +202,7 @@ describe('nats() service definition', () => {
   });
 
   it('token auth: no isolation (a token belongs to the global account)', async () => {
-    const running = await natsService({ auth: { token: 'tok3n' } }).start({ name: 'bus' });
+    const running = await natsService({ image: testImage('nats:2'), auth: { token: 'tok3n' } }).start({ name: 'bus' });
     try {
       expect(running.isolation).toBeUndefined();
       expect(running.details).toMatchObject({ token: 'tok3n', url: `nats://tok3n@127.0.0.1:${running.details.port}` });

@@ -91,7 +91,7 @@ describe.each(POSTGRES_VERSIONS)('$image', ({ tag, image }) => {
         db.url,
         "SELECT current_setting('server_version_num')::int AS version, (SELECT rolpassword FROM pg_authid WHERE rolname = current_user) AS hash",
       );
-      const major = Number(tag.split('.')[0]);
+      const major = Number.parseInt(tag.split(':').at(-1) ?? '', 10);
       expect(Math.floor(Number(row?.version) / 10_000)).toBe(major);
       // md5 before 14, scram-sha-256 from 14 on (the official images follow the server's default).
       expect(row?.hash).toMatch(major < 14 ? /^md5[0-9a-f]{32}$/ : /^SCRAM-SHA-256\$/);

@@ -8,6 +8,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budget, poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
+import { testImage } from '../support/images.js';
 
 /** How long a released vhost's client takes to close on its own: well inside the 2 s grace period. */
 const CLOSING_MS = 300;
@@ -60,7 +61,7 @@ async function management(details: { managementUrl?: string; user: string; passw
 let server: StartedRabbitmq;
 
 beforeAll(async () => {
-  server = await startRabbitmq({ image: 'rabbitmq:3-management', user: 'app', password: 'p@ss/word', vhost: 'orders' });
+  server = await startRabbitmq({ image: testImage('rabbitmq:3-management'), user: 'app', password: 'p@ss/word', vhost: 'orders' });
 });
 
 afterAll(async () => {
@@ -138,7 +139,7 @@ describe('startRabbitmq (management image)', () => {
 
 describe('rabbitmq() without the management plugin', () => {
   it('makes fresh vhosts through rabbitmqctl; the service definition hands them out as leases', async () => {
-    const running = await rabbitmq({ image: 'rabbitmq:3', poolSize: 1 }).start({ name: 'mq' });
+    const running = await rabbitmq({ image: testImage('rabbitmq:3'), poolSize: 1 }).start({ name: 'mq' });
     try {
       expect(running.details).toMatchObject({ kind: 'rabbitmq', user: 'guest', vhost: '/' });
       expect(running.details.managementUrl).toBeUndefined();
@@ -166,7 +167,7 @@ describe('rabbitmq() definitions, config and setup', () => {
   it('loads definitions at boot, applies extra config, runs setup once before the first lease', async () => {
     const seen: string[] = [];
     const running = await rabbitmq({
-      image: 'rabbitmq:3',
+      image: testImage('rabbitmq:3'),
       user: 'me',
       password: 'pw',
       poolSize: 0,

@@ -1,12 +1,22 @@
 // The engine contract: what berth needs from any Docker-API engine, run against whichever engine
 // DOCKER_HOST (and DOCKER_TLS_VERIFY / DOCKER_CERT_PATH) names. scripts/test-engines runs it
-// against the machine's dockerd, Podman 4.3 and a dockerd over TLS in a network namespace.
+// against the machine's dockerd (20.10), Docker 26.1, Podman 4.3, Podman 5.4 and a dockerd over TLS.
 // Only busybox:latest is needed. The docker CLI (same environment) is the independent oracle.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ContainerSpec, createNetwork, createVolume, currentSession, endSession, start, WaitTimeoutError, wait } from '@berth/core';
+import {
+  type ContainerSpec,
+  createNetwork,
+  createVolume,
+  currentSession,
+  EngineError,
+  endSession,
+  start,
+  WaitTimeoutError,
+  wait,
+} from '@berth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { budget } from '../support/budget.js';
 import { docker, labelled } from '../support/docker.js';
@@ -15,6 +25,7 @@ import { removeSessionByCli, startChild, waitGone } from '../support/session-hel
 // The containers print a line at once: Podman 4.3 answers a log follow only once there is output
 // (see the silent-container test), and every other contract should be checked on its own.
 const BUSY: ContainerSpec = { image: 'busybox:latest', command: ['sh', '-c', 'echo up; exec sleep 3600'] };
+const engine = process.env.BERTH_ENGINE_NAME ?? 'docker';
 const HTTPD = ['sh', '-c', 'mkdir -p /www && echo hello-from-web > /www/index.html && echo up && exec httpd -f -p 8080 -h /www'];
 
 /** Where published ports must be reached: DOCKER_HOST's address for tcp, else this machine. */
@@ -43,7 +54,11 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     expect(state).toBe(true);
     const labels = JSON.parse(await docker('inspect', '--format', '{{json .Config.Labels}}', c.id)) as Record<string, string>;
     expect(labels['dev.berth.session']).toBe(await sessionId());
+    // stop() kills: sleep as pid 1 ignores SIGTERM, so a graceful stop would wait out the engine's
+    // stop timeout (Podman 5 stops that way on a forced DELETE: 10 s a container).
+    const began = performance.now();
     await c.stop();
+    expect(performance.now() - began).toBeLessThan(budget(5000));
     await c.stop();
     expect(await docker('ps', '-aq', '--filter', `id=${c.id}`)).toBe('');
   });
@@ -76,6 +91,24 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     const response = await fetch(`http://${c.address(8080)}/index.html`);
     expect(await response.text()).toBe('hello-from-web\n');
   });
+
+  // Podman runs health checks from systemd timers; the Podmans here run without systemd, so no check
+  // ever runs there (the status stays "starting"). Not berth's to fix on the engine side.
+  it.skipIf(engine.startsWith('podman'))(
+    'a health check start interval speeds readiness on every API version (1.44 has the field; older engines drop it)',
+    async () => {
+      const began = performance.now();
+      // Without the start interval the first probe comes after a minute; with it, within a second.
+      await using c = await start({
+        ...BUSY,
+        healthcheck: { test: ['CMD', 'true'], intervalMs: 60_000, startPeriodMs: 60_000, startIntervalMs: 250 },
+        wait: wait.healthy(),
+      });
+      expect(performance.now() - began).toBeLessThan(budget(10_000));
+      const health = JSON.parse(await docker('inspect', '--format', '{{json .State.Health.Status}}', c.id)) as string;
+      expect(health).toBe('healthy');
+    },
+  );
 
   it('execs with exit code, stdout and stderr apart, env, user and working dir', async () => {
     await using c = await start(BUSY);
@@ -130,6 +163,24 @@ describe(`engine contract (${process.env.DOCKER_HOST ?? 'default socket'})`, () 
     const result = await client.exec(['sh', '-c', 'printf "GET /index.html HTTP/1.0\\r\\n\\r\\n" | nc -w 5 web 8080']);
     expect(result.stdout).toMatch(/^HTTP\/1\.[01] 200/);
     expect(result.stdout).toContain('hello-from-web');
+  });
+
+  it('an IPv6 network: with a subnet on every engine; without one, Docker refuses with a hint (it has no default IPv6 pool), Podman picks one', async () => {
+    await using withSubnet = await createNetwork({ enableIpv6: true, ipam: { config: [{ subnet: 'fd00:b3e7::/64' }] } });
+    const inspected = JSON.parse(await docker('network', 'inspect', '--format', '{{json .EnableIPv6}}', withSubnet.name)) as boolean;
+    expect(inspected).toBe(true);
+    const bare = createNetwork({ enableIpv6: true });
+    if (engine.startsWith('podman')) {
+      await using net = await bare;
+      expect(net.name).toBeTruthy();
+    } else {
+      const error = await bare.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as EngineError).hint).toContain('subnet');
+    }
   });
 
   it('a named volume carries data from one container to the next', async () => {

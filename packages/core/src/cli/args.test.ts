@@ -32,10 +32,29 @@ describe('parseArgs', () => {
       engine: undefined,
       config: undefined,
       workers: undefined,
+      attach: false,
+      envFile: undefined,
       commandLine: [],
       trace: undefined,
       output: undefined,
     });
+  });
+
+  it('berth up / down: --config, --attach and a dotenv file, only where they apply', () => {
+    expect(ok(['up', '--attach', '--config', 'x/berth.config.mjs', '--dotenv', '.env.berth'])).toMatchObject({
+      command: 'up',
+      attach: true,
+      config: 'x/berth.config.mjs',
+      envFile: '.env.berth',
+    });
+    expect(ok(['up', '--env-file=.env.berth']).envFile).toBe('.env.berth');
+    expect(ok(['down', '--config', 'b.mjs', '--json'])).toMatchObject({ command: 'down', config: 'b.mjs', json: true });
+    expect(fails(['up', '--dotenv'])).toBe('--dotenv needs a file');
+    expect(fails(['down', '--attach'])).toBe('--attach does not apply to `berth down`');
+    expect(fails(['down', '--env-file', 'x'])).toBe('--dotenv does not apply to `berth down`');
+    expect(fails(['run', '--attach', '--', 'true'])).toBe('--attach does not apply to `berth run`');
+    expect(fails(['up', '--engine', 'tcp://x:2375'])).toMatch(/set DOCKER_HOST/);
+    expect(fails(['up', 'now'])).toBe('unexpected argument "now"');
   });
 
   it('report: the trace file, and -o / --output for the page', () => {

@@ -1,6 +1,6 @@
 /** Hand-rolled argv parsing for `berth` (no CLI framework): pure, so it is unit-tested directly. */
 
-export type Command = 'doctor' | 'ls' | 'prune' | 'run' | 'report';
+export type Command = 'doctor' | 'ls' | 'prune' | 'run' | 'up' | 'down' | 'report';
 
 export interface CliArgs {
   command: Command | 'help';
@@ -19,6 +19,10 @@ export interface CliArgs {
   config: string | undefined;
   /** (run) how many processes of the command take slices at once; sizes the isolation pools. */
   workers: number | undefined;
+  /** (up) stay in the foreground with the services' logs; Ctrl-C removes them. */
+  attach: boolean;
+  /** (up) also write the config's env to this dotenv file. */
+  envFile: string | undefined;
   /** (run) the command and its arguments: everything after `--` (or from the first word that is not an option). */
   commandLine: string[];
   /** (report) the trace file to read. */
@@ -29,13 +33,15 @@ export interface CliArgs {
 
 export type ParseResult = { ok: true; args: CliArgs } | { ok: false; message: string };
 
-const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'report', 'help'];
+const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'up', 'down', 'report', 'help'];
 /** Which flags each command accepts (beyond --help, --json and --engine). */
 const ALLOWED: Record<Command | 'help', readonly string[]> = {
   doctor: [],
   ls: ['--session'],
   prune: ['--all', '--dry-run', '--session', '--reuse', '--cache'],
   run: ['--config', '--workers'],
+  up: ['--config', '--attach', '--dotenv'],
+  down: ['--config'],
   report: ['--output'],
   help: [],
 };
@@ -51,6 +57,10 @@ Commands:
   run       run -- <command...>: start the services of berth.config.*, run the command with their
             details in its environment (the config's env, BERTH_SERVICES, BERTH_BROKER_URL and
             BERTH_BROKER_TOKEN), remove everything when it ends; exits with the command's code
+  up        start the services of berth.config.* for local work and keep them (reused while their
+            spec is unchanged): prints each service's URL and the config's env as export lines
+            (eval "$(berth up)"); test runs use them; kept until \`berth down\` or the reuse TTL
+  down      remove what \`berth up\` keeps for this config
   report    report <trace.json> [-o page.html]: an HTML page (self-contained) of the timeline a run
             wrote with BERTH_TRACE=trace.json, with where its time went
 
@@ -60,8 +70,11 @@ Options:
   --session ID        (ls, prune) only this session; repeatable
   --all               (prune) everything berth labelled: every session, alive or not, and kept volumes
   --dry-run           (prune) list what would be removed, remove nothing
-  --config FILE       (run) the berth config to load instead of berth.config.* in this folder
+  --config FILE       (run, up, down) the berth config to load instead of berth.config.* in this folder
   --workers N         (run) processes of the command that take fresh slices at once (pool size)
+  --dotenv FILE       (up) also write the env as a dotenv file (e.g. .env.berth); --env-file FILE
+                      is the same, but node itself takes it when FILE does not exist yet (exit 9)
+  --attach            (up) stay in the foreground with the services' logs; Ctrl-C removes them
   --reuse             (prune) instead: reused containers no live run holds, whatever their age
   --cache             (prune) instead: the initialised-image cache (berth-cache/... images)
   -o, --output FILE   (report) the page to write (default: the trace's name with .html)
@@ -83,6 +96,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     engine: undefined,
     config: undefined,
     workers: undefined,
+    attach: false,
+    envFile: undefined,
     commandLine: [],
     trace: undefined,
     output: undefined,
@@ -124,11 +139,18 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         else args.cache = true;
         seen.push(flag);
         break;
-      case '--config': {
+      case '--attach':
+        args.attach = true;
+        seen.push(flag);
+        break;
+      case '--config':
+      case '--dotenv':
+      case '--env-file': {
         const v = value();
         if (!v) return { ok: false, message: `${flag} needs a file` };
-        args.config = v;
-        seen.push(flag);
+        if (flag === '--config') args.config = v;
+        else args.envFile = v;
+        seen.push(flag === '--env-file' ? '--dotenv' : flag);
         break;
       }
       case '--workers': {
@@ -183,8 +205,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     return { ok: false, message: 'berth run needs a command: berth run -- <command> [arguments]' };
   }
   if (args.command !== 'run' && dashes !== -1) return { ok: false, message: `\`--\` only comes before the command of \`berth run\`` };
-  if (args.command === 'run' && args.engine !== undefined) {
-    return { ok: false, message: '--engine does not apply to `berth run`; set DOCKER_HOST for the run instead' };
+  if ((args.command === 'run' || args.command === 'up') && args.engine !== undefined) {
+    return { ok: false, message: `--engine does not apply to \`berth ${args.command}\`; set DOCKER_HOST for it instead` };
   }
   const allowed = ALLOWED[args.command];
   const stray = seen.find((flag) => !allowed.includes(flag));

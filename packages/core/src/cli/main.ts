@@ -7,12 +7,14 @@ import { connect } from '../engine/index.js';
 import { isBerthError } from '../errors.js';
 import { parseArgs, USAGE } from './args.js';
 import { doctor, printDoctor } from './doctor.js';
+import { configPath, down, downJson, printDown } from './down.js';
 import { type Output, stdio } from './format.js';
 import { groupJson, listGroups, printGroups } from './ls.js';
 import { printPrune, prune, pruneJson } from './prune.js';
 import { report } from './report.js';
 import { listReuse, printReuse, printReusePrune, pruneReuse, reuseJson } from './reuse.js';
 import { runCommand } from './run-command.js';
+import { upCommand } from './up.js';
 
 export async function run(argv: readonly string[], io: Output = stdio): Promise<number> {
   const parsed = parseArgs(argv);
@@ -48,6 +50,15 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
       return runCommand(args, io);
     case 'report':
       return report(args.trace as string, args.output, io);
+    case 'up':
+      return upCommand(args, io, cfg);
+    case 'down': {
+      const engine = await connect(cfg, args.engine);
+      const result = await down(engine, configPath(args.config), cfg.reuseTtlMs);
+      if (args.json) json(downJson(result));
+      else printDown(result, io);
+      return result.failed.length > 0 ? 1 : 0;
+    }
     case 'prune': {
       const engine = await connect(cfg, args.engine);
       if (args.reuse || args.cache) {
@@ -66,12 +77,13 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
 
 const argv = process.argv.slice(2);
 const parsedArgv = parseArgs(argv);
-const isRun = parsedArgv.ok && parsedArgv.args.command === 'run';
+const isRun = parsedArgv.ok && (parsedArgv.args.command === 'run' || parsedArgv.args.command === 'up');
 run(argv).then(
   (code) => {
     process.exitCode = code;
-    // berth run ends when its command has ended and the services are gone, whatever the loaded
-    // config left scheduled; core holds this exit while a signal's cleanup still runs.
+    // berth run ends when its command has ended and the services are gone (berth up once they are
+    // printed, or removed after --attach), whatever the loaded config left scheduled; core holds
+    // this exit while a signal's cleanup still runs.
     if (isRun) process.exit(code);
   },
   (error: unknown) => {

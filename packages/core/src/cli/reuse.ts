@@ -1,8 +1,8 @@
 /**
  * The reuse side of `berth ls` and `berth prune`: reused containers grouped by identity hash (with
  * last use, what holds them and whether the TTL has passed), and initialised-image cache entries.
- * `prune --reuse` removes every reused group no live session holds (whatever its age);
- * `prune --cache` removes every cache image.
+ * `prune --reuse` removes every reused group no live session holds (whatever its age) and no
+ * `berth up` keeps; `prune --cache` removes every cache image.
  */
 import type { Engine } from '../engine/engine.js';
 import { removeResources } from '../session/cleanup.js';
@@ -37,6 +37,7 @@ export function reuseJson(listing: ReuseListing) {
       hash: g.hash,
       lastUse: g.lastUseMs === undefined ? null : new Date(g.lastUseMs).toISOString(),
       heldBy: g.holders.filter((h) => h.state !== 'dead').map((h) => h.session),
+      up: g.up.map((m) => ({ config: m.configFile, service: m.service ?? null })),
       expired: g.expired,
       resources: g.resources.map((r) => ({ kind: r.kind, id: r.id, name: r.name, detail: r.detail })),
     })),
@@ -47,6 +48,7 @@ export function reuseJson(listing: ReuseListing) {
 export function holdersText(group: ReusedGroup): string {
   const live = group.holders.filter((h) => h.state !== 'dead');
   if (live.length > 0) return `held by session ${live.map((h) => h.session).join(', ')}`;
+  if (group.up.length > 0 && !group.expired) return 'kept by `berth up` until its TTL (`berth down` removes it)';
   return group.expired ? 'idle past its TTL (next sweep removes it)' : 'idle, kept until its TTL';
 }
 
@@ -86,7 +88,9 @@ export async function pruneReuse(
   options: { reuse: boolean; cache: boolean; dryRun: boolean; ttlMs: number },
 ): Promise<ReusePruneResult> {
   const listing = await listReuse(engine, options.ttlMs);
-  const groups = options.reuse ? listing.reused.filter((g) => !g.holders.some((h) => h.state !== 'dead')) : [];
+  // `berth up` asked to keep its services until `berth down` or its TTL: not idle in this sense.
+  const idle = (g: ReusedGroup) => !g.holders.some((h) => h.state !== 'dead') && (g.up.length === 0 || g.expired);
+  const groups = options.reuse ? listing.reused.filter(idle) : [];
   const cache = options.cache ? listing.cache : [];
   const resources = [...groups.flatMap((g) => g.resources), ...cache];
   if (options.dryRun) return { groups, cache, removed: resources, failed: [] };

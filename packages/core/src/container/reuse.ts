@@ -76,9 +76,14 @@ export interface ReuseContext {
   onHub(hub: LogHub): void;
   /** Told what readiness waits for, for the run's timeline. */
   onStrategy?(description: string): void;
+  /**
+   * Reuse only a container with one of these identities (those `berth up` keeps), else return
+   * undefined before touching anything: the caller then starts a fresh container as usual.
+   */
+  only?: ReadonlySet<string>;
 }
 
-export async function startReusable(ctx: ReuseContext): Promise<StartedContainer> {
+export async function startReusable(ctx: ReuseContext): Promise<StartedContainer | undefined> {
   const { engine, plan, signal } = ctx;
   ctx.onPhase('pull');
   // The image id is part of the identity. With the default policy one inspect usually answers both
@@ -100,6 +105,7 @@ export async function startReusable(ctx: ReuseContext): Promise<StartedContainer
     host: p.pickFree ? 'free' : p.host,
   }));
   const hash = await reuseIdentity({ spec: plan, ports, imageId: image.Id, reuseKey: ctx.spec.reuseKey });
+  if (ctx.only && !ctx.only.has(hash)) return undefined;
   const name = reuseName(plan, ctx.spec.name !== undefined, hash);
   // Recorded alongside the attach (awaited before returning): the use counts from now either way.
   const used = markUse(engine, ctx.session, hash);
@@ -149,7 +155,7 @@ async function findOrCreate(
     const outcome: ReuseOutcome = {
       hash,
       action: 'reused',
-      reason: joined ? 'joined another process starting it' : `running since ${info.State.StartedAt.slice(0, 19)}Z`,
+      reason: `${ctx.only ? 'kept by berth up, ' : ''}${joined ? 'joined another process starting it' : `running since ${info.State.StartedAt.slice(0, 19)}Z`}`,
     };
     const resolved: ResolvedSpec = { ...plan, name, keep: true, reuse: outcome };
     ctx.onPhase('wait', info.Id);

@@ -21,6 +21,7 @@ import { pullReference } from '../image/reference.js';
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession, trackStart, withStopping } from '../session/session.js';
+import { listUpMarkers } from '../session/up-markers.js';
 import { currentTrack, recorder, type SpanArgs, serviceTrack } from '../trace/recorder.js';
 import { defaultWaitStrategy } from '../wait/default.js';
 import { runWait } from '../wait/run.js';
@@ -89,10 +90,20 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
     throwIfAborted(signal, 'start');
     resolved = validateSpec(spec);
     const plan = resolved;
-    if (reuseWanted(spec, config(), { service }).reuse) {
+    // A declared service that `berth up` keeps is adopted whatever the run's reuse setting: the
+    // developer asked for it explicitly. Its identity must still match (checked in startReusable).
+    let only: ReadonlySet<string> | undefined;
+    const wanted = reuseWanted(spec, config(), { service }).reuse;
+    if (!wanted && service !== undefined && spec.reuse !== false) {
       enter('discover');
       engine = await getEngine();
-      return await startReusable({
+      const kept = await listUpMarkers(engine, { service });
+      if (kept.length > 0) only = new Set(kept.map((m) => m.hash));
+    }
+    if (wanted || only) {
+      enter('discover');
+      engine ??= await getEngine();
+      const reused = await startReusable({
         engine,
         session: await ensureSession(engine),
         spec,
@@ -107,10 +118,15 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
           hub = h;
         },
         onStrategy,
-      }).finally(() => {
+        ...(only ? { only } : {}),
+      });
+      if (reused) {
         spansDone = true;
         phaseSpan.end(phaseArgs);
-      });
+        return reused;
+      }
+      reusedId = undefined;
+      hub = undefined;
     }
     await pickFreePorts(plan);
 

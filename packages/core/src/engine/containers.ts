@@ -4,7 +4,9 @@
  */
 import { scaledTimeout } from '../config.js';
 import { AbortError, ContainerNotFoundError, EngineError } from '../errors.js';
+import { debug } from '../log.js';
 import { onAbort } from './abort.js';
+import { adaptCreateBody } from './api-versions.js';
 import { httpStatusOf, shortId as short } from './failure.js';
 import { labelFilters } from './filters.js';
 import type { Transport } from './transport.js';
@@ -15,6 +17,7 @@ const CREATE_GRACE_MS = 5000;
 /** How long a removal waits for another removal of the same container already under way. */
 const REMOVAL_WAIT_MS = 30_000;
 
+const log = debug('engine');
 const path = (id: string, rest = '') => `/containers/${encodeURIComponent(id)}${rest}`;
 
 /**
@@ -24,7 +27,9 @@ const path = (id: string, rest = '') => `/containers/${encodeURIComponent(id)}${
  * longer than CREATE_GRACE_MS does it give up on the answer and remove the container by its name.
  */
 export async function createContainer(t: Transport, body: ContainerCreateBody, signal?: AbortSignal): Promise<string> {
-  const { name, platform, ...rest } = body;
+  const adapted = adaptCreateBody(body, t.prefix);
+  for (const note of adapted.notes) log('%s', note);
+  const { name, platform, ...rest } = adapted.body;
   const what = `creating container${name ? ` ${name}` : ''}`;
   if (signal?.aborted) throw new AbortError(`${what} was aborted`, { cause: signal.reason });
   const cut = new AbortController();
@@ -37,7 +42,7 @@ export async function createContainer(t: Transport, body: ContainerCreateBody, s
   let refused = false;
   try {
     // name and platform are query parameters; env values stay out of the URL, in the body.
-    const created = await t.json<{ Id: string }>({
+    const created = await t.json<{ Id: string; Warnings?: string[] | null }>({
       method: 'POST',
       path: '/containers/create',
       query: { name, platform },
@@ -47,6 +52,8 @@ export async function createContainer(t: Transport, body: ContainerCreateBody, s
       subject: { kind: 'container', ref: name ?? '' },
     });
     id = created.Id;
+    // Usually none (Docker 20.10 and 26, Podman 5 answer []); any there is goes to the debug log.
+    for (const warning of created.Warnings ?? []) log('creating container %s: engine warning: %s', short(id), warning);
   } catch (error) {
     if (!signal?.aborted) throw error;
     // Any answer from the engine (409 name in use, 404 no such image, ...) means it made nothing, so
@@ -116,9 +123,32 @@ export async function restartContainer(t: Transport, id: string, timeoutSeconds?
   });
 }
 
-/** Force-removes, by default with anonymous volumes; idempotent (gone, or removal already under way). */
+/**
+ * Sends SIGKILL; a container that is gone or not running counts as killed (Docker and Podman answer
+ * 404 and 409 for those).
+ */
+async function killContainer(t: Transport, id: string): Promise<void> {
+  try {
+    await t.call({
+      method: 'POST',
+      path: path(id, '/kill'),
+      what: `killing container ${short(id)}`,
+      subject: { kind: 'container', ref: id },
+    });
+  } catch (error) {
+    if (error instanceof ContainerNotFoundError || httpStatusOf(error) === 409) return;
+    throw error;
+  }
+}
+
+/**
+ * Kills and removes, by default with anonymous volumes; idempotent (gone, or removal already under
+ * way). The kill comes first because a forced DELETE means different things: Docker kills at once,
+ * Podman 5 stops gracefully (SIGTERM, then its stop timeout, 10 s by default) before removing.
+ */
 export async function removeContainer(t: Transport, id: string, options: { volumes?: boolean } = {}): Promise<void> {
   try {
+    await killContainer(t, id);
     await t.call({
       method: 'DELETE',
       path: path(id),

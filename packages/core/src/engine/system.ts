@@ -5,6 +5,7 @@
  * engine's and the newest berth speaks: an engine at API 1.41 (Docker 20.10, Podman 4) is spoken to
  * as 1.41 even when a newer CLI is installed next to it.
  */
+import { scaledTimeout } from '../config.js';
 import { berthErrorOr } from './connection-errors.js';
 import type { EngineVersion } from './discovery.js';
 import type { EngineEndpoint } from './endpoint.js';
@@ -13,7 +14,12 @@ import { Transport } from './transport.js';
 /** The newest Engine API version whose fields berth sends (Healthcheck.StartInterval is 1.44). */
 export const NEWEST_API = '1.44';
 
-export async function ping(transport: Transport, timeoutMs = 3000, signal?: AbortSignal): Promise<EngineVersion> {
+/** The ping's limit: 3 s, times BERTH_TIMEOUT_SCALE (a busy daemon on a loaded machine answers late). */
+export function pingTimeout(): number {
+  return scaledTimeout(3000);
+}
+
+export async function ping(transport: Transport, timeoutMs = pingTimeout(), signal?: AbortSignal): Promise<EngineVersion> {
   const { headers, body } = await transport.request({
     method: 'GET',
     path: '/_ping',
@@ -50,7 +56,7 @@ export function compareApi(a: string, b: string): number {
 }
 
 /** A ping on a throwaway transport, for discovery: resolves with the facts or rejects with a berth error. */
-export async function pingEndpoint(endpoint: EngineEndpoint, timeoutMs = 3000): Promise<EngineVersion> {
+export async function pingEndpoint(endpoint: EngineEndpoint, timeoutMs = pingTimeout()): Promise<EngineVersion> {
   const transport = new Transport(endpoint);
   try {
     return await ping(transport, timeoutMs);

@@ -40,6 +40,14 @@ export interface Network {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/**
+ * Docker (20.10 and 26) gives IPv6 subnets only from pools its daemon configuration lists, and has
+ * none by default; Podman picks one. So `enableIpv6` without a subnet works on one and not the other.
+ */
+const NO_IPV6_POOL = /IPv6 address pool/i;
+const IPV6_HINT =
+  "the engine has no IPv6 pool to take a subnet from: give the network one, e.g. ipam: { config: [{ subnet: 'fd00:1::/64' }] } (Docker has no default IPv6 pool; Podman picks one)";
+
 export async function createNetwork(options: NetworkOptions = {}): Promise<Network> {
   checkName('name', options.name);
   const userLabels = checkUserLabels('labels', options.labels);
@@ -59,9 +67,14 @@ export async function createNetwork(options: NetworkOptions = {}): Promise<Netwo
       ...(options.attachable ? { attachable: true } : {}),
     });
   } catch (error) {
+    const noIpv6Pool = options.enableIpv6 && error instanceof EngineError && NO_IPV6_POOL.test(error.engineMessage ?? '');
     throw new EngineError(`creating network ${name} failed: ${(error as Error).message}`, {
       cause: error,
-      hint: options.name ? 'a network of that name may already exist; leave `name` out for a generated one' : undefined,
+      hint: noIpv6Pool
+        ? IPV6_HINT
+        : options.name
+          ? 'a network of that name may already exist; leave `name` out for a generated one'
+          : undefined,
     });
   }
   log('created network %s (%s) in session %s', name, id.slice(0, 12), session.id);

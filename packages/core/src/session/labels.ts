@@ -44,6 +44,15 @@ export const Labels = {
   reuseReady: 'dev.berth.reuse.ready',
   /** On the ready marker: the id of the container it vouches for. */
   reuseReadyContainer: 'dev.berth.reuse.ready.container',
+  /**
+   * A `berth up` marker volume: the project behind this label keeps the reused container with this
+   * hash for local work (session/up-markers.ts). Test runs adopt an up-marked container.
+   */
+  up: 'dev.berth.up',
+  /** On an up marker: the config file (absolute path) whose `berth up` made it; `berth down` matches it. */
+  upConfig: 'dev.berth.up.config',
+  /** On an up marker: the reuse TTL (ms) in force for that `berth up`; a sweep never shortens it. */
+  upTtl: 'dev.berth.up.ttl',
   /** An initialised-image cache entry (`berth-cache/...`): its input hash. */
   cache: 'dev.berth.cache',
   /** Test stand-in images provisioned by the project (not session resources). */

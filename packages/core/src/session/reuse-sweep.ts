@@ -12,6 +12,7 @@ import { removeResources } from './cleanup.js';
 import type { Resource } from './inventory.js';
 import { Labels } from './labels.js';
 import { judgeOwner, ownerFromLabels, type ProcessProbe, realProbe } from './owner.js';
+import { listUpMarkers, type UpMarker } from './up-markers.js';
 
 const log = debug('session');
 
@@ -28,24 +29,27 @@ export interface ReusedGroup {
   holders: ReuseHolder[];
   /** Epoch ms of the last use. */
   lastUseMs: number | undefined;
-  /** No live holder and idle longer than the TTL. */
+  /** `berth up` markers: the configs that keep it for local work (they extend the TTL to theirs). */
+  up: UpMarker[];
+  /** No live holder and idle longer than the TTL (or the longer one a `berth up` asked for). */
   expired: boolean;
 }
 
 export async function listReused(engine: Engine, options: { ttlMs: number; now?: number; probe?: ProcessProbe }): Promise<ReusedGroup[]> {
   const now = options.now ?? Date.now();
   const probe = options.probe ?? realProbe;
-  const [containers, leases, lastUses, readies] = await Promise.all([
+  const [containers, leases, lastUses, readies, ups] = await Promise.all([
     engine.listContainers({ [Labels.reuse]: true }),
     engine.listVolumes({ [Labels.reuseLease]: true }),
     engine.listVolumes({ [Labels.reuseLastUse]: true }),
     engine.listVolumes({ [Labels.reuseReady]: true }),
+    listUpMarkers(engine),
   ]);
   const groups = new Map<string, ReusedGroup>();
   const group = (hash: string): ReusedGroup => {
     let found = groups.get(hash);
     if (!found) {
-      found = { hash, resources: [], holders: [], lastUseMs: undefined, expired: false };
+      found = { hash, resources: [], holders: [], lastUseMs: undefined, up: [], expired: false };
       groups.set(hash, found);
     }
     return found;
@@ -85,6 +89,19 @@ export async function listReused(engine: Engine, options: { ttlMs: number; now?:
       detail: 'ready marker',
     });
   }
+  for (const marker of ups) {
+    const g = group(marker.hash);
+    g.up.push(marker);
+    g.resources.push({
+      kind: 'volume',
+      id: marker.name,
+      name: marker.name,
+      labels: { [Labels.up]: marker.hash, [Labels.upConfig]: marker.configFile },
+      createdMs: marker.createdMs,
+      detail: `berth up marker (${marker.configFile})`,
+    });
+    used(g, marker.createdMs);
+  }
   const here = { host: hostname(), probe };
   for (const v of leases) {
     const labels = v.Labels ?? {};
@@ -94,11 +111,18 @@ export async function listReused(engine: Engine, options: { ttlMs: number; now?:
     g.holders.push({ session: labels[Labels.session] ?? '?', state });
     used(g, parseTime(labels[Labels.created]) ?? parseTime(v.CreatedAt));
   }
-  for (const g of groups.values()) {
-    const held = g.holders.some((h) => h.state !== 'dead');
-    g.expired = !held && (g.lastUseMs === undefined || now - g.lastUseMs > options.ttlMs);
-  }
+  for (const g of groups.values()) g.expired = isExpired(g, options.ttlMs, now);
   return [...groups.values()].sort((a, b) => (a.lastUseMs ?? 0) - (b.lastUseMs ?? 0));
+}
+
+/**
+ * No live holder, and idle longer than the TTL — or than the longer one a `berth up` that keeps the
+ * group was given: a later run with a shorter BERTH_REUSE_TTL does not cut it short.
+ */
+export function isExpired(group: Pick<ReusedGroup, 'holders' | 'lastUseMs' | 'up'>, ttlMs: number, now: number): boolean {
+  if (group.holders.some((h) => h.state !== 'dead')) return false;
+  const ttl = Math.max(ttlMs, ...group.up.map((m) => m.ttlMs ?? 0));
+  return group.lastUseMs === undefined || now - group.lastUseMs > ttl;
 }
 
 /** Removes the reused containers (with their markers) that no live session holds and that idled past the TTL. */

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../config.js';
 import { validateSpec } from '../container/validate.js';
+import { pingTimeout } from '../engine/system.js';
 import { resolvePostgresOptions } from '../modules/postgres/options.js';
 import { resolveRedisOptions } from '../modules/redis/options.js';
 
@@ -26,5 +27,12 @@ describe('timeout scaling', () => {
     resetConfig();
     expect(resolvePostgresOptions({ startupTimeoutMs: 1000 }).startupTimeoutMs).toBe(1000);
     expect(validateSpec({ image: 'busybox', startupTimeoutMs: 1000 }).startupTimeoutMs).toBe(1000);
+  });
+
+  it('scales the engine ping of discovery (3 s on a quiet machine)', () => {
+    expect(pingTimeout()).toBe(3000 * Number(saved ?? 1));
+    process.env.BERTH_TIMEOUT_SCALE = '3';
+    resetConfig();
+    expect(pingTimeout()).toBe(9000);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSpecError } from '../../errors.js';
-import { redisSpec } from './container-spec.js';
+import { redisReadyLine, redisSpec } from './container-spec.js';
 import { redisUrl } from './details.js';
-import { resolveRedisOptions } from './options.js';
+import { flavorOf, resolveRedisOptions } from './options.js';
 
 describe('redis options', () => {
   it('defaults to redis:7 without a password', () => {
@@ -17,6 +17,33 @@ describe('redis options', () => {
     const spec = redisSpec(resolveRedisOptions({ password: 's3cret', args: ['--appendonly', 'yes'] }));
     expect(spec.command).toEqual(['--protected-mode', 'no', '--databases', '16', '--requirepass', 's3cret', '--appendonly', 'yes']);
     expect(spec.entrypoint).toBeUndefined();
+  });
+
+  it('valkey images are valkey by repository name, with the same command and their own ready line', () => {
+    for (const image of [
+      'valkey/valkey:8',
+      'valkey/valkey',
+      'valkey:8.1',
+      'registry:5000/valkey:8',
+      'ghcr.io/valkey-io/valkey@sha256:abc',
+    ]) {
+      expect(flavorOf(image)).toBe('valkey');
+    }
+    for (const image of [
+      'redis:7',
+      'redis',
+      'bitnami/redis:7.2',
+      'valkey-like/redis:7',
+      'registry:5000/notvalkey:1',
+      'valkey/valkey-bundle:8',
+    ]) {
+      expect(flavorOf(image)).toBe('redis');
+    }
+    const valkey = redisSpec(resolveRedisOptions({ image: 'valkey/valkey:8' }));
+    expect(valkey.command).toEqual(redisSpec(resolveRedisOptions()).command);
+    expect(valkey.wait?.description).toContain(JSON.stringify(redisReadyLine('valkey')));
+    expect(redisReadyLine('valkey')).toBe('Ready to accept connections tcp');
+    expect(redisSpec(resolveRedisOptions()).wait?.description).toContain('"Ready to accept connections"');
   });
 
   it.each([

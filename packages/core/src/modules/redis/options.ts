@@ -10,7 +10,11 @@ import { checker } from '../../spec/check.js';
 import { REDIS_OPTION_KEYS } from './option-keys.js';
 
 export interface RedisOptions {
-  /** Image to run: any tag of the official image, or a compatible one. Default `redis:7`. */
+  /**
+   * Image to run: any tag of the official `redis` image, of `valkey/valkey`, or a compatible one.
+   * Images whose repository is named `valkey` (`valkey/valkey:8`, `registry:5000/valkey:8.1`) are
+   * waited for with valkey's ready line; the contract is otherwise the same. Default `redis:7`.
+   */
   image?: string;
   /** Require this password (`--requirepass`). Default none. */
   password?: string;
@@ -30,8 +34,12 @@ export interface RedisOptions {
   spec?: Partial<ContainerSpec> | ((generated: ContainerSpec) => ContainerSpec);
 }
 
+/** Which server the image runs, from its name: `…/valkey` repositories are valkey, the rest redis. */
+export type RedisFlavor = 'redis' | 'valkey';
+
 export interface ResolvedRedisOptions {
   image: string;
+  flavor: RedisFlavor;
   password: string | undefined;
   args: string[];
   startupTimeoutMs: number;
@@ -55,6 +63,7 @@ export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOp
   if (typeof image !== 'string' || image === '') fail('image', 'a non-empty string', image);
   return {
     image,
+    flavor: flavorOf(image),
     password,
     args: [...args],
     startupTimeoutMs: positive(options.startupTimeoutMs ?? 60_000, 'startupTimeoutMs'),
@@ -63,6 +72,12 @@ export function resolveRedisOptions(options: RedisOptions = {}): ResolvedRedisOp
     acquireTimeoutMs: positive(options.acquireTimeoutMs ?? 30_000, 'acquireTimeoutMs'),
     spec,
   };
+}
+
+/** `valkey/valkey:8`, `valkey:8.1`, `ghcr.io/valkey-io/valkey@sha256:…` are valkey; the rest redis. */
+export function flavorOf(image: string): RedisFlavor {
+  const repository = image.split('@')[0]?.replace(/:[^/:]*$/, '') ?? image;
+  return /(?:^|\/)valkey$/.test(repository) ? 'valkey' : 'redis';
 }
 
 function positive(value: unknown, field: string): number {
