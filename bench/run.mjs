@@ -24,6 +24,7 @@ import { imageCache, reuseLoop } from './cases/reuse.mjs';
 import { runnerCases } from './cases/runners.mjs';
 import { suiteFreshDatabases } from './cases/suite.mjs';
 import { teardown } from './cases/teardown.mjs';
+import { tracingCost } from './cases/tracing.mjs';
 import { upOnReused } from './cases/up.mjs';
 import { BENCH_LABEL, closeAgent, listContainers, removeContainer } from './lib/engine-api.mjs';
 import { loadAverage, machineFacts } from './lib/machine.mjs';
@@ -100,6 +101,7 @@ async function main() {
     ['cache', imageCache],
     ['up', upOnReused],
     ['suite', suiteFreshDatabases],
+    ['trace', tracingCost],
     ['runners', runnerCases],
     ['teardown', teardown],
     ['contention', contention],

@@ -43,14 +43,14 @@ function runProcess(command, args, options) {
   });
 }
 
-/** One berth suite run: its wall time and, per test, acquire + give-back. */
-async function berthSuite() {
+/** One berth suite run: its wall time and, per test, acquire + give-back (`env` adds to the run's environment). */
+export async function berthSuite(env = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-suite-'));
   const samplesFile = join(dir, 'samples.jsonl');
   try {
     const { ms } = await runProcess(process.execPath, [VITEST, 'run'], {
       cwd: join(SUITES, 'bench-fresh'),
-      env: { ...process.env, CI: 'true', BERTH_BENCH_SAMPLES: samplesFile },
+      env: { ...process.env, CI: 'true', BERTH_BENCH_SAMPLES: samplesFile, ...env },
     });
     const samples = readFileSync(samplesFile, 'utf8')
       .split('\n')

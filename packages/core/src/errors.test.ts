@@ -84,3 +84,27 @@ describe('the public entries', () => {
     );
   });
 });
+
+describe('an error with a timeline', () => {
+  it("prints the service's timeline before the log tail", () => {
+    const error = new errors.ContainerStartError('container failed during wait: no ready line', {
+      details: {
+        service: 'db',
+        phase: 'wait',
+        timeline: ['  0 ms  +  3 ms  discover', '  3 ms  + 40 ms  wait (log line /ready/) — failed here'],
+        logTail: ['FATAL: bad config'],
+      },
+    });
+    expect(error.message).toBe(
+      [
+        'container failed during wait: no ready line',
+        '  service: db, phase: wait',
+        '  timeline of service db (from its first step):',
+        '      0 ms  +  3 ms  discover',
+        '      3 ms  + 40 ms  wait (log line /ready/) — failed here',
+        '  last 1 log lines:',
+        '    | FATAL: bad config',
+      ].join('\n'),
+    );
+  });
+});

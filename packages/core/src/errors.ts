@@ -21,6 +21,8 @@ export interface ErrorDetails {
   elapsedMs?: number;
   /** Last lines the container printed (stdout and stderr, interleaved as received). */
   logTail?: string[];
+  /** The service's timeline up to the failure, one span a line (see docs/tracing.md). */
+  timeline?: string[];
   exitCode?: number;
   oomKilled?: boolean;
   [key: string]: unknown;
@@ -68,6 +70,10 @@ function formatMessage(message: string, { hint, details }: BerthErrorOptions): s
     if (details.exitCode !== undefined) facts.push(`exit code: ${details.exitCode}`);
     if (details.oomKilled) facts.push('OOM-killed');
     if (facts.length > 0) lines.push(`  ${facts.join(', ')}`);
+    if (details.timeline && details.timeline.length > 0) {
+      lines.push(`  timeline of ${details.service ? `service ${details.service}` : 'the start'} (from its first step):`);
+      for (const line of details.timeline) lines.push(`    ${line}`);
+    }
     if (details.logTail && details.logTail.length > 0) {
       lines.push(`  last ${details.logTail.length} log lines:`);
       for (const line of details.logTail) lines.push(`    | ${line}`);

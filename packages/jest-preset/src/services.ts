@@ -56,6 +56,8 @@ function made(): TestHelpers {
       }
       return bridge.onTestEnd(giveBack);
     },
+    // jest's global expect knows the running test's full name (for the run's timeline).
+    testName: () => (globalThis as { expect?: { getState?: () => { currentTestName?: string } } }).expect?.getState?.().currentTestName,
     beforeAll: jestHook('beforeAll'),
     afterAll: jestHook('afterAll'),
   });

@@ -35,6 +35,8 @@ describe('parseArgs', () => {
       attach: false,
       envFile: undefined,
       commandLine: [],
+      trace: undefined,
+      output: undefined,
     });
   });
 
@@ -53,6 +55,15 @@ describe('parseArgs', () => {
     expect(fails(['run', '--attach', '--', 'true'])).toBe('--attach does not apply to `berth run`');
     expect(fails(['up', '--engine', 'tcp://x:2375'])).toMatch(/set DOCKER_HOST/);
     expect(fails(['up', 'now'])).toBe('unexpected argument "now"');
+  });
+
+  it('report: the trace file, and -o / --output for the page', () => {
+    expect(ok(['report', 'run.json'])).toMatchObject({ command: 'report', trace: 'run.json', output: undefined });
+    expect(ok(['report', 'run.json', '-o', 'page.html'])).toMatchObject({ trace: 'run.json', output: 'page.html' });
+    expect(ok(['report', '--output=out/p.html', 'run.json'])).toMatchObject({ trace: 'run.json', output: 'out/p.html' });
+    expect(fails(['report'])).toMatch(/needs the trace file/);
+    expect(fails(['report', 'a.json', 'b.json'])).toBe('unexpected argument "b.json"');
+    expect(fails(['ls', '-o', 'x.html'])).toBe('--output does not apply to `berth ls`');
   });
 
   it('prune --reuse / --cache: only with prune, never with --all or --session', () => {

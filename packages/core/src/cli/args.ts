@@ -1,6 +1,6 @@
 /** Hand-rolled argv parsing for `berth` (no CLI framework): pure, so it is unit-tested directly. */
 
-export type Command = 'doctor' | 'ls' | 'prune' | 'run' | 'up' | 'down';
+export type Command = 'doctor' | 'ls' | 'prune' | 'run' | 'up' | 'down' | 'report';
 
 export interface CliArgs {
   command: Command | 'help';
@@ -25,11 +25,15 @@ export interface CliArgs {
   envFile: string | undefined;
   /** (run) the command and its arguments: everything after `--` (or from the first word that is not an option). */
   commandLine: string[];
+  /** (report) the trace file to read. */
+  trace: string | undefined;
+  /** (report) where to write the HTML page (`-o`); default: the trace's path with .html. */
+  output: string | undefined;
 }
 
 export type ParseResult = { ok: true; args: CliArgs } | { ok: false; message: string };
 
-const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'up', 'down', 'help'];
+const COMMANDS: readonly string[] = ['doctor', 'ls', 'prune', 'run', 'up', 'down', 'report', 'help'];
 /** Which flags each command accepts (beyond --help, --json and --engine). */
 const ALLOWED: Record<Command | 'help', readonly string[]> = {
   doctor: [],
@@ -38,6 +42,7 @@ const ALLOWED: Record<Command | 'help', readonly string[]> = {
   run: ['--config', '--workers'],
   up: ['--config', '--attach', '--dotenv'],
   down: ['--config'],
+  report: ['--output'],
   help: [],
 };
 
@@ -56,6 +61,8 @@ Commands:
             spec is unchanged): prints each service's URL and the config's env as export lines
             (eval "$(berth up)"); test runs use them; kept until \`berth down\` or the reuse TTL
   down      remove what \`berth up\` keeps for this config
+  report    report <trace.json> [-o page.html]: an HTML page (self-contained) of the timeline a run
+            wrote with BERTH_TRACE=trace.json, with where its time went
 
 Options:
   --json              machine-readable output
@@ -70,6 +77,7 @@ Options:
   --attach            (up) stay in the foreground with the services' logs; Ctrl-C removes them
   --reuse             (prune) instead: reused containers no live run holds, whatever their age
   --cache             (prune) instead: the initialised-image cache (berth-cache/... images)
+  -o, --output FILE   (report) the page to write (default: the trace's name with .html)
   -h, --help          this text
 
 Exit codes: 0 success; 1 the engine is unreachable or something could not be removed; 2 bad usage.
@@ -91,6 +99,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     attach: false,
     envFile: undefined,
     commandLine: [],
+    trace: undefined,
+    output: undefined,
   };
   // berth run: what follows `--` is the command's, untouched (its own --help included).
   const dashes = argv.indexOf('--');
@@ -152,6 +162,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         seen.push(flag);
         break;
       }
+      case '-o':
+      case '--output': {
+        const v = value();
+        if (!v) return { ok: false, message: `${flag} needs a file` };
+        args.output = v;
+        seen.push('--output');
+        break;
+      }
       case '--engine':
       case '--session': {
         const v = value();
@@ -169,6 +187,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
           i = own.length;
           break;
         }
+        if (command === 'report' && args.trace === undefined) {
+          args.trace = raw;
+          break;
+        }
         if (command !== undefined) return { ok: false, message: `unexpected argument ${JSON.stringify(raw)}` };
         if (!COMMANDS.includes(raw)) return { ok: false, message: `unknown command ${JSON.stringify(raw)}` };
         command = raw;
@@ -176,6 +198,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   }
   if (command === undefined) return { ok: true, args };
   args.command = command as CliArgs['command'];
+  if (args.command === 'report' && args.trace === undefined) {
+    return { ok: false, message: 'berth report needs the trace file: berth report <trace.json> [-o page.html]' };
+  }
   if (args.command === 'run' && args.commandLine.length === 0) {
     return { ok: false, message: 'berth run needs a command: berth run -- <command> [arguments]' };
   }

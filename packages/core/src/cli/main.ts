@@ -11,6 +11,7 @@ import { configPath, down, downJson, printDown } from './down.js';
 import { type Output, stdio } from './format.js';
 import { groupJson, listGroups, printGroups } from './ls.js';
 import { printPrune, prune, pruneJson } from './prune.js';
+import { report } from './report.js';
 import { listReuse, printReuse, printReusePrune, pruneReuse, reuseJson } from './reuse.js';
 import { runCommand } from './run-command.js';
 import { upCommand } from './up.js';
@@ -47,6 +48,8 @@ export async function run(argv: readonly string[], io: Output = stdio): Promise<
     }
     case 'run':
       return runCommand(args, io);
+    case 'report':
+      return report(args.trace as string, args.output, io);
     case 'up':
       return upCommand(args, io, cfg);
     case 'down': {

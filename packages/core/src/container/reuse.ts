@@ -74,6 +74,8 @@ export interface ReuseContext {
   /** Reports progress to start()'s error context. */
   onPhase(phase: 'pull' | 'create' | 'copy' | 'start' | 'wait', containerId?: string): void;
   onHub(hub: LogHub): void;
+  /** Told what readiness waits for, for the run's timeline. */
+  onStrategy?(description: string): void;
   /**
    * Reuse only a container with one of these identities (those `berth up` keeps), else return
    * undefined before touching anything: the caller then starts a fresh container as usual.
@@ -223,7 +225,7 @@ async function createAndStart(
 }
 
 async function attach(ctx: ReuseContext, plan: ResolvedSpec, ref: string, deadline: number): Promise<StartedContainer> {
-  const readiness = makeReadiness(ctx.engine, plan, ref, deadline, ctx.onHub);
+  const readiness = makeReadiness(ctx.engine, plan, ref, deadline, ctx.onHub, false, ctx.onStrategy);
   const ready = await readiness(undefined, ctx.signal);
   return new StartedContainer(ctx.engine, plan, ref, ready.info, ready.ports, ready.logs, readiness);
 }
@@ -244,7 +246,7 @@ async function attachReady(ctx: ReuseContext, plan: ResolvedSpec, ref: string, i
     );
   }
   hub.settle();
-  const readiness = makeReadiness(ctx.engine, plan, ref, deadline, ctx.onHub, true);
+  const readiness = makeReadiness(ctx.engine, plan, ref, deadline, ctx.onHub, true, ctx.onStrategy);
   return new StartedContainer(ctx.engine, plan, ref, info, readPorts(info, ctx.engine.portHost), hub, readiness);
 }
 

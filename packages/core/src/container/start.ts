@@ -22,6 +22,7 @@ import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession, trackStart, withStopping } from '../session/session.js';
 import { listUpMarkers } from '../session/up-markers.js';
+import { currentTrack, recorder, type SpanArgs, serviceTrack } from '../trace/recorder.js';
 import { defaultWaitStrategy } from '../wait/default.js';
 import { runWait } from '../wait/run.js';
 import { packCopies } from './copy.js';
@@ -51,11 +52,23 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
   // Where the time goes, phase by phase, for the error when the deadline passes.
   const phaseMs: PhaseTimes = {};
   let phaseBegan = began;
+  // The same phases as spans of the run's timeline, on the service's track when a service starts it.
+  const track = currentTrack() !== 'run' || !service ? currentTrack() : serviceTrack(service);
+  const phaseArgs: SpanArgs = {};
+  let phaseSpan = recorder().begin(phase, 'container', undefined, track);
+  let spansDone = false;
   const enter = (next: StartPhase) => {
     const now = performance.now();
     phaseMs[phase] = (phaseMs[phase] ?? 0) + (now - phaseBegan);
     phaseBegan = now;
+    if (!spansDone && next !== phase) {
+      phaseSpan.end(phaseArgs);
+      phaseSpan = recorder().begin(next, 'container', resolved ? { container: resolved.name } : undefined, track);
+    }
     phase = next;
+  };
+  const onStrategy = (description: string) => {
+    phaseArgs.strategy = description;
   };
   let deadline: number | undefined;
   let containerId: string | undefined;
@@ -104,9 +117,14 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
         onHub: (h) => {
           hub = h;
         },
+        onStrategy,
         ...(only ? { only } : {}),
       });
-      if (reused) return reused;
+      if (reused) {
+        spansDone = true;
+        phaseSpan.end(phaseArgs);
+        return reused;
+      }
       reusedId = undefined;
       hub = undefined;
     }
@@ -168,14 +186,26 @@ async function startOnce(spec: ContainerSpec, options: StartOptions): Promise<St
     await engine.startContainer(id, signal);
 
     enter('wait');
-    const readiness = makeReadiness(engine, plan, image.ref, startDeadline, (h) => {
-      hub = h;
-    });
+    const readiness = makeReadiness(
+      engine,
+      plan,
+      image.ref,
+      startDeadline,
+      (h) => {
+        hub = h;
+      },
+      false,
+      onStrategy,
+    );
     const ready = await readiness(undefined, signal);
+    spansDone = true;
+    phaseSpan.end(phaseArgs);
     const container = new StartedContainer(engine, plan, image.ref, ready.info, ready.ports, ready.logs, readiness);
     log('[%s] ready in %d ms', id.slice(0, 12), Math.round(performance.now() - began));
     return container;
   } catch (caught) {
+    spansDone = true;
+    phaseSpan.end({ ...phaseArgs, failed: true });
     const details = context();
     enter(phase);
     hub?.close();
@@ -211,6 +241,8 @@ export function makeReadiness(
   onHub: (hub: LogHub) => void,
   /** The container was found ready (a reused one): the first call is then already a restart. */
   alreadyStarted = false,
+  /** Told what readiness waits for (the strategy's description), before the wait begins. */
+  onStrategy?: (description: string) => void,
 ) {
   let first = !alreadyStarted;
   return async (_container: StartedContainer | undefined, signal: AbortSignal | undefined) => {
@@ -247,6 +279,7 @@ export function makeReadiness(
       info.Config.Healthcheck?.Test?.[0] !== 'NONE';
     const strategy =
       spec.wait ?? defaultWaitStrategy({ hasHealthcheck, exposedTcpPorts: ports.exposed.filter((p) => p.protocol === 'tcp').length });
+    onStrategy?.(strategy.description);
     const watch = new AbortController();
     const exited = engine.waitForExit(info.Id, watch.signal).then(
       async (exitCode) => {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type BerthConfig, config } from '../config.js';
 import { debug } from '../log.js';
+import { recorder } from '../trace/recorder.js';
 import { type DiscoveryIO, discover, formatAttempt } from './discovery.js';
 import type { EngineEndpoint } from './endpoint.js';
 import { Engine } from './engine.js';
@@ -36,10 +37,16 @@ let shared: Promise<Engine> | undefined;
 export function getEngine(options: EngineOptions = {}): Promise<Engine> {
   if (options.engine !== undefined) return connect(config(), options.engine);
   if (!shared) {
+    // Discovery is the run's, not the service's that happened to ask first.
+    const span = recorder().begin('discover engine', 'engine', undefined, 'run');
     shared = connect(config());
-    shared.catch(() => {
-      shared = undefined;
-    });
+    shared.then(
+      () => span.end(),
+      () => {
+        span.end({ failed: true });
+        shared = undefined;
+      },
+    );
   }
   return shared;
 }

@@ -15,6 +15,7 @@ import { AbortError, BuildError, InvalidSpecError, isBerthError, throwIfAborted 
 import { debug } from '../log.js';
 import { Labels } from '../session/labels.js';
 import { ensureSession } from '../session/session.js';
+import { recorder } from '../trace/recorder.js';
 import { DOCKER_HUB_AUTH_KEY, resolveRegistryAuth } from './auth.js';
 import { readJsonLines, streamError } from './json-lines.js';
 import { parseImageReference } from './reference.js';
@@ -69,8 +70,24 @@ export interface BuildImageResult {
 }
 
 export async function buildImage(engine: Engine, options: BuildImageOptions): Promise<BuildImageResult> {
+  const checked = await validate(options);
+  const span = recorder().begin('build', 'image', { image: checked.tag });
+  try {
+    const { result, bytes } = await buildChecked(engine, options, checked);
+    span.end({ bytes });
+    return result;
+  } catch (error) {
+    span.end({ failed: true });
+    throw error;
+  }
+}
+
+async function buildChecked(
+  engine: Engine,
+  options: BuildImageOptions,
+  { contextDir, dockerfile, tag }: { contextDir: string; dockerfile: string; tag: string },
+): Promise<{ result: BuildImageResult; bytes: number }> {
   const started = performance.now();
-  const { contextDir, dockerfile, tag } = await validate(options);
   throwIfAborted(options.signal, `building ${tag}`);
   const elapsed = () => Math.round(performance.now() - started);
 
@@ -178,7 +195,8 @@ export async function buildImage(engine: Engine, options: BuildImageOptions): Pr
   const inspected = await engine.inspectImage(tag);
   if (!inspected) throw fail('the build stream ended without an error, but the image is not there', step, stepLines.slice(-TAIL_LINES));
   log('built %s (%s) in %d ms', tag, inspected.Id.slice(7, 19), elapsed());
-  return { ref: tag, id: inspected.Id };
+  // The image's size stands for the bytes a build costs (the engine reports no transfer figure).
+  return { result: { ref: tag, id: inspected.Id }, bytes: inspected.Size ?? 0 };
 }
 
 async function validate(options: BuildImageOptions): Promise<{ contextDir: string; dockerfile: string; tag: string }> {

@@ -16,6 +16,7 @@ import {
   throwIfAborted,
 } from '../errors.js';
 import { debug } from '../log.js';
+import { recorder } from '../trace/recorder.js';
 import { type ResolvedAuth, resolveRegistryAuth } from './auth.js';
 import { readJsonLines, streamError } from './json-lines.js';
 import { formatProgress, type PullProgressEvent, PullTracker, stderrBoard } from './progress.js';
@@ -163,6 +164,28 @@ async function sharedPull(engine: Engine, resolved: ImageReference, ref: string,
 
 async function pullOnce(engine: Engine, resolved: ImageReference, ref: string, options: EnsureImageOptions, flight: Flight): Promise<void> {
   const started = performance.now();
+  const span = recorder().begin('pull', 'image', { image: ref });
+  let bytes = 0;
+  try {
+    await pullStreamed(engine, resolved, ref, options, flight, started, (total) => {
+      bytes = total;
+    });
+    span.end({ bytes });
+  } catch (error) {
+    span.end({ bytes, failed: true });
+    throw error;
+  }
+}
+
+async function pullStreamed(
+  engine: Engine,
+  resolved: ImageReference,
+  ref: string,
+  options: EnsureImageOptions,
+  flight: Flight,
+  started: number,
+  onBytes: (total: number) => void,
+): Promise<void> {
   const signal = flight.controller.signal;
   const board = options.tty === false ? undefined : stderrBoard();
   let credentials: ResolvedAuth | undefined;
@@ -195,6 +218,7 @@ async function pullOnce(engine: Engine, resolved: ImageReference, ref: string, o
       const error = streamError(message);
       if (error !== undefined) throw fail(error);
       last = tracker.update(message);
+      onBytes(last.bytesTotal);
       for (const listener of flight.listeners) listener(last);
       board?.set(ref, `⤓ ${formatProgress(last)}`);
       const now = performance.now();

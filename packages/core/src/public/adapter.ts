@@ -9,7 +9,7 @@
  * Workers that must stay light (no engine client) import the worker half from @berth/core/broker.
  */
 
-export type { Broker, BrokerAddress } from '../services/broker.js';
+export type { Broker, BrokerAddress, LeaseRequester } from '../services/broker.js';
 export { acquireLease, releaseLease, startBroker } from '../services/broker.js';
 export { validateRunConfig } from '../services/config.js';
 export type { ConfiguredRun, ConfiguredRunOptions } from '../services/configured-run.js';

@@ -44,7 +44,7 @@ export {
   WaitTimeoutError,
 } from '../errors.js';
 // the lease client and the helpers both runner adapters re-export
-export type { BrokerAddress } from '../services/broker.js';
+export type { BrokerAddress, LeaseRequester } from '../services/broker.js';
 export { acquireLease, releaseLease } from '../services/broker.js';
 export type { Lease, ServiceDetailsBase } from '../services/definition.js';
 export type {

@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, CleanupError, ConfigError, ModuleError } from '../errors.js';
-import { acquireLease, type Broker, BrokerError, releaseLease, startBroker } from './broker.js';
+import { recorder } from '../trace/recorder.js';
+import { acquireLease, type Broker, BrokerError, releaseLease, startBroker, workerName } from './broker.js';
 import type { Isolation, Lease, RunningService, ServiceDetailsBase } from './definition.js';
 
 /** A running service whose isolation hands out numbered slices and remembers what it was asked. */
@@ -197,5 +198,34 @@ describe('broker', () => {
     });
     expect(status).toBe(404);
     expect(JSON.parse(body)).toMatchObject({ code: 'BERTH_BROKER', message: 'no route for POST /v2/db/acquire' });
+  });
+
+  it('times every lease on its worker track: the wait, then the time held, with the test it served', async () => {
+    const db = fakeService({ acquire: () => sleep(20) });
+    const { address } = await broker({ db: db.service });
+    const before = recorder().spans().length;
+    const lease = await acquireLease(address, 'db', undefined, { test: 'suite > takes a database' });
+    await sleep(10);
+    await releaseLease(address, 'db', lease.id);
+    const spans = recorder()
+      .spans()
+      .slice(before)
+      .filter((s) => s.cat === 'lease');
+    const track = `worker:${workerName()}`;
+    expect(spans.map((s) => [s.name, s.track])).toEqual([
+      ['wait db', track],
+      ['lease db', track],
+    ]);
+    const [wait, held] = spans;
+    expect(wait?.args).toEqual({ service: 'db', lease: lease.id, test: 'suite > takes a database' });
+    expect((wait?.end ?? 0) - (wait?.start ?? 0)).toBeGreaterThanOrEqual(15);
+    expect((held?.end ?? 0) - (held?.start ?? 0)).toBeGreaterThanOrEqual(5);
+    expect(held?.args?.end).toBe('released');
+  });
+
+  it('names the worker by the runner number it sets, else by process id', () => {
+    expect(workerName({ VITEST_POOL_ID: '3' }, 42)).toBe('3');
+    expect(workerName({ JEST_WORKER_ID: '2' }, 42)).toBe('2');
+    expect(workerName({}, 42)).toBe('pid 42');
   });
 });

@@ -8,8 +8,12 @@
  * with that code, so a test sees the same error it would have seen in-process.
  *
  * Routes:
- *   POST /v1/<service>/acquire            -> 200 Lease
- *   POST /v1/<service>/release  { id }    -> 204
+ *   POST /v1/<service>/acquire  { worker, test, requestedAt }  -> 200 Lease
+ *   POST /v1/<service>/release  { id }                         -> 204
+ *
+ * Both bodies may carry `{ from, spans }`: with BERTH_TRACE set, a worker's recorded spans ride along
+ * with its lease requests (see trace/recorder.ts), so the trace file holds every process's work. The
+ * broker times every lease (requested, handed out, released) on the worker's track of the timeline.
  *
  * The client opens one connection per request and closes it (`agent: false`): nothing lingers that
  * would keep a worker alive or show up in jest's --detectOpenHandles.
@@ -17,6 +21,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { config } from '../config.js';
 import * as errors from '../errors.js';
 import {
   AbortError,
@@ -30,6 +35,10 @@ import {
   throwIfAborted,
 } from '../errors.js';
 import { debug } from '../log.js';
+import { now, recorder, type Span, workerName } from '../trace/recorder.js';
+
+export { workerName };
+
 import type { Lease, RunningService } from './definition.js';
 
 /** Lives in errors.ts with the whole hierarchy; re-exported for older imports. */
@@ -93,6 +102,8 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
   let closing = false;
   /** Set once the run stops: the one error every request gets from then on. */
   let stopReason: BerthError | undefined;
+  /** Leases handed out, for the timeline: whom each served and when. */
+  const timings = new Map<string, LeaseTiming>();
 
   const authorised = (req: IncomingMessage): boolean => {
     const given = Buffer.from(req.headers.authorization ?? '');
@@ -121,7 +132,8 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
     return isolation;
   };
 
-  const acquire = async (name: string, req: IncomingMessage): Promise<Lease> => {
+  const acquire = async (name: string, req: IncomingMessage, body: unknown): Promise<Lease> => {
+    const received = now();
     const isolation = isolationOf(name);
     const controller = new AbortController();
     // The worker hung up before its answer (its test timed out, it was killed): stop working for it.
@@ -140,6 +152,7 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
       const ids = outstanding.get(name) ?? new Set<string>();
       outstanding.set(name, ids);
       ids.add(lease.id);
+      timings.set(`${name}\0${lease.id}`, leaseTiming(body, received));
       log('leased %s/%s', name, lease.id);
       return lease;
     } finally {
@@ -160,8 +173,22 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
     const ids = outstanding.get(name);
     // Unknown or already released: releasing is idempotent.
     if (!ids?.delete(id)) return;
+    recordLease(name, id, 'released');
     await isolation.release(id);
     log('released %s/%s', name, id);
+  };
+
+  /** Puts a lease that ended on its worker's track: the wait for it, then the time it was held. */
+  const recordLease = (name: string, id: string, how: string): void => {
+    const key = `${name}\0${id}`;
+    const timing = timings.get(key);
+    if (!timing) return;
+    timings.delete(key);
+    const track = `worker:${timing.worker}`;
+    const args = { service: name, lease: id, ...(timing.test ? { test: timing.test } : {}) };
+    const trace = recorder();
+    trace.record({ name: `wait ${name}`, cat: 'lease', track, start: timing.requestedAt, end: timing.handedOutAt, args });
+    trace.record({ name: `lease ${name}`, cat: 'lease', track, start: timing.handedOutAt, end: now(), args: { ...args, end: how } });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -173,8 +200,9 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
       if (req.method !== 'POST' || !match) throw new HttpFailure(404, new BrokerError(`no route for ${req.method} ${req.url}`));
       const name = decodeURIComponent(match[1] as string);
       const body = await readJson(req);
+      takeSpans(body);
       if (match[2] === 'acquire') {
-        send(res, 200, await acquire(name, req));
+        send(res, 200, await acquire(name, req, body));
       } else {
         await release(name, body);
         res.writeHead(204).end();
@@ -214,7 +242,10 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
     const releases: Promise<void>[] = [];
     for (const [name, ids] of outstanding) {
       const isolation = services[name]?.isolation;
-      for (const id of ids) if (isolation) releases.push(isolation.release(id));
+      for (const id of ids) {
+        recordLease(name, id, 'released at the end of the run');
+        if (isolation) releases.push(isolation.release(id));
+      }
       ids.clear();
     }
     const results = await Promise.allSettled(releases);
@@ -233,6 +264,34 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
       for (const controller of acquiring) controller.abort(reason);
     },
   };
+}
+
+interface LeaseTiming {
+  worker: string;
+  test: string | undefined;
+  requestedAt: number;
+  handedOutAt: number;
+}
+
+/** Whom a lease serves and when it was asked for, from the acquire's body (checked: a bad field is left out). */
+function leaseTiming(body: unknown, received: number): LeaseTiming {
+  const about = (typeof body === 'object' && body !== null ? body : {}) as { worker?: unknown; test?: unknown; requestedAt?: unknown };
+  const handedOutAt = now();
+  // The worker's clock is the same wall clock; a request stamped after the broker received it (or
+  // far before: a stuck clock) falls back to the broker's own time.
+  const asked = typeof about.requestedAt === 'number' && about.requestedAt <= received && received - about.requestedAt < 600_000;
+  return {
+    worker: typeof about.worker === 'string' && about.worker !== '' ? about.worker.slice(0, 100) : 'unknown',
+    test: typeof about.test === 'string' && about.test !== '' ? about.test.slice(0, 300) : undefined,
+    requestedAt: asked ? (about.requestedAt as number) : received,
+    handedOutAt,
+  };
+}
+
+/** Spans a worker sent along with its request, added to this process's recorder. */
+function takeSpans(body: unknown): void {
+  const carried = body as { from?: unknown; spans?: unknown } | null;
+  if (typeof carried?.from === 'string' && Array.isArray(carried.spans)) recorder().add(carried.from, carried.spans);
 }
 
 function listen(server: Server): Promise<void> {
@@ -306,9 +365,21 @@ function jsonSafe(details: ErrorDetails): ErrorDetails | undefined {
 // ---------------------------------------------------------------------------------------------------
 // client
 
+/** Whom a lease is for, for the run's timeline. */
+export interface LeaseRequester {
+  /** The test that asked (its full name), when the runner says. */
+  test?: string | undefined;
+}
+
 /** Asks the broker for an isolated slice of `service`. Usable from any process of the run. */
-export async function acquireLease<L extends Lease = Lease>(address: BrokerAddress, service: string, signal?: AbortSignal): Promise<L> {
-  const body = await call(address, service, 'acquire', undefined, signal);
+export async function acquireLease<L extends Lease = Lease>(
+  address: BrokerAddress,
+  service: string,
+  signal?: AbortSignal,
+  requester: LeaseRequester = {},
+): Promise<L> {
+  const about = { worker: workerName(), requestedAt: now(), ...(requester.test ? { test: requester.test } : {}) };
+  const body = await call(address, service, 'acquire', withSpans(about), signal);
   const lease = body as Partial<Lease> | undefined;
   if (typeof lease?.id !== 'string' || typeof lease.details !== 'object' || lease.details === null) {
     throw new BrokerError(`the broker answered an acquire of ${service} with something that is not a lease`, {
@@ -320,7 +391,18 @@ export async function acquireLease<L extends Lease = Lease>(address: BrokerAddre
 
 /** Gives a slice back. Idempotent: an unknown or already released id is fine. */
 export async function releaseLease(address: BrokerAddress, service: string, id: string, signal?: AbortSignal): Promise<void> {
-  await call(address, service, 'release', { id }, signal);
+  await call(address, service, 'release', withSpans({ id }), signal);
+}
+
+/** Spans forwarded per request: well inside the broker's body limit. */
+const SPANS_PER_REQUEST = 150;
+
+/** With BERTH_TRACE set, the spans this realm recorded since its last request ride along. */
+function withSpans<T extends object>(payload: T): T | (T & { from: string; spans: Span[] }) {
+  if (!config().tracePath) return payload;
+  const trace = recorder();
+  const spans = trace.takeUnforwarded(SPANS_PER_REQUEST);
+  return spans.length > 0 ? { ...payload, from: trace.id, spans } : payload;
 }
 
 function call(

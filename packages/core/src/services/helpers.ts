@@ -29,6 +29,8 @@ export interface RunnerHooks {
    * running (top level of a file, beforeAll).
    */
   onTestEnd(giveBack: () => Promise<void>): boolean;
+  /** The running test's full name, for the run's timeline (optional: leases are then shown without it). */
+  testName?(): string | undefined;
   /** The runner's per-file (or per-describe) hooks, for the use… variants. */
   beforeAll(fn: () => Promise<void>): void;
   afterAll(fn: () => Promise<void>): void;
@@ -77,6 +79,15 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
     return details;
   };
 
+  const testName = (): string | undefined => {
+    try {
+      return hooks.testName?.();
+    } catch {
+      // The name only labels the timeline; a runner that cannot say it costs nothing else.
+      return undefined;
+    }
+  };
+
   const brokerFor = (name: string, want: Want): BrokerAddress => {
     lookup(name, want);
     const { broker } = hooks.handoff();
@@ -107,7 +118,7 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
         details: { service: name },
       });
     }
-    pending = acquireLease(broker, name, controller.signal);
+    pending = acquireLease(broker, name, controller.signal, { test: testName() });
     return (await pending.then((lease) => lease as { id: string; details: ServiceDetailsBase })).details;
   };
 
@@ -115,7 +126,7 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
     let lease: { id: string; details: ServiceDetailsBase; broker: BrokerAddress } | undefined;
     hooks.beforeAll(async () => {
       const broker = brokerFor(name, want);
-      lease = { ...(await acquireLease(broker, name)), broker };
+      lease = { ...(await acquireLease(broker, name, undefined, { test: testName() })), broker };
     });
     hooks.afterAll(async () => {
       const taken = lease;

@@ -20,6 +20,8 @@ import { scaledTimeout } from '../config.js';
 import { AbortError, BerthError, ContainerNotRunningError, ModuleError, PoolTimeoutError } from '../errors.js';
 import { debug } from '../log.js';
 
+import { currentTrack, recorder } from '../trace/recorder.js';
+
 const log = debug('pool');
 
 export interface SlotOps<S> {
@@ -103,6 +105,8 @@ export class IsolationPool<S> {
   #firstCreateBegan: number | undefined;
   #paused = false;
   #closed: BerthError | undefined;
+  /** The run timeline's track of the service that made the pool (fills run later, in other contexts). */
+  readonly #timelineTrack = currentTrack();
   #concurrency: number;
 
   constructor(ops: SlotOps<S>, options: PoolOptions) {
@@ -138,9 +142,12 @@ export class IsolationPool<S> {
       this.#fill();
       return Promise.resolve(ready);
     }
+    // Nothing ready: this request waits for a create or a reset (a pool miss on the timeline).
+    const miss = recorder().begin('miss', 'pool', undefined, this.#timelineTrack);
     return new Promise<S>((resolve, reject) => {
       const began = performance.now();
       const done = () => {
+        miss.end();
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         const index = this.#waiters.indexOf(waiter);
@@ -225,6 +232,7 @@ export class IsolationPool<S> {
   }
 
   async #recycle(slot: S): Promise<void> {
+    const span = recorder().begin('reset', 'pool', { slot: this.#ops.describe(slot) }, this.#timelineTrack);
     let outcome: 'reuse' | 'gone' | 'retired' = 'retired';
     for (let attempt = 1; attempt <= 2 && !this.#closed; attempt += 1) {
       try {
@@ -235,6 +243,7 @@ export class IsolationPool<S> {
       }
     }
     this.#recycling -= 1;
+    span.end({ outcome });
     if (this.#closed) return;
     if (outcome === 'reuse') {
       this.#deliver(slot);
@@ -251,8 +260,10 @@ export class IsolationPool<S> {
       this.#creating += 1;
       const began = performance.now();
       this.#firstCreateBegan ??= began;
+      const span = recorder().begin('fill', 'pool', undefined, this.#timelineTrack);
       const made = this.#ops.create(this.#stop.signal).then(
         (slot) => {
+          span.end({ slot: this.#ops.describe(slot) });
           this.#creating -= 1;
           const took = performance.now() - began;
           this.#createMs = this.#createMs === 0 ? took : 0.7 * this.#createMs + 0.3 * took;
@@ -267,6 +278,7 @@ export class IsolationPool<S> {
           this.#fill();
         },
         (error: unknown) => {
+          span.end({ failed: true });
           this.#creating -= 1;
           this.#failCreate(error);
         },

@@ -5,19 +5,23 @@
  *   load the config -> own the berth session -> start the services -> check their details are JSON
  *   -> say what was started in one line (run-summary.ts) -> set the config's env -> ... tests ... -> restore env -> close the broker and stop the services
  *   -> end the session (removes anything left with the run's label)
+ *   -> say where the run's time went in one line; write the timeline to BERTH_TRACE when set (trace/)
  *
  * Teardown runs every step and reports every failure (runSteps). Several runs in one process (vitest
  * projects with their own plugin) share the process's session; the last one to stop ends it. On
  * SIGINT/SIGTERM the session's signal handling tells every run it is stopping (see session/signals.ts):
  * the broker then answers every request with one RunStoppingError.
  */
-import { config as readConfigOnce } from '../config.js';
+import { type BerthConfig, config as readConfigOnce } from '../config.js';
 import { reuseOf } from '../container/reuse-report.js';
 import { RunStoppingError } from '../errors.js';
 import { createSession, endRunSession } from '../session/session.js';
 import { onRunStopping } from '../session/signals.js';
+import { type OpenSpan, recorder } from '../trace/recorder.js';
+import { costLine } from '../trace/summary.js';
+import { writeTrace } from '../trace/write.js';
 import type { BerthRunConfig } from './config.js';
-import { runLine } from './run-summary.js';
+import { runLine, summaryWanted } from './run-summary.js';
 import { type Handoff, startServices } from './start-services.js';
 import { runSteps } from './steps.js';
 
@@ -44,6 +48,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
 
   await openSession();
   const began = performance.now();
+  const runSpan = recorder().begin('run', 'run', undefined, 'run');
   let running: Awaited<ReturnType<typeof startServices>>;
   try {
     running = await startServices(config, {
@@ -75,20 +80,47 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     );
   });
   const restoreEnv = applyEnv(running.handoff.env);
+  let teardown: OpenSpan | undefined;
 
   let stopped: Promise<void> | undefined;
   return {
     handoff: running.handoff,
     stop: () => {
       stopped ??= runSteps('stopping the berth run', [
-        { what: 'restore the environment', run: restoreEnv },
+        {
+          what: 'restore the environment',
+          run: () => {
+            teardown = recorder().begin('stop services', 'run', undefined, 'run');
+            restoreEnv();
+          },
+        },
         { what: 'forget the signal listener', run: forgetStopping },
         { what: 'stop the services', run: () => running.stop() },
         { what: 'end the session', run: closeSession },
+        {
+          what: "write the run's trace",
+          run: () => {
+            teardown?.end();
+            runSpan.end();
+            return reportTrace(readConfigOnce());
+          },
+        },
       ]);
       return stopped;
     },
   };
+}
+
+/** The end-of-run line (when the summary is printed) and the trace file (with BERTH_TRACE). */
+async function reportTrace(cfg: BerthConfig): Promise<void> {
+  const trace = recorder();
+  if (summaryWanted(cfg, process.stderr.isTTY === true)) {
+    const line = costLine(trace.spans());
+    if (line) process.stderr.write(`${line}\n`);
+  }
+  if (!cfg.tracePath) return;
+  const written = await writeTrace(cfg.tracePath, trace);
+  if (!cfg.quiet) process.stderr.write(`berth: trace written to ${written} (berth report ${written} makes an HTML page of it)\n`);
 }
 
 const USERS = Symbol.for('dev.berth.run.session-users');

@@ -6,6 +6,8 @@
 
 import { BerthError, ConfigError, ContainerStartError, withDetails } from '../errors.js';
 import { debug } from '../log.js';
+import { inTrack, recorder, serviceTrack } from '../trace/recorder.js';
+import { timelineLines } from '../trace/timeline.js';
 import { type Broker, type BrokerAddress, startBroker } from './broker.js';
 import { type BerthRunConfig, envString } from './config.js';
 import type { RunningService, ServiceDefinition, ServiceDetailsBase, ServicesDetails } from './definition.js';
@@ -47,10 +49,21 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
   const results = await Promise.allSettled(
     names.map((name) => {
       const definition = config.services[name] as ServiceDefinition;
-      return definition.start({
-        name,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.workers ? { workers: options.workers } : {}),
+      // Everything the start does (image, container, template, pool) is timed on the service's track.
+      return inTrack(serviceTrack(name), async () => {
+        const span = recorder().begin('start service', 'run', { image: definition.image });
+        try {
+          const service = await definition.start({
+            name,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(options.workers ? { workers: options.workers } : {}),
+          });
+          span.end();
+          return service;
+        } catch (error) {
+          span.end({ failed: true });
+          throw error;
+        }
       });
     }),
   );
@@ -82,7 +95,8 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     return abandon(
       withDetails(
         first?.error,
-        { service: first?.name, image: definition.image },
+        // The service's timeline up to the failure: a CI log alone then shows where its time went.
+        { service: first?.name, image: definition.image, timeline: timelineLines(recorder().spans(), serviceTrack(first?.name as string)) },
         (message, opts) => new ContainerStartError(message, opts),
       ),
     );

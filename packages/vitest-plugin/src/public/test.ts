@@ -24,7 +24,7 @@ import type { NatsDetails } from '@berth/core/nats';
 import type { PostgresDetails } from '@berth/core/postgres';
 import type { RabbitmqDetails } from '@berth/core/rabbitmq';
 import type { RedisDetails } from '@berth/core/redis';
-import { afterAll, beforeAll, inject, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, expect, inject, onTestFinished } from 'vitest';
 import './provided.js';
 
 export type {
@@ -65,6 +65,7 @@ const helpers = createTestHelpers({
       return false;
     }
   },
+  testName: () => expect.getState().currentTestName,
   beforeAll: (fn) => beforeAll(fn),
   afterAll: (fn) => afterAll(fn),
 });

@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { BerthError, ModuleError } from '../../errors.js';
+import { traced } from '../../trace/recorder.js';
 import { type MysqlAdmin, quoteIdent } from './admin.js';
 import { cloneDatabase, readRecipe, type TemplateRecipe } from './clone.js';
 import { type MysqlDetails, withDatabase } from './details.js';
@@ -34,7 +35,11 @@ function exactPattern(name: string): string {
   return name.replace(/[_%\\]/g, (c) => `\\${c}`);
 }
 
-export async function prepareTemplate({ mysql, admin, main, options, signal }: TemplateInput): Promise<TemplateRecipe> {
+export function prepareTemplate(input: TemplateInput): Promise<TemplateRecipe> {
+  return traced('template', 'template', undefined, () => prepareTemplateNow(input));
+}
+
+async function prepareTemplateNow({ mysql, admin, main, options, signal }: TemplateInput): Promise<TemplateRecipe> {
   const template = options.templateDatabase;
   if (options.user !== 'root') {
     const user = `'${options.user}'@'%'`;
@@ -48,11 +53,12 @@ export async function prepareTemplate({ mysql, admin, main, options, signal }: T
   try {
     for (const [index, file] of options.setupSql.entries()) {
       signal?.throwIfAborted();
-      await runSqlFile(mysql, details, file, index, options.connectTimeoutMs);
+      await traced('setupSql', 'setup', { file }, () => runSqlFile(mysql, details, file, index, options.connectTimeoutMs));
     }
-    if (options.setup) {
+    const setup = options.setup;
+    if (setup) {
       signal?.throwIfAborted();
-      await runSetupHook(options.setup, details.url, signal);
+      await traced('setup hook', 'setup', undefined, () => runSetupHook(setup, details.url, signal));
     }
     recipe = await readRecipe(admin, template);
   } catch (error) {

@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { BerthError, ModuleError } from '../../errors.js';
+import { traced } from '../../trace/recorder.js';
 import type { AdminConnection } from './admin.js';
 import { type PostgresDetails, withDatabase } from './details.js';
 import type { PgModule } from './driver.js';
@@ -30,18 +31,23 @@ export interface TemplateInput {
   recreateMain?: boolean;
 }
 
-export async function prepareTemplate({ pg, admin, main, options, signal, source, recreateMain = true }: TemplateInput): Promise<void> {
+export function prepareTemplate(input: TemplateInput): Promise<void> {
+  return traced('template', 'template', undefined, () => prepareTemplateNow(input));
+}
+
+async function prepareTemplateNow({ pg, admin, main, options, signal, source, recreateMain = true }: TemplateInput): Promise<void> {
   const template = options.templateDatabase;
   await admin.createDatabase(template, source ?? main.database);
   const details = withDatabase(main, template);
   try {
     for (const [index, file] of options.setupSql.entries()) {
       signal?.throwIfAborted();
-      await runSqlFile(pg, details, file, index, options.connectTimeoutMs);
+      await traced('setupSql', 'setup', { file }, () => runSqlFile(pg, details, file, index, options.connectTimeoutMs));
     }
-    if (options.setup) {
+    const setup = options.setup;
+    if (setup) {
       signal?.throwIfAborted();
-      await runSetupHook(options.setup, details.url, signal);
+      await traced('setup hook', 'setup', undefined, () => runSetupHook(setup, details.url, signal));
     }
     // One session writes the template's relation cache file, which file_copy clones then inherit.
     await admin.warmUp(template);
