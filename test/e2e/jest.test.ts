@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { budget } from '../support/budget.js';
-import { type Child, eventually, type Finished, runChild, spawnChild } from './support/child.js';
+import { type Child, eventually, type Finished, REAPER_PASS_MS, runChild, spawnChild } from './support/child.js';
 import { containersOwnedBy, leftoversOf, OWNER_PID_LABEL, removeLeftovers } from './support/docker.js';
 import {
   assertPrerequisites,
@@ -211,7 +211,7 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     expect(child.output()).not.toMatch(/open handle/i);
   });
 
-  test('SIGKILL of jest while tests use the services leaves nothing behind within 10 s', async () => {
+  test("SIGKILL of jest while tests use the services leaves nothing behind after the reaper's pass", async () => {
     const target = project('killed', version);
     const child = spawnChild(process.execPath, [target.cli, '--maxWorkers=2'], { cwd: target.dir, env: fixtureEnv(target) });
     children.add(child);
@@ -229,7 +229,7 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     await child.exited;
     children.delete(child);
     const killedAt = performance.now();
-    const cleaned = await eventually(async () => (await leftoversOf(child.pid)).length === 0, { timeoutMs: 10_000 });
+    const cleaned = await eventually(async () => (await leftoversOf(child.pid)).length === 0, { timeoutMs: REAPER_PASS_MS });
     expect(cleaned, `still there after ${Math.round(performance.now() - killedAt)} ms: ${(await leftoversOf(child.pid)).join(', ')}`).toBe(
       true,
     );
@@ -260,7 +260,7 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     child.kill('SIGTERM');
     await child.exited;
     children.delete(child);
-    expect(await eventually(async () => (await leftoversOf(child.pid)).length === 0, { timeoutMs: 10_000 })).toBe(true);
+    expect(await eventually(async () => (await leftoversOf(child.pid)).length === 0, { timeoutMs: REAPER_PASS_MS })).toBe(true);
   });
 
   test('--watchAll in a terminal: pressing q ends jest, and the services go with it', async () => {
@@ -284,6 +284,6 @@ describe.each(JEST_VERSIONS)('jest %i', (version) => {
     children.delete(child);
     expect(exit.code, child.output()).toBe(0);
     // jest leaves with process.exit: no teardown runs, the session's reaper removes everything.
-    expect(await eventually(async () => (await leftoversOf(jestPid)).length === 0, { timeoutMs: 10_000 })).toBe(true);
+    expect(await eventually(async () => (await leftoversOf(jestPid)).length === 0, { timeoutMs: REAPER_PASS_MS })).toBe(true);
   });
 });

@@ -129,6 +129,13 @@ export async function runChild(command: string, args: string[], options: ChildOp
 }
 
 /** Polls `probe` until it returns true or time runs out; returns whether it did. */
+/**
+ * How long a test waits for the reaper to remove what a killed run left: it polls its owner, then
+ * removes containers, networks and volumes through an engine as loaded as the rest of the machine
+ * (a quiet machine takes 1–3 s; under the stress rehearsal's load of 20–40 one pass took 10.4 s).
+ */
+export const REAPER_PASS_MS = 30_000;
+
 export async function eventually(probe: () => Promise<boolean>, options: { timeoutMs: number; intervalMs?: number }): Promise<boolean> {
   const deadline = performance.now() + budget(options.timeoutMs);
   for (;;) {
