@@ -1,0 +1,80 @@
+/**
+ * What a run keeps for debugging (services/keep.ts) stays on the engine after the run: at a normal
+ * end, the run writes one marker volume per container holding kept slices, `berth-kept-<container>`,
+ * with the session's labels and the slices as JSON. Labels cannot be added to a running container,
+ * so the marker is what says "keep this one" to everything that removes a session's resources:
+ *
+ * - the end of the run and the reaper's last pass remove the session's other containers and leave
+ *   the kept ones, with the session's networks, volumes and images (a kept container may use them);
+ * - the dead-session sweep of later runs leaves the session alone until its markers are older than
+ *   the reuse TTL (BERTH_REUSE_TTL), then removes all of it;
+ * - `berth ls` shows the slices with their test; `berth prune` removes the session, markers included.
+ *
+ * Markers are written only when the run ends normally: a run stopped by a signal or killed (the
+ * reaper's pass after SIGKILL) has none, so everything of it is removed as before.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { KeptSlice } from '../services/keep.js';
+import type { Resource } from './inventory.js';
+import { Labels } from './labels.js';
+
+export function keptMarkerName(container: string): string {
+  return `berth-kept-${container}`;
+}
+
+/** Writes the markers for `slices` (one per container), labelled with the session. */
+export async function markKept(
+  engine: Engine,
+  sessionLabels: Readonly<Record<string, string>>,
+  slices: readonly KeptSlice[],
+): Promise<void> {
+  const byContainer = new Map<string, KeptSlice[]>();
+  for (const slice of slices) byContainer.set(slice.container, [...(byContainer.get(slice.container) ?? []), slice]);
+  await Promise.all(
+    [...byContainer].map(([container, held]) =>
+      engine.createVolume({
+        name: keptMarkerName(container),
+        labels: {
+          ...sessionLabels,
+          [Labels.created]: new Date().toISOString(),
+          [Labels.keptContainer]: container,
+          [Labels.keptSlices]: JSON.stringify(held),
+        },
+      }),
+    ),
+  );
+}
+
+/** The slices a marker volume records; undefined for any other resource. */
+export function keptSlicesOf(resource: Resource): KeptSlice[] | undefined {
+  const raw = resource.kind === 'volume' ? resource.labels[Labels.keptSlices] : undefined;
+  if (raw === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return Array.isArray(parsed) ? (parsed as KeptSlice[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Container names the markers among `resources` keep. */
+export function keptContainers(resources: readonly Resource[]): Set<string> {
+  return new Set(resources.flatMap((r) => (keptSlicesOf(r) ? [r.labels[Labels.keptContainer] ?? ''] : [])).filter(Boolean));
+}
+
+/**
+ * What of a session's `resources` to remove at its end: everything when it has no kept-slice
+ * marker; otherwise only the containers that hold no kept slice.
+ */
+export function removableAtEnd(resources: readonly Resource[]): Resource[] {
+  const kept = keptContainers(resources);
+  if (kept.size === 0) return [...resources];
+  return resources.filter((r) => r.kind === 'container' && !kept.has(r.name) && !kept.has(r.id));
+}
+
+/** Whether a dead session's resources are still kept: it has markers, and the newest is younger than the TTL. */
+export function keptUntilTtl(resources: readonly Resource[], ttlMs: number, now = Date.now()): boolean {
+  const markers = resources.filter((r) => keptSlicesOf(r) !== undefined);
+  if (markers.length === 0) return false;
+  return markers.some((m) => m.createdMs === undefined || now - m.createdMs < ttlMs);
+}
