@@ -39,6 +39,8 @@ describe('keep mode', () => {
     expect(note).toContain("berth kept this test's 2 slices:");
     expect(note).toContain('  db     postgres://u:p@127.0.0.1:5432/berth_fresh_3  (postgres, container berth-db-x)');
     expect(note).toContain('`berth prune`');
-    expect(keptRunLine(slices)).toMatch(/^berth: kept 2 slice\(s\) of 1 test\(s\); berth-db-x, berth-cache-y stay\(s\) running .*berth prune/);
+    expect(keptRunLine(slices)).toMatch(
+      /^berth: kept 2 slice\(s\) of 1 test\(s\); berth-db-x, berth-cache-y stay\(s\) running .*berth prune/,
+    );
   });
 });

@@ -20,7 +20,7 @@ import { reuseOf } from '../container/reuse-report.js';
 import { getEngine } from '../engine/index.js';
 import { RunStoppingError } from '../errors.js';
 import { markKept } from '../session/kept.js';
-import { createSession, currentSession, endRunSession } from '../session/session.js';
+import { createSession, endRunSession } from '../session/session.js';
 import { onRunStopping } from '../session/signals.js';
 import type { BerthRunConfig } from './config.js';
 import { type KeptSlice, keptRunLine, resolveKeep } from './keep.js';
@@ -104,10 +104,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   };
   const markContainers = async (kept: readonly KeptSlice[]): Promise<Set<string>> => {
     try {
-      const session = await currentSession();
-      if (!session) return new Set();
-      await markKept(await getEngine(), session.labels, kept);
-      const containers = new Set(kept.map((slice) => slice.container));
+      const containers = await markKept(await getEngine(), kept);
       return new Set(
         Object.entries(running.handoff.services)
           .filter(([, details]) => containers.has((details as { containerName: string }).containerName))

@@ -74,7 +74,9 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     ...(broker ? [{ what: 'close the lease broker', run: () => broker?.close() }] : []),
     ...[...names].reverse().flatMap((name) => {
       const service = running[name];
-      return service && !spare.has(name) ? [{ what: `stop service ${name}`, run: () => service.stop() }] : [];
+      if (!service) return [];
+      // A service holding kept slices: berth lets go of it, the container stays.
+      return [{ what: `stop service ${name}`, run: () => (spare.has(name) ? service.stop({ leaveRunning: true }) : service.stop()) }];
     }),
   ];
   const abandon = async (error: unknown): Promise<never> => {

@@ -22,27 +22,43 @@ export function keptMarkerName(container: string): string {
   return `berth-kept-${container}`;
 }
 
-/** Writes the markers for `slices` (one per container), labelled with the session. */
-export async function markKept(
-  engine: Engine,
-  sessionLabels: Readonly<Record<string, string>>,
-  slices: readonly KeptSlice[],
-): Promise<void> {
+/**
+ * What a marker copies from its container: the session, so both are listed and pruned together —
+ * and not the owner. Owner labels are what a dead-session sweep judges; a marker without them makes
+ * its session "owner unknown" to a berth that does not know markers (an older version on the same
+ * engine), which then leaves it alone. This version judges the session by its other resources
+ * (inventory.ts) and applies the TTL (sweep.ts).
+ */
+const SESSION_LABELS = [Labels.session, Labels.version];
+
+/**
+ * Writes the markers for `slices` (one per container), with the session labels of the container
+ * itself: in one runner process two copies of core may each own a session (a config loaded through
+ * a bundler brings its own), and the marker must belong to the one whose end or reaper removes the
+ * container. Returns the containers marked; one that is gone or carries no session is skipped.
+ */
+export async function markKept(engine: Engine, slices: readonly KeptSlice[]): Promise<Set<string>> {
   const byContainer = new Map<string, KeptSlice[]>();
   for (const slice of slices) byContainer.set(slice.container, [...(byContainer.get(slice.container) ?? []), slice]);
+  const marked = new Set<string>();
   await Promise.all(
-    [...byContainer].map(([container, held]) =>
-      engine.createVolume({
+    [...byContainer].map(async ([container, held]) => {
+      const own = (await engine.inspectContainer(container))?.Config.Labels ?? {};
+      if (!own[Labels.session]) return;
+      const session = Object.fromEntries(SESSION_LABELS.flatMap((key) => (own[key] === undefined ? [] : [[key, own[key]]])));
+      await engine.createVolume({
         name: keptMarkerName(container),
         labels: {
-          ...sessionLabels,
+          ...session,
           [Labels.created]: new Date().toISOString(),
           [Labels.keptContainer]: container,
           [Labels.keptSlices]: JSON.stringify(held),
         },
-      }),
-    ),
+      });
+      marked.add(container);
+    }),
   );
+  return marked;
 }
 
 /** The slices a marker volume records; undefined for any other resource. */

@@ -6,6 +6,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ContainerStartError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { ServiceStopOptions } from '../../services/definition.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { REDIS_PORT, redisSpec } from './container-spec.js';
 import { redisDatabasePool } from './db-pool.js';
@@ -60,11 +61,11 @@ export class StartedRedis implements AsyncDisposable {
   }
 
   /** Idempotent: fails waiting requests and removes the container. */
-  stop(): Promise<void> {
+  stop(options: ServiceStopOptions = {}): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
       await this.#pool.close().catch((error: unknown) => errors.push(error));
-      await this.container.stop().catch((error: unknown) => errors.push(error));
+      await this.container.stop({ leaveRunning: options.leaveRunning === true }).catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping redis ${this.container.name} failed`, errors);
     })();
     return this.#stopped;
