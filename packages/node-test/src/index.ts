@@ -22,13 +22,16 @@ const hooks = {
 };
 
 /** What node:test shows a hook of the test it runs for (`passed` since Node 20.12). */
-type EndedTest = Pick<TestContext, 'name' | 'diagnostic'> & { passed?: boolean; fullName?: string };
+type EndedTest = Partial<Pick<TestContext, 'name' | 'diagnostic'>> & { passed?: boolean; fullName?: string };
 
-const outcomeOf = (t: EndedTest) => ({ failed: t.passed === false, test: t.fullName ?? t.name });
+const outcomeOf = (t: EndedTest) => ({ failed: t.passed === false, test: t.fullName ?? t.name ?? '(unnamed test)' });
 
 /** Names what the run kept in the test's report: one diagnostic line each (every reporter prints them). */
 function noteKept(t: EndedTest, kept: KeptSlice[]): void {
-  for (const line of keptNote(kept).split('\n')) t.diagnostic(line);
+  const note = keptNote(kept);
+  // Without a context to report through (a hand-made `t`), stderr still shows it.
+  if (!t.diagnostic) process.stderr.write(`${note}\n`);
+  else for (const line of note.split('\n')) t.diagnostic(line);
 }
 
 const boundary = testBoundary('node-test', hooks);
@@ -42,7 +45,7 @@ afterEach(async (context) => {
 const helpers: TestHelpers = createTestHelpers(boundary.hooks);
 
 /** Helpers whose slices are given back when `t` ends (for tests that run concurrently). */
-export function berth(t: Pick<TestContext, 'after' | 'name' | 'diagnostic'>): TestHelpers {
+export function berth(t: Pick<TestContext, 'after'> & Partial<Pick<TestContext, 'name' | 'diagnostic'>>): TestHelpers {
   return createTestHelpers({
     ...hooks,
     onTestEnd(giveBack) {

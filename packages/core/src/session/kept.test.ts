@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Resource } from './inventory.js';
+import { groupBySession, type Resource } from './inventory.js';
 import { keptUntilTtl, removableAtEnd } from './kept.js';
 import { Labels } from './labels.js';
 
@@ -31,5 +31,17 @@ describe('kept slices at the end of a session', () => {
     expect(keptUntilTtl([resource('container', 'db')], 60_000, now)).toBe(false);
     expect(keptUntilTtl([resource('container', 'db'), marker('db', now - 30_000)], 60_000, now)).toBe(true);
     expect(keptUntilTtl([resource('container', 'db'), marker('db', now - 90_000)], 60_000, now)).toBe(false);
+  });
+});
+
+describe('a session that kept slices, as inventories judge it', () => {
+  it('is judged by its containers (dead owner: dead), the markers naming no owner', () => {
+    const here = { host: 'h', probe: { alive: () => false, startTime: () => undefined } };
+    const owned = { [Labels.ownerPid]: '4242', [Labels.ownerHost]: 'h' };
+    const groups = groupBySession([resource('container', 'db', owned), marker('db', 1)], here);
+    expect(groups.map((g) => g.state)).toEqual(['dead']);
+    // A berth that does not know markers judges every resource: the marker's missing owner keeps it "unknown".
+    const judgedAll = groupBySession([resource('volume', 'm', {})], here);
+    expect(judgedAll.map((g) => g.state)).toEqual(['unknown']);
   });
 });
