@@ -8,7 +8,7 @@
 
 import { afterAll, afterEach, beforeAll, beforeEach } from 'bun:test';
 import { type ConfiguredRun, startConfiguredRun } from '@berth/core/adapter';
-import { SERVICES_VARIABLE } from '@berth/core/broker';
+import { keptNote, SERVICES_VARIABLE } from '@berth/core/broker';
 import { boundary, HOOK_TIMEOUT_MS } from './boundary.js';
 
 let run: ConfiguredRun | undefined;
@@ -28,4 +28,9 @@ afterAll(async () => {
 }, HOOK_TIMEOUT_MS);
 
 beforeEach(() => boundary.testStarted());
-afterEach(() => boundary.testEnded(), HOOK_TIMEOUT_MS);
+// Bun's hooks do not say how the test ended or what it is called: `keep: 'failed'` cannot tell a
+// failing test here, `keep: 'all'` keeps every slice and names them on stderr.
+afterEach(async () => {
+  const kept = await boundary.testEnded();
+  if (kept.length > 0) process.stderr.write(`${keptNote(kept)}\n`);
+}, HOOK_TIMEOUT_MS);

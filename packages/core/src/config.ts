@@ -49,6 +49,11 @@ export interface BerthConfig {
    * docs/tracing.md); a relative path is taken from the working directory of the run's main process.
    */
   tracePath: string | undefined;
+  /**
+   * BERTH_KEEP: `failed`, `all` or `off` for this run, over the config's `keep` (checked where it is
+   * used: services/keep.ts). Unset: the config decides, and under CI nothing is kept.
+   */
+  keep: string | undefined;
   /** BERTH_REUSE_TTL: minutes an idle reused container is kept after its last use. Default 30. */
   reuseTtlMs: number;
   /**
@@ -88,6 +93,7 @@ export function readConfig(env: Env = process.env, home: string = homedir()): Be
     ci: isTruthy(env.CI),
     quiet: isTruthy(env.BERTH_QUIET),
     tracePath: nonEmpty(env.BERTH_TRACE),
+    keep: nonEmpty(env.BERTH_KEEP),
     reuseTtlMs: Number.isFinite(ttlMinutes) && ttlMinutes >= 0 ? Math.round(ttlMinutes * 60_000) : 30 * 60_000,
     sshCommand: nonEmpty(env.BERTH_SSH_COMMAND)?.trim().split(/\s+/) ?? ['ssh'],
     xdgRuntimeDir: nonEmpty(env.XDG_RUNTIME_DIR),

@@ -16,12 +16,22 @@ export interface ErrorRequest {
   service?: string;
 }
 
+/** How the test that held a slice ended (core's TestOutcome; plain data across the two worlds). */
+export interface BridgeOutcome {
+  failed: boolean;
+  test: string;
+}
+
+/** Gives a slice back; resolves to what the run kept instead (core's KeptSlice), if it did. */
+export type BridgeGiveBack = (outcome?: BridgeOutcome) => Promise<unknown>;
+
 export interface Bridge {
   /**
-   * Runs `giveBack` when the running test is done (after its afterEach hooks); with concurrent
-   * tests in the file, when the file is done. False when no test is running.
+   * Runs `giveBack` when the running test is done (after its afterEach hooks), with how it ended;
+   * with concurrent tests in the file, when the file is done (no outcome: nothing is kept for
+   * `keep: 'failed'`). False when no test is running.
    */
-  onTestEnd(giveBack: () => Promise<void>): boolean;
+  onTestEnd(giveBack: BridgeGiveBack): boolean;
   /** A berth ConfigError, made from the worker's @berth/core. */
   configError(request: ErrorRequest): Error;
 }

@@ -13,7 +13,15 @@
  * Lifecycle, pools and errors are core's.
  */
 import { type ConfiguredRun, startConfiguredRun } from '@berth/core/adapter';
-import { createTestHelpers, readRunVariables, SERVICES_VARIABLE, type TestHelpers, testBoundary } from '@berth/core/broker';
+import {
+  createTestHelpers,
+  type KeptSlice,
+  keptNote,
+  readRunVariables,
+  SERVICES_VARIABLE,
+  type TestHelpers,
+  testBoundary,
+} from '@berth/core/broker';
 
 export type { AnyServiceDetails, TestHelpers } from '@berth/core/broker';
 
@@ -24,7 +32,14 @@ export type { AnyServiceDetails, TestHelpers } from '@berth/core/broker';
  */
 const HOOK_TIMEOUT_MS = 30 * 60_000;
 
-type MochaContext = { timeout?(ms: number): void };
+/** The test a root afterEach hook runs after, as mocha shows it to the hook. */
+interface MochaTest {
+  state?: 'passed' | 'failed' | 'pending';
+  file?: string;
+  err?: Error;
+  fullTitle(): string;
+}
+type MochaContext = { timeout?(ms: number): void; currentTest?: MochaTest };
 type Hook = (fn: (this: MochaContext) => Promise<void>) => void;
 
 /** mocha's own before/after, which it puts on the global object for every test file. */
@@ -52,9 +67,26 @@ export const mochaHooks = {
   },
   async afterEach(this: MochaContext): Promise<void> {
     this.timeout?.(HOOK_TIMEOUT_MS);
-    await boundary.testEnded();
+    const test = this.currentTest;
+    const kept = await boundary.testEnded(
+      test ? { failed: test.state === 'failed', test: [test.file, test.fullTitle()].filter(Boolean).join(' > ') } : undefined,
+    );
+    if (test && kept.length > 0) noteKept(test, kept);
   },
 };
+
+/**
+ * Names what the run kept in the test's failure output: mocha's reporters print the error's message
+ * and stack when the run ends (in the main process, after --parallel workers sent them).
+ */
+function noteKept(test: MochaTest, kept: KeptSlice[]): void {
+  const note = keptNote(kept);
+  const err = test.err;
+  if (!err) return;
+  const before = err.message;
+  err.message = `${before}\n\n${note}`;
+  if (err.stack?.includes(before)) err.stack = err.stack.replace(before, err.message);
+}
 
 let run: ConfiguredRun | undefined;
 

@@ -11,7 +11,7 @@
  * which gives back through `t.after`. Lifecycle, pools and errors are core's.
  */
 import { after, afterEach, before, beforeEach, type TestContext } from 'node:test';
-import { createTestHelpers, readRunVariables, type TestHelpers, testBoundary } from '@berth/core/broker';
+import { createTestHelpers, type KeptSlice, keptNote, readRunVariables, type TestHelpers, testBoundary } from '@berth/core/broker';
 
 export type { AnyServiceDetails, TestHelpers } from '@berth/core/broker';
 
@@ -21,18 +21,38 @@ const hooks = {
   afterAll: (fn: () => Promise<void>) => after(fn),
 };
 
+/** What node:test shows a hook of the test it runs for (`passed` since Node 20.12). */
+type EndedTest = Partial<Pick<TestContext, 'name' | 'diagnostic'>> & { passed?: boolean; fullName?: string };
+
+const outcomeOf = (t: EndedTest) => ({ failed: t.passed === false, test: t.fullName ?? t.name ?? '(unnamed test)' });
+
+/** Names what the run kept in the test's report: one diagnostic line each (every reporter prints them). */
+function noteKept(t: EndedTest, kept: KeptSlice[]): void {
+  const note = keptNote(kept);
+  // Without a context to report through (a hand-made `t`), stderr still shows it.
+  if (!t.diagnostic) process.stderr.write(`${note}\n`);
+  else for (const line of note.split('\n')) t.diagnostic(line);
+}
+
 const boundary = testBoundary('node-test', hooks);
 beforeEach(() => boundary.testStarted());
-afterEach(() => boundary.testEnded());
+afterEach(async (context) => {
+  const t = context as EndedTest;
+  const kept = await boundary.testEnded(outcomeOf(t));
+  if (kept.length > 0) noteKept(t, kept);
+});
 
 const helpers: TestHelpers = createTestHelpers(boundary.hooks);
 
 /** Helpers whose slices are given back when `t` ends (for tests that run concurrently). */
-export function berth(t: Pick<TestContext, 'after'>): TestHelpers {
+export function berth(t: Pick<TestContext, 'after'> & Partial<Pick<TestContext, 'name' | 'diagnostic'>>): TestHelpers {
   return createTestHelpers({
     ...hooks,
     onTestEnd(giveBack) {
-      t.after(giveBack);
+      t.after(async () => {
+        const slice = await giveBack(outcomeOf(t));
+        if (slice) noteKept(t, [slice]);
+      });
       return true;
     },
   });

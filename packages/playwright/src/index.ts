@@ -14,9 +14,9 @@
  * helpers (the same checks, errors and types, typed by service name once the config is registered),
  * scoped to the fixture. `berth` is the run itself. Lifecycle, pools and errors are core's.
  */
-import type { RunClient, TestHelpers } from '@berth/core/broker';
-import { ConfigError, connectRun, createTestHelpers } from '@berth/core/broker';
-import { test as base } from '@playwright/test';
+import type { GiveBack, KeptSlice, RunClient, TestHelpers } from '@berth/core/broker';
+import { ConfigError, connectRun, createTestHelpers, keptNote } from '@berth/core/broker';
+import { test as base, type TestInfo } from '@playwright/test';
 
 export type { AnyServiceDetails, RunClient, TestHelpers } from '@berth/core/broker';
 export { expect } from '@playwright/test';
@@ -44,8 +44,8 @@ export interface BerthWorkerFixtures {
  * when the test (or worker) that used the fixture ends. Same checks, errors and types as every
  * other adapter's helpers.
  */
-function scoped(berth: RunClient): { helpers: TestHelpers; done: () => Promise<void> } {
-  const giveBacks: (() => Promise<void>)[] = [];
+function scoped(berth: RunClient): { helpers: TestHelpers; done: (testInfo?: TestInfo) => Promise<void> } {
+  const giveBacks: GiveBack[] = [];
   const perBlock = () => {
     throw new ConfigError('the use… helpers have no place in a Playwright fixture', {
       hint: 'take the worker fixtures (workerDatabase, workerLease) for one slice per worker',
@@ -62,12 +62,20 @@ function scoped(berth: RunClient): { helpers: TestHelpers; done: () => Promise<v
   });
   return {
     helpers,
-    done: async () => {
-      const results = await Promise.allSettled(giveBacks.splice(0).map((giveBack) => giveBack()));
+    done: async (testInfo) => {
+      const outcome = testInfo && { failed: testInfo.status !== testInfo.expectedStatus, test: testInfo.titlePath.join(' > ') };
+      const results = await Promise.allSettled(giveBacks.splice(0).map((giveBack) => giveBack(outcome)));
       const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
+      const kept = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+      if (testInfo && kept.length > 0) await noteKept(testInfo, kept);
     },
   };
+}
+
+/** Names what the run kept in the test's report: an attachment, which the reporters print under a failure. */
+async function noteKept(testInfo: TestInfo, kept: KeptSlice[]): Promise<void> {
+  await testInfo.attach('berth kept', { body: keptNote(kept), contentType: 'text/plain' });
 }
 
 export const test = base.extend<BerthTestFixtures, BerthWorkerFixtures>({
@@ -89,19 +97,19 @@ export const test = base.extend<BerthTestFixtures, BerthWorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  freshDatabase: async ({ berth }, use) => {
+  freshDatabase: async ({ berth }, use, testInfo) => {
     const { helpers, done } = scoped(berth);
     await use(helpers.freshDatabase);
-    await done();
+    await done(testInfo);
   },
-  freshRedis: async ({ berth }, use) => {
+  freshRedis: async ({ berth }, use, testInfo) => {
     const { helpers, done } = scoped(berth);
     await use(helpers.freshRedis);
-    await done();
+    await done(testInfo);
   },
-  freshLease: async ({ berth }, use) => {
+  freshLease: async ({ berth }, use, testInfo) => {
     const { helpers, done } = scoped(berth);
     await use(helpers.freshLease);
-    await done();
+    await done(testInfo);
   },
 });

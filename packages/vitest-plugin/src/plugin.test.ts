@@ -27,7 +27,7 @@ describe('configSource', () => {
 
   it('refuses services and a config file together, env alone, and bad services', () => {
     expect(() => configSource({ services: { db: fake }, configFile: 'x.ts' })).toThrow(ConfigError);
-    expect(() => configSource({ env: { A: () => 'a' } })).toThrow(/`env` without `services`/);
+    expect(() => configSource({ env: { A: () => 'a' } })).toThrow(/`env` or `keep` without `services`/);
     expect(() => configSource({ services: { db: { image: 'x' } as unknown as ServiceDefinition } })).toThrow(/services\.db/);
   });
 });

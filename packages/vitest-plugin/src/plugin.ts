@@ -29,6 +29,12 @@ export interface BerthPluginOptions<S extends Record<string, ServiceDefinition> 
    */
   env?: BerthRunConfig<S>['env'];
   /**
+   * `'failed'` keeps the fresh slices of failing tests (named in their failure output) and leaves
+   * the services holding them running after the run; `'all'` keeps every slice. Default `'off'`;
+   * BERTH_KEEP overrides it for one run. See docs/lifecycle.md.
+   */
+  keep?: BerthRunConfig<S>['keep'];
+  /**
    * A file whose default export is `defineConfig({ services, env })`, relative to the project root.
    * Without `services` and `configFile`, the plugin looks for berth.config.{ts,mts,cts,js,mjs,cjs}
    * there (core's one rule, the same as @berth/jest's).
@@ -70,10 +76,10 @@ export function configSource(options: BerthPluginOptions): ConfigSource {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigError(`expected berth() options to be an object, got ${JSON.stringify(options)}`);
   }
-  const { services, env, configFile } = options;
+  const { services, env, configFile, keep } = options;
   if (configFile !== undefined) {
-    if (services !== undefined || env !== undefined) {
-      throw new ConfigError('berth() takes either `services` (and `env`) or `configFile`, not both', {
+    if (services !== undefined || env !== undefined || keep !== undefined) {
+      throw new ConfigError('berth() takes either `services` (with `env`, `keep`) or `configFile`, not both', {
         hint: 'move the services into the config file, or drop `configFile`',
       });
     }
@@ -83,10 +89,17 @@ export function configSource(options: BerthPluginOptions): ConfigSource {
     return { kind: 'file', root: '.', configFile };
   }
   if (services === undefined) {
-    if (env !== undefined) throw new ConfigError('berth() was given `env` without `services`');
+    if (env !== undefined || keep !== undefined)
+      throw new ConfigError('berth() was given `env` or `keep` without `services`', {
+        hint: 'declare them next to the services, inline or in berth.config.*',
+      });
     return { kind: 'file', root: '.' };
   }
-  return { kind: 'inline', config: validateRunConfig({ services, env }, 'berth() options'), source: 'berth() options' };
+  return {
+    kind: 'inline',
+    config: validateRunConfig({ services, env, ...(keep === undefined ? {} : { keep }) }, 'berth() options'),
+    source: 'berth() options',
+  };
 }
 
 /** How many test files vitest runs at once, when the project says. */

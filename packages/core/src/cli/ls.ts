@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type { Engine } from '../engine/engine.js';
 import { groupBySession, listResources, type SessionGroup } from '../session/inventory.js';
+import { keptSlicesOf } from '../session/kept.js';
 import { realProbe } from '../session/owner.js';
 import { columns, formatAge, type Output } from './format.js';
 
@@ -21,6 +22,7 @@ export function groupJson(group: SessionGroup) {
     reason: group.reason,
     owner: { pid: group.owner.pid ?? null, host: group.owner.host ?? null },
     createdAt: group.createdMs === undefined ? null : new Date(group.createdMs).toISOString(),
+    kept: group.resources.flatMap((r) => keptSlicesOf(r) ?? []),
     resources: group.resources.map((r) => ({
       kind: r.kind,
       id: r.id,
@@ -47,6 +49,15 @@ export function printGroups(groups: readonly SessionGroup[], io: Output, now = D
     for (const line of columns(
       group.resources.map((r) => [r.kind, r.name, formatAge(r.createdMs, now), r.detail]),
       '  ',
+    )) {
+      io.out(line);
+    }
+    // Slices a run kept for its failed tests (session/kept.ts): which test, and where to look.
+    const kept = group.resources.flatMap((r) => keptSlicesOf(r) ?? []);
+    if (kept.length > 0) io.out('  kept for failed tests (`berth prune` removes them, or the reuse TTL):');
+    for (const line of columns(
+      kept.map((slice) => [slice.service, slice.url, slice.test]),
+      '    ',
     )) {
       io.out(line);
     }

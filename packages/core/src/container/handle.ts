@@ -24,6 +24,11 @@ export interface StopOptions {
   remove?: boolean;
   /** Send the stop signal and wait this many seconds before killing, instead of killing at once. */
   gracefulSeconds?: number;
+  /**
+   * Only let go of the container (close this handle's log streams) and leave it running, with its
+   * labels: a run that kept slices of failed tests in it (services/keep.ts).
+   */
+  leaveRunning?: boolean;
   signal?: AbortSignal;
 }
 
@@ -206,6 +211,10 @@ export class StartedContainer implements AsyncDisposable {
     // A reused container outlives this handle: stop() only detaches, unless removal is asked for.
     if (this.#spec.reuse && options.remove !== true) {
       this.#log('detached (reused container kept for the next run)');
+      return;
+    }
+    if (options.leaveRunning) {
+      this.#log('detached (left running: it holds kept slices)');
       return;
     }
     const remove = options.remove ?? !this.#spec.keep;

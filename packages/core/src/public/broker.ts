@@ -58,8 +58,10 @@ export type {
   ServiceNameOf,
   TestHelpers,
 } from '../services/helper-types.js';
-export type { RunnerHooks } from '../services/helpers.js';
+export type { GiveBack, RunnerHooks } from '../services/helpers.js';
 export { createTestHelpers } from '../services/helpers.js';
+export type { KeepMode, KeptSlice, TestOutcome } from '../services/keep.js';
+export { keptNote } from '../services/keep.js';
 export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
 // `berth run`: the run's variables and the client every process of the command can use
 export type { HeldLease, RunClient } from '../services/run-client.js';

@@ -105,6 +105,7 @@ export type {
   ServiceDefinition,
   ServiceDetailsBase,
   ServiceStartContext,
+  ServiceStopOptions,
   ServicesDetails,
 } from '../services/definition.js';
 export type {
@@ -118,6 +119,7 @@ export type {
   ServiceNameOf,
   TestHelpers,
 } from '../services/helper-types.js';
+export type { KeepMode, KeptSlice, TestOutcome } from '../services/keep.js';
 export type { DatabaseDetails, DatabaseKind, ServiceKind, ServiceKinds } from '../services/kinds.js';
 // sessions
 export type { Session } from '../session/session.js';

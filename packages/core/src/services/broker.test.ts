@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, CleanupError, ConfigError, ModuleError } from '../errors.js';
 import { recorder } from '../trace/recorder.js';
-import { acquireLease, type Broker, BrokerError, releaseLease, startBroker, workerName } from './broker.js';
+import { acquireLease, type Broker, BrokerError, type BrokerOptions, releaseLease, startBroker, workerName } from './broker.js';
 import type { Isolation, Lease, RunningService, ServiceDetailsBase } from './definition.js';
 
 /** A running service whose isolation hands out numbered slices and remembers what it was asked. */
@@ -17,7 +17,7 @@ function fakeService(options: { acquire?: (signal?: AbortSignal) => Promise<void
       await options.acquire?.(signal);
       const id = `slice-${++next}`;
       live.add(id);
-      return { id, details: { ...details, port: 1000 + next } };
+      return { id, details: { ...details, port: 1000 + next, url: `fake://127.0.0.1:${1000 + next}/${id}` } as ServiceDetailsBase };
     },
     async release(id) {
       released.push(id);
@@ -30,8 +30,8 @@ function fakeService(options: { acquire?: (signal?: AbortSignal) => Promise<void
 }
 
 const brokers: Broker[] = [];
-async function broker(services: Record<string, RunningService>): Promise<Broker> {
-  const started = await startBroker(services);
+async function broker(services: Record<string, RunningService>, options: BrokerOptions = {}): Promise<Broker> {
+  const started = await startBroker(services, options);
   brokers.push(started);
   return started;
 }
@@ -55,6 +55,45 @@ describe('broker', () => {
     // Releasing twice is fine and does not reach the service again.
     await releaseLease(address, 'db', lease.id);
     expect(db.released).toEqual(['slice-1']);
+  });
+
+  it("with keep: 'failed', sets aside the slice of a failed test and answers with its URL; a passed test's is recycled", async () => {
+    const db = fakeService();
+    const run = await broker({ db: db.service }, { keep: 'failed' });
+    const passed = await acquireLease(run.address, 'db');
+    const failed = await acquireLease(run.address, 'db');
+    expect(await releaseLease(run.address, 'db', passed.id, undefined, { failed: false, test: 'a > passes' })).toBeUndefined();
+    const kept = await releaseLease(run.address, 'db', failed.id, undefined, { failed: true, test: 'a > fails' });
+    expect(kept).toEqual({ service: 'db', kind: 'fake', test: 'a > fails', url: 'fake://127.0.0.1:1002/slice-2', container: 'fake' });
+    expect(run.kept()).toEqual([kept]);
+    // The kept slice is not recycled, not even when the broker closes.
+    await run.close();
+    expect(db.released).toEqual(['slice-1']);
+  });
+
+  it("with keep 'off' (the default) a failed test's slice is recycled like any other", async () => {
+    const db = fakeService();
+    const run = await broker({ db: db.service });
+    const lease = await acquireLease(run.address, 'db');
+    expect(await releaseLease(run.address, 'db', lease.id, undefined, { failed: true, test: 'fails' })).toBeUndefined();
+    expect(db.released).toEqual(['slice-1']);
+    expect(run.kept()).toEqual([]);
+  });
+
+  it("with keep: 'all', keeps a slice given back without an outcome (a block's, or a runner that does not tell)", async () => {
+    const db = fakeService();
+    const run = await broker({ db: db.service }, { keep: 'all' });
+    const lease = await acquireLease(run.address, 'db');
+    expect(await releaseLease(run.address, 'db', lease.id)).toMatchObject({ service: 'db', url: 'fake://127.0.0.1:1001/slice-1' });
+    expect(db.released).toEqual([]);
+  });
+
+  it('refuses a malformed outcome with a BrokerError', async () => {
+    const db = fakeService();
+    const run = await broker({ db: db.service }, { keep: 'failed' });
+    const lease = await acquireLease(run.address, 'db');
+    const bad = { failed: 'yes', test: 1 } as unknown as { failed: boolean; test: string };
+    await expect(releaseLease(run.address, 'db', lease.id, undefined, bad)).rejects.toBeInstanceOf(BrokerError);
   });
 
   it('rethrows an unknown service as a ConfigError that names the services it knows', async () => {

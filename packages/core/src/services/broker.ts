@@ -9,11 +9,15 @@
  *
  * Routes:
  *   POST /v1/<service>/acquire  { worker, test, requestedAt }  -> 200 Lease
- *   POST /v1/<service>/release  { id }                         -> 204
+ *   POST /v1/<service>/release  { id, outcome? }                -> 204, or 200 { kept } when the run keeps it
  *
  * Both bodies may carry `{ from, spans }`: with BERTH_TRACE set, a worker's recorded spans ride along
  * with its lease requests (see trace/recorder.ts), so the trace file holds every process's work. The
  * broker times every lease (requested, handed out, released) on the worker's track of the timeline.
+ *
+ * `outcome` ({ failed, test }) says how the test that held the slice ended; with a keep mode
+ * (services/keep.ts) the broker then sets the slice aside instead of recycling it and answers with
+ * what it kept, so the worker can name it in the test's failure output.
  *
  * The client opens one connection per request and closes it (`agent: false`): nothing lingers that
  * would keep a worker alive or show up in jest's --detectOpenHandles.
@@ -39,7 +43,8 @@ import { now, recorder, type Span, workerName } from '../trace/recorder.js';
 
 export { workerName };
 
-import type { Lease, RunningService } from './definition.js';
+import type { Lease, RunningService, ServiceDetailsBase } from './definition.js';
+import { type KeepMode, type KeptSlice, keeps, type TestOutcome } from './keep.js';
 
 /** Lives in errors.ts with the whole hierarchy; re-exported for older imports. */
 export { BrokerError };
@@ -65,6 +70,13 @@ export interface Broker {
    * answered. close() still gives back what is out.
    */
   stopping(reason: BerthError): void;
+  /** The slices set aside for the run's keep mode, in the order they were kept. */
+  kept(): readonly KeptSlice[];
+}
+
+export interface BrokerOptions {
+  /** What happens to a slice given back with its test's outcome (default 'off': always recycled). */
+  keep?: KeepMode;
 }
 
 /** Talking to the broker failed (it is gone, refused the token, or answered something unexpected). */
@@ -90,11 +102,13 @@ class HttpFailure extends Error {
 // server
 
 /** Starts the broker for the services that offer isolation. */
-export async function startBroker(services: Readonly<Record<string, RunningService>>): Promise<Broker> {
+export async function startBroker(services: Readonly<Record<string, RunningService>>, options: BrokerOptions = {}): Promise<Broker> {
+  const keepMode = options.keep ?? 'off';
+  const kept: KeptSlice[] = [];
   const token = randomBytes(24).toString('hex');
   const expected = Buffer.from(`Bearer ${token}`);
-  /** Outstanding leases by service, so close() can give them back. */
-  const outstanding = new Map<string, Set<string>>();
+  /** Outstanding leases by service (id -> details), so close() can give them back. */
+  const outstanding = new Map<string, Map<string, ServiceDetailsBase>>();
   /** Acquisitions still running; close() aborts them. */
   const acquiring = new Set<AbortController>();
   /** Every request being handled; close() waits for them. */
@@ -149,9 +163,9 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
           .catch((error: unknown) => log('releasing orphaned lease %s of %s failed: %s', lease.id, name, String(error)));
         throw new HttpFailure(503, new AbortError(`acquiring a slice of ${name} was abandoned`, { details: { service: name } }));
       }
-      const ids = outstanding.get(name) ?? new Set<string>();
+      const ids = outstanding.get(name) ?? new Map<string, ServiceDetailsBase>();
       outstanding.set(name, ids);
-      ids.add(lease.id);
+      ids.set(lease.id, lease.details);
       timings.set(`${name}\0${lease.id}`, leaseTiming(body, received));
       log('leased %s/%s', name, lease.id);
       return lease;
@@ -161,21 +175,40 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
     }
   };
 
-  const release = async (name: string, body: unknown): Promise<void> => {
+  const release = async (name: string, body: unknown): Promise<KeptSlice | undefined> => {
     const isolation = isolationOf(name);
     const id = (body as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string' || id === '') {
+    const outcome = outcomeOf((body as { outcome?: unknown } | null)?.outcome);
+    if (typeof id !== 'string' || id === '' || outcome === null) {
       throw new HttpFailure(
         400,
-        new BrokerError(`expected a JSON body { "id": string } to release a slice of ${name}, got ${JSON.stringify(body)}`),
+        new BrokerError(
+          `expected a JSON body { "id": string, "outcome"?: { "failed": boolean, "test": string } } to release a slice of ${name}, got ${JSON.stringify(body)}`,
+        ),
       );
     }
     const ids = outstanding.get(name);
+    const details = ids?.get(id);
     // Unknown or already released: releasing is idempotent.
-    if (!ids?.delete(id)) return;
+    if (!ids || !details) return undefined;
+    ids.delete(id);
+    if (keeps(keepMode, outcome)) {
+      recordLease(name, id, 'kept (the test failed)');
+      const slice: KeptSlice = {
+        service: name,
+        kind: details.kind,
+        test: outcome?.test ?? '(a block, or a runner that does not name its tests)',
+        url: (details as { url?: unknown }).url as string,
+        container: details.containerName,
+      };
+      kept.push(slice);
+      log('kept %s/%s for %s', name, id, slice.test);
+      return slice;
+    }
     recordLease(name, id, 'released');
     await isolation.release(id);
     log('released %s/%s', name, id);
+    return undefined;
   };
 
   /** Puts a lease that ended on its worker's track: the wait for it, then the time it was held. */
@@ -204,8 +237,9 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
       if (match[2] === 'acquire') {
         send(res, 200, await acquire(name, req, body));
       } else {
-        await release(name, body);
-        res.writeHead(204).end();
+        const slice = await release(name, body);
+        if (slice) send(res, 200, { kept: slice });
+        else res.writeHead(204).end();
       }
     } catch (error) {
       // While the run stops, whatever went wrong (an aborted clone, a refused connection) is a
@@ -242,7 +276,7 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
     const releases: Promise<void>[] = [];
     for (const [name, ids] of outstanding) {
       const isolation = services[name]?.isolation;
-      for (const id of ids) {
+      for (const id of ids.keys()) {
         recordLease(name, id, 'released at the end of the run');
         if (isolation) releases.push(isolation.release(id));
       }
@@ -263,6 +297,7 @@ export async function startBroker(services: Readonly<Record<string, RunningServi
       stopReason ??= reason;
       for (const controller of acquiring) controller.abort(reason);
     },
+    kept: () => [...kept],
   };
 }
 
@@ -292,6 +327,14 @@ function leaseTiming(body: unknown, received: number): LeaseTiming {
 function takeSpans(body: unknown): void {
   const carried = body as { from?: unknown; spans?: unknown } | null;
   if (typeof carried?.from === 'string' && Array.isArray(carried.spans)) recorder().add(carried.from, carried.spans);
+}
+
+/** A release's `outcome`: undefined when absent, null when malformed. */
+function outcomeOf(value: unknown): TestOutcome | undefined | null {
+  if (value === undefined) return undefined;
+  const candidate = value as Partial<TestOutcome> | null;
+  if (typeof candidate?.failed !== 'boolean' || typeof candidate.test !== 'string') return null;
+  return { failed: candidate.failed, test: candidate.test };
 }
 
 function listen(server: Server): Promise<void> {
@@ -389,9 +432,21 @@ export async function acquireLease<L extends Lease = Lease>(
   return lease as L;
 }
 
-/** Gives a slice back. Idempotent: an unknown or already released id is fine. */
-export async function releaseLease(address: BrokerAddress, service: string, id: string, signal?: AbortSignal): Promise<void> {
-  await call(address, service, 'release', withSpans({ id }), signal);
+/**
+ * Gives a slice back. Idempotent: an unknown or already released id is fine. With the `outcome` of
+ * the test that held it, a run that keeps slices (services/keep.ts) may set it aside instead: then
+ * the answer is what was kept, for the test's failure output.
+ */
+export async function releaseLease(
+  address: BrokerAddress,
+  service: string,
+  id: string,
+  signal?: AbortSignal,
+  outcome?: TestOutcome,
+): Promise<KeptSlice | undefined> {
+  const body = await call(address, service, 'release', withSpans(outcome ? { id, outcome } : { id }), signal);
+  const slice = (body as { kept?: KeptSlice } | undefined)?.kept;
+  return typeof slice?.url === 'string' ? slice : undefined;
 }
 
 /** Spans forwarded per request: well inside the broker's body limit. */

@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.js';
 import { checker, type KnownKeys } from '../spec/check.js';
 import type { ServiceDefinition, ServicesDetails } from './definition.js';
+import { type KeepMode, parseKeep } from './keep.js';
 
 /** What an `env` function may return: numbers and booleans are set as their string form (`5432`, `true`). */
 export type EnvValue = string | number | boolean;
@@ -17,6 +18,13 @@ export interface BerthRunConfig<S extends Record<string, ServiceDefinition> = Re
    * main process before workers start; numbers and booleans become their string form.
    */
   env?: Record<string, (services: ServicesDetails<S>) => EnvValue>;
+  /**
+   * What a test's fresh slices become when it ends: `'off'` (default) resets or drops them,
+   * `'failed'` keeps those of a failing test (named with a URL in its failure output; the services
+   * holding them stay running after the run until `berth prune` or the reuse TTL), `'all'` keeps
+   * every one. BERTH_KEEP overrides it for one run; under CI only BERTH_KEEP counts.
+   */
+  keep?: KeepMode;
 }
 
 /** The string an `env` function's result is set as; anything but a string, number or boolean is refused. */
@@ -29,7 +37,7 @@ export function envString(key: string, value: unknown): string {
   });
 }
 
-const RUN_CONFIG_KEYS: KnownKeys<BerthRunConfig> = { services: true, env: true };
+const RUN_CONFIG_KEYS: KnownKeys<BerthRunConfig> = { services: true, env: true, keep: true };
 
 /** Identity function that gives a config file its types. */
 export function defineConfig<S extends Record<string, ServiceDefinition>>(config: BerthRunConfig<S>): BerthRunConfig<S> {
@@ -68,5 +76,7 @@ export function validateRunConfig(value: unknown, source: string): BerthRunConfi
       if (typeof fn !== 'function') throw new ConfigError(`expected \`env.${key}\` in ${source} to be a function of the services' details`);
     }
   }
+  const keep = (config as { keep?: unknown }).keep;
+  if (keep !== undefined) parseKeep(keep, `\`keep\` in ${source}`);
   return config as BerthRunConfig;
 }

@@ -32,8 +32,17 @@ export interface RunningService<Details extends ServiceDetailsBase = ServiceDeta
   readonly details: Details;
   /** Present when the service can hand out isolated slices. */
   readonly isolation?: Isolation<Details>;
-  /** Stops the service and everything it made; idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Stops the service and everything it made; idempotent. With `leaveRunning`, only lets go of it
+   * (closes berth's connections and streams in this process) and leaves its container running: it
+   * holds slices the run kept (services/keep.ts).
+   */
+  stop(options?: ServiceStopOptions): Promise<void>;
+}
+
+export interface ServiceStopOptions {
+  /** Leave the container running (it holds kept slices); berth's own connections still close. */
+  leaveRunning?: boolean;
 }
 
 export interface ServiceStartContext {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { type Broker, startBroker } from './broker.js';
 import type { Isolation, RunningService, ServiceDetailsBase } from './definition.js';
-import { createTestHelpers, type RunnerHooks } from './helpers.js';
+import { createTestHelpers, type GiveBack, type RunnerHooks } from './helpers.js';
 import type { Handoff } from './start-services.js';
 
 const brokers: Broker[] = [];
@@ -47,7 +47,7 @@ async function runner() {
   brokers.push(broker);
   const handoff: Handoff = { services: { db: pg, cache: rd }, env: {}, broker: broker.address };
   let inTest = false;
-  const atTestEnd: (() => Promise<void>)[] = [];
+  const atTestEnd: GiveBack[] = [];
   const before: (() => Promise<void>)[] = [];
   const after: (() => Promise<void>)[] = [];
   const hooks: RunnerHooks = {

@@ -16,6 +16,7 @@ import { AbortError, ConfigError } from '../errors.js';
 import { acquireLease, type BrokerAddress, releaseLease } from './broker.js';
 import type { ServiceDetailsBase } from './definition.js';
 import type { TestHelpers } from './helper-types.js';
+import type { KeptSlice, TestOutcome } from './keep.js';
 import type { Handoff } from './start-services.js';
 
 export type { AnyServiceDetails, TestHelpers } from './helper-types.js';
@@ -25,16 +26,21 @@ export interface RunnerHooks {
   /** The run's hand-off; throws a ConfigError worded for the runner when berth is not set up. */
   handoff(): Handoff;
   /**
-   * Runs `giveBack` when the current test ends (passed or failed). Returns false when no test is
+   * Runs `giveBack` when the current test ends (passed or failed), with how it ended when the runner
+   * tells: a run with `keep` may then keep the slice, and `giveBack` resolves to what was kept, for
+   * the adapter to name in the test's failure output (keptNote). Returns false when no test is
    * running (top level of a file, beforeAll).
    */
-  onTestEnd(giveBack: () => Promise<void>): boolean;
+  onTestEnd(giveBack: GiveBack): boolean;
   /** The running test's full name, for the run's timeline (optional: leases are then shown without it). */
   testName?(): string | undefined;
   /** The runner's per-file (or per-describe) hooks, for the use… variants. */
   beforeAll(fn: () => Promise<void>): void;
   afterAll(fn: () => Promise<void>): void;
 }
+
+/** Gives a test's slice back when the test ends; resolves to the slice when the run kept it instead. */
+export type GiveBack = (outcome?: TestOutcome) => Promise<KeptSlice | undefined>;
 
 type Want = { kind?: string | undefined; database?: boolean; what: string };
 
@@ -104,13 +110,13 @@ export function createTestHelpers(hooks: RunnerHooks): TestHelpers {
     const broker = brokerFor(name, want);
     const controller = new AbortController();
     let pending: Promise<{ id: string }> | undefined;
-    const registered = hooks.onTestEnd(async () => {
-      if (!pending) return;
+    const registered = hooks.onTestEnd(async (outcome) => {
+      if (!pending) return undefined;
       // A test that ended before its slice arrived (it timed out) does not wait for it: the request
       // is abandoned, and the broker gives back a slice that arrives late.
       controller.abort(new AbortError(`the test ended before its ${want.what} of ${name} arrived`));
       const lease = await pending.catch(() => undefined);
-      if (lease) await releaseLease(broker, name, lease.id);
+      return lease ? releaseLease(broker, name, lease.id, undefined, outcome) : undefined;
     });
     if (!registered) {
       throw new ConfigError(`${want.what} of ${JSON.stringify(name)} can only be taken inside a test`, {

@@ -13,6 +13,7 @@
 import { ConfigError } from '../errors.js';
 import { acquireLease, releaseLease } from './broker.js';
 import type { ServiceDetailsBase } from './definition.js';
+import type { KeptSlice, TestOutcome } from './keep.js';
 import type { ServiceKind, ServiceKinds } from './kinds.js';
 import { readRunVariables } from './run-env.js';
 import type { Handoff } from './start-services.js';
@@ -22,8 +23,12 @@ export interface HeldLease<D extends ServiceDetailsBase = ServiceDetailsBase> {
   readonly id: string;
   readonly service: string;
   readonly details: D;
-  /** Gives the slice back (the module resets or drops it in the background). Idempotent. */
-  release(): Promise<void>;
+  /**
+   * Gives the slice back (the module resets or drops it in the background). Idempotent. With the
+   * `outcome` of the test that used it, a run with `keep` (BERTH_KEEP) may keep it instead: the
+   * answer is then what was kept (its URL), for the test's failure output.
+   */
+  release(outcome?: TestOutcome): Promise<KeptSlice | undefined>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -66,12 +71,15 @@ export function connectRun(env: Record<string, string | undefined> = process.env
       });
     }
     const taken = await acquireLease(broker, name, signal);
-    let released: Promise<void> | undefined;
-    const release = () => {
-      released ??= releaseLease(broker, name, taken.id);
+    let released: Promise<KeptSlice | undefined> | undefined;
+    const release = (outcome?: TestOutcome) => {
+      released ??= releaseLease(broker, name, taken.id, undefined, outcome);
       return released;
     };
-    return { id: taken.id, service: name, details: taken.details, release, [Symbol.asyncDispose]: release };
+    const dispose = async () => {
+      await release();
+    };
+    return { id: taken.id, service: name, details: taken.details, release, [Symbol.asyncDispose]: dispose };
   };
   return { handoff, service: service as RunClient['service'], lease: lease as RunClient['lease'] };
 }

@@ -7,6 +7,10 @@
  *   -> end the session (removes anything left with the run's label)
  *   -> say where the run's time went in one line; write the timeline to BERTH_TRACE when set (trace/)
  *
+ * With a keep mode (keep.ts) the broker sets aside the slices of failing tests; at the end the run
+ * marks their containers (session/kept.ts), leaves those services running and says so in its last
+ * line on stderr.
+ *
  * Teardown runs every step and reports every failure (runSteps). Several runs in one process (vitest
  * projects with their own plugin) share the process's session; the last one to stop ends it. On
  * SIGINT/SIGTERM the session's signal handling tells every run it is stopping (see session/signals.ts):
@@ -14,13 +18,16 @@
  */
 import { type BerthConfig, config as readConfigOnce } from '../config.js';
 import { reuseOf } from '../container/reuse-report.js';
+import { getEngine } from '../engine/index.js';
 import { RunStoppingError } from '../errors.js';
+import { markKept } from '../session/kept.js';
 import { createSession, endRunSession } from '../session/session.js';
 import { onRunStopping } from '../session/signals.js';
 import { type OpenSpan, recorder } from '../trace/recorder.js';
 import { costLine } from '../trace/summary.js';
 import { writeTrace } from '../trace/write.js';
 import type { BerthRunConfig } from './config.js';
+import { type KeptSlice, keptRunLine, resolveKeep } from './keep.js';
 import { runLine, summaryWanted } from './run-summary.js';
 import { type Handoff, startServices } from './start-services.js';
 import { runSteps } from './steps.js';
@@ -45,6 +52,8 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   const config = await options.load();
   // Without services there is nothing to label or reap: no session, no engine connection.
   if (Object.keys(config.services).length === 0) return nothing;
+  // A bad BERTH_KEEP fails here, before anything starts.
+  const keep = resolveKeep(config.keep, readConfigOnce());
 
   await openSession();
   const began = performance.now();
@@ -54,6 +63,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
     running = await startServices(config, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
+      keep,
     });
   } catch (error) {
     // startServices stopped what did start; ending the session sweeps anything half-made.
@@ -83,10 +93,12 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
   let teardown: OpenSpan | undefined;
 
   let stopped: Promise<void> | undefined;
-  return {
-    handoff: running.handoff,
-    stop: () => {
-      stopped ??= runSteps('stopping the berth run', [
+  const stop = async (): Promise<void> => {
+    const kept = running.kept();
+    // Only marked containers are spared: if marking fails, everything goes as without keep.
+    const spare = kept.length > 0 ? await markContainers(kept) : new Set<string>();
+    try {
+      await runSteps('stopping the berth run', [
         {
           what: 'restore the environment',
           run: () => {
@@ -95,7 +107,7 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
           },
         },
         { what: 'forget the signal listener', run: forgetStopping },
-        { what: 'stop the services', run: () => running.stop() },
+        { what: 'stop the services', run: () => running.stop({ spare }) },
         { what: 'end the session', run: closeSession },
         {
           what: "write the run's trace",
@@ -106,6 +118,27 @@ export async function startRun(options: RunOptions): Promise<StartedRun> {
           },
         },
       ]);
+    } finally {
+      if (spare.size > 0) process.stderr.write(`${keptRunLine(kept)}\n`);
+    }
+  };
+  const markContainers = async (kept: readonly KeptSlice[]): Promise<Set<string>> => {
+    try {
+      const containers = await markKept(await getEngine(), kept);
+      return new Set(
+        Object.entries(running.handoff.services)
+          .filter(([, details]) => containers.has((details as { containerName: string }).containerName))
+          .map(([name]) => name),
+      );
+    } catch (error) {
+      process.stderr.write(`berth: could not keep the slices of failed tests, removing them: ${(error as Error).message}\n`);
+      return new Set();
+    }
+  };
+  return {
+    handoff: running.handoff,
+    stop: () => {
+      stopped ??= stop();
       return stopped;
     },
   };

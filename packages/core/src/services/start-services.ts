@@ -11,6 +11,7 @@ import { timelineLines } from '../trace/timeline.js';
 import { type Broker, type BrokerAddress, startBroker } from './broker.js';
 import { type BerthRunConfig, envString } from './config.js';
 import type { RunningService, ServiceDefinition, ServiceDetailsBase, ServicesDetails } from './definition.js';
+import type { KeepMode, KeptSlice } from './keep.js';
 import { checkSerialisable } from './serialisable.js';
 import { runSteps, type Step } from './steps.js';
 
@@ -30,14 +31,21 @@ export interface RunningServices<S extends Record<string, ServiceDefinition> = R
   readonly running: Readonly<Record<string, RunningService>>;
   /** From now on the broker answers every request with `reason` (the run is stopping). */
   stopping(reason: BerthError): void;
-  /** Closes the broker, then stops every service in reverse declaration order; runs every step, reports every failure. */
-  stop(): Promise<void>;
+  /** Slices the broker set aside for the run's keep mode. */
+  kept(): readonly KeptSlice[];
+  /**
+   * Closes the broker, then stops every service in reverse declaration order, except those named in
+   * `spare` (they hold kept slices and stay running); runs every step, reports every failure.
+   */
+  stop(options?: { spare?: ReadonlySet<string> }): Promise<void>;
 }
 
 export interface StartServicesOptions {
   signal?: AbortSignal;
   /** Test workers the runner runs at once (sizes the isolation pools). */
   workers?: number;
+  /** What the broker does with the slices of tests that end (default 'off'). */
+  keep?: KeepMode;
 }
 
 export async function startServices<S extends Record<string, ServiceDefinition>>(
@@ -75,11 +83,13 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     else failures.push({ name, error: result.reason });
   });
   let broker: Broker | undefined;
-  const stopSteps = (): Step[] => [
+  const stopSteps = (spare: ReadonlySet<string> = new Set()): Step[] => [
     ...(broker ? [{ what: 'close the lease broker', run: () => broker?.close() }] : []),
     ...[...names].reverse().flatMap((name) => {
       const service = running[name];
-      return service ? [{ what: `stop service ${name}`, run: () => service.stop() }] : [];
+      if (!service) return [];
+      // A service holding kept slices: berth lets go of it, the container stays.
+      return [{ what: `stop service ${name}`, run: () => (spare.has(name) ? service.stop({ leaveRunning: true }) : service.stop()) }];
     }),
   ];
   const abandon = async (error: unknown): Promise<never> => {
@@ -120,7 +130,10 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
   }
   const withIsolation = Object.entries(running).filter(([, service]) => service.isolation !== undefined);
   try {
-    broker = withIsolation.length > 0 ? await startBroker(Object.fromEntries(withIsolation)) : undefined;
+    broker =
+      withIsolation.length > 0
+        ? await startBroker(Object.fromEntries(withIsolation), options.keep ? { keep: options.keep } : {})
+        : undefined;
   } catch (error) {
     return abandon(error);
   }
@@ -130,8 +143,9 @@ export async function startServices<S extends Record<string, ServiceDefinition>>
     handoff: { services, env, ...(broker ? { broker: broker.address } : {}) },
     running,
     stopping: (reason) => broker?.stopping(reason),
-    stop: () => {
-      stopped ??= runSteps('stopping the services', stopSteps());
+    kept: () => broker?.kept() ?? [],
+    stop: (stopOptions) => {
+      stopped ??= runSteps('stopping the services', stopSteps(stopOptions?.spare));
       return stopped;
     },
   };

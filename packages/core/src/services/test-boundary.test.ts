@@ -28,6 +28,7 @@ describe('testBoundary', () => {
     });
     boundary.hooks.onTestEnd(async () => {
       other = true;
+      return undefined;
     });
     await expect(boundary.testEnded()).rejects.toThrow('broker gone');
     expect(other).toBe(true);
@@ -41,6 +42,7 @@ describe('testBoundary', () => {
     let given = false;
     const giveBack = async () => {
       given = true;
+      return undefined;
     };
     expect(tests.hooks.onTestEnd(giveBack)).toBe(true);
     await plugin.testEnded();

@@ -8,15 +8,19 @@
  * The state lives on globalThis under a Symbol.for key, so a plugin loaded through `require` and
  * test files loaded through `import` (two copies of the adapter) still share one boundary.
  */
-import type { RunnerHooks } from './helpers.js';
+import type { GiveBack, RunnerHooks } from './helpers.js';
+import type { KeptSlice, TestOutcome } from './keep.js';
 import type { Handoff } from './start-services.js';
 
 export interface TestBoundary {
   readonly hooks: RunnerHooks;
   /** The runner starts a test. */
   testStarted(): void;
-  /** The runner's test has ended (passed or failed): gives back every slice it took, all at once. */
-  testEnded(): Promise<void>;
+  /**
+   * The runner's test has ended (passed or failed): gives back every slice it took, all at once,
+   * with its outcome when the runner tells; resolves to the slices the run kept (keep.ts).
+   */
+  testEnded(outcome?: TestOutcome): Promise<KeptSlice[]>;
 }
 
 export interface TestBoundaryOptions {
@@ -29,7 +33,7 @@ export interface TestBoundaryOptions {
 
 interface State {
   inTest: boolean;
-  giveBack: (() => Promise<void>)[];
+  giveBack: GiveBack[];
 }
 
 /** One boundary per process and `key` (the adapter's name). */
@@ -52,12 +56,13 @@ export function testBoundary(key: string, options: TestBoundaryOptions): TestBou
     testStarted() {
       state.inTest = true;
     },
-    async testEnded() {
+    async testEnded(outcome) {
       state.inTest = false;
       const work = state.giveBack.splice(0);
-      const results = await Promise.allSettled(work.map((giveBack) => giveBack()));
+      const results = await Promise.allSettled(work.map((giveBack) => giveBack(outcome)));
       const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
+      return results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import { CleanupError } from '../errors.js';
 import { debug } from '../log.js';
 import { KIND_ORDER, listResources, type Resource } from './inventory.js';
+import { removableAtEnd } from './kept.js';
 import { Labels } from './labels.js';
 import { touchLeasesOf } from './reuse-markers.js';
 
@@ -65,10 +66,11 @@ export function cleanupError(what: string, report: RemovalReport): CleanupError 
 
 /**
  * Removes everything labelled with the session: containers, networks, volumes, and images marked
- * remove-at-end. Idempotent; throws one CleanupError listing every failure.
+ * remove-at-end — except, when the run kept slices, their containers and what they may use
+ * (session/kept.ts). Idempotent; throws one CleanupError listing every failure.
  */
 export async function removeSession(engine: Engine, sessionId: string): Promise<RemovalReport> {
-  const resources = await listResources(engine, { session: sessionId });
+  const resources = removableAtEnd(await listResources(engine, { session: sessionId }));
   // Reused containers this session leased were in use until now: date their last use first.
   await touchLeasesOf(
     engine,

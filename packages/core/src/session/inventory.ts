@@ -119,7 +119,12 @@ export function groupBySession(resources: readonly Resource[], here: { host: str
       });
       continue;
     }
-    const verdicts = list.map((r) => ({ owner: ownerFromLabels(r.labels), verdict: judgeOwner(ownerFromLabels(r.labels), here) }));
+    // Kept-slice markers name no owner on purpose (kept.ts): the session is judged by the rest.
+    const judged = list.filter((r) => r.labels[Labels.keptSlices] === undefined);
+    const verdicts = (judged.length > 0 ? judged : list).map((r) => ({
+      owner: ownerFromLabels(r.labels),
+      verdict: judgeOwner(ownerFromLabels(r.labels), here),
+    }));
     const first = verdicts[0] ?? { owner: ownerFromLabels(undefined), verdict: { state: 'unknown' as const, reason: 'empty' } };
     const notDead = verdicts.find((v) => v.verdict.state !== 'dead');
     const chosen = notDead ?? first;

@@ -27,6 +27,15 @@ export const Labels = {
    * dead-session sweep removes it; only `berth prune --all` (or its own `remove()`) does.
    */
   kept: 'dev.berth.kept',
+  /**
+   * A kept-slice marker volume (`berth-kept-<container>`): the slices of failed tests (JSON list of
+   * services/keep.ts's KeptSlice) that a run kept in the container named by `keptContainer`. It
+   * carries the session's labels; while it exists, session ends and reaper passes leave that
+   * container (and the session's networks, volumes and images) in place (session/kept.ts).
+   */
+  keptSlices: 'dev.berth.kept-slices',
+  /** On a kept-slice marker: the name of the container that holds the slices. */
+  keptContainer: 'dev.berth.kept-slices.container',
   /** Built images: remove at session end. */
   removeImage: 'dev.berth.remove-at-end',
   /**

@@ -12,6 +12,7 @@ import { connect } from '../engine/index.js';
 import { debug } from '../log.js';
 import { removeResources } from './cleanup.js';
 import { listResources } from './inventory.js';
+import { removableAtEnd } from './kept.js';
 import { Labels } from './labels.js';
 import type { WatchLine } from './reaper.js';
 import { touchLeasesOf } from './reuse-markers.js';
@@ -54,7 +55,8 @@ async function reapOne(line: WatchLine): Promise<number> {
   );
   let failures = 0;
   for (let pass = 0; pass <= SETTLE_MS.length; pass++) {
-    const resources = await listResources(engine, { session: line.session });
+    // Markers exist only when the run ended normally and kept slices: then those stay (kept.ts).
+    const resources = removableAtEnd(await listResources(engine, { session: line.session }));
     if (resources.length === 0 && pass > 0) break;
     // The run used its leased reused containers until it died: date their last use now.
     if (pass === 0)

@@ -154,8 +154,14 @@ async function handOff(active: Active): Promise<void> {
   try {
     const results = await Promise.allSettled(
       [...active.engines.values()].map(async (engine) => {
-        const containers = await engine.listContainers({ [Labels.session]: active.session.id });
-        await Promise.all(containers.map((c) => engine.removeContainer(c.Id, { volumes: true })));
+        const [containers, markers] = await Promise.all([
+          engine.listContainers({ [Labels.session]: active.session.id }),
+          engine.listVolumes({ [Labels.session]: active.session.id, [Labels.keptSlices]: true }),
+        ]);
+        // Containers holding kept slices stay (session/kept.ts); the reaper's pass spares them too.
+        const kept = new Set(markers.map((m) => m.Labels?.[Labels.keptContainer]));
+        const going = containers.filter((c) => !kept.has((c.Names?.[0] ?? '').replace(/^\//, '')));
+        await Promise.all(going.map((c) => engine.removeContainer(c.Id, { volumes: true })));
       }),
     );
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
@@ -286,7 +292,7 @@ function own(engine: Engine): Active {
     // ours waits for it, and its list calls stay out of the way of the run's first container start.
     // Unref'd: a process that ends sooner leaves the sweep to the next session.
     setTimeout(() => {
-      sweepDeadSessions(engine)
+      sweepDeadSessions(engine, undefined, cfg.reuseTtlMs)
         .then(() => sweepReused(engine, { ttlMs: cfg.reuseTtlMs }))
         .catch((error: unknown) => log('sweep failed: %s', (error as Error).message));
     }, SWEEP_DELAY_MS).unref();

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.js';
 import { debug } from '../log.js';
 import { removeResources } from './cleanup.js';
 import { groupBySession, listResources, type SessionGroup } from './inventory.js';
+import { keptUntilTtl } from './kept.js';
 import { type ProcessProbe, realProbe } from './owner.js';
 
 const log = debug('session');
@@ -25,8 +26,12 @@ export async function deadSessions(engine: Engine, probe: ProcessProbe = realPro
   return groupBySession(resources, { host: hostname(), probe }).filter((g) => g.state === 'dead');
 }
 
-export async function sweepDeadSessions(engine: Engine, probe: ProcessProbe = realProbe): Promise<SweepResult> {
-  const sessions = await deadSessions(engine, probe);
+/**
+ * Removes dead sessions' resources; a session that kept slices of failed tests (session/kept.ts)
+ * stays until its markers are older than `keptTtlMs` (the reuse TTL).
+ */
+export async function sweepDeadSessions(engine: Engine, probe: ProcessProbe = realProbe, keptTtlMs = 30 * 60_000): Promise<SweepResult> {
+  const sessions = (await deadSessions(engine, probe)).filter((s) => !keptUntilTtl(s.resources, keptTtlMs));
   const report = await removeResources(
     engine,
     sessions.flatMap((s) => s.resources),

@@ -6,9 +6,11 @@
  * jest constructs the environment with `new`; this constructor picks the base class for the project
  * (see environment/base.ts) and returns an instance of a berth subclass of it.
  */
+
+import { relative } from 'node:path';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
 import type { Circus } from '@jest/types';
-import { BRIDGE_KEY, type Bridge, type ErrorRequest } from '../bridge.js';
+import { BRIDGE_KEY, type Bridge, type BridgeGiveBack, type BridgeOutcome, type ErrorRequest } from '../bridge.js';
 import { readJestOptions } from '../config/options.js';
 import {
   type EnvironmentClass,
@@ -55,11 +57,13 @@ function berthSubclass(Base: EnvironmentClass): EnvironmentClass {
     #testRunning = false;
     /** Concurrent tests overlap, so "the test that is running" does not say whose slice it is. */
     #hasConcurrentTests = false;
-    readonly #atTestEnd: (() => Promise<void>)[] = [];
-    readonly #atFileEnd: (() => Promise<void>)[] = [];
+    readonly #atTestEnd: BridgeGiveBack[] = [];
+    readonly #atFileEnd: BridgeGiveBack[] = [];
+    readonly #testPath: string;
 
     constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
       super(config, context);
+      this.#testPath = context.testPath;
       const bridge: Bridge = {
         onTestEnd: (giveBack) => {
           if (!this.#testRunning) return false;
@@ -80,13 +84,17 @@ function berthSubclass(Base: EnvironmentClass): EnvironmentClass {
         this.#testRunning = true;
       } else if (event.name === 'test_done') {
         this.#testRunning = false;
+        const outcome: BridgeOutcome = { failed: event.test.errors.length > 0, test: testName(this.#testPath, event.test) };
+        const { failures, kept } = await giveBack(this.#atTestEnd.splice(0), 'the test', outcome);
         // A slice that cannot be given back fails the test that held it.
-        for (const error of await giveBack(this.#atTestEnd.splice(0), 'the test')) event.test.errors.push(error);
+        for (const error of failures) event.test.errors.push(error);
+        // What the run kept is named in the test's failure output, as one more entry under it.
+        if (kept.length > 0) event.test.errors.push(keptEntry(kept));
       }
     }
 
     override async teardown(): Promise<void> {
-      const failures = await giveBack(this.#atFileEnd.splice(0), 'the test file');
+      const { failures } = await giveBack(this.#atFileEnd.splice(0), 'the test file');
       await super.teardown();
       if (failures.length === 1) throw failures[0];
       if (failures.length > 1) throw new (loadCore().CleanupError)(`giving back ${failures.length} fresh slices failed`, failures);
@@ -94,25 +102,53 @@ function berthSubclass(Base: EnvironmentClass): EnvironmentClass {
   };
 }
 
+/** "path/to/file.test.ts > describe > test", as the other adapters name a test. */
+function testName(testPath: string, test: Circus.TestEntry): string {
+  const names = [test.name];
+  for (let block: Circus.DescribeBlock | undefined = test.parent; block && block.name !== 'ROOT_DESCRIBE_BLOCK'; block = block.parent) {
+    names.unshift(block.name);
+  }
+  return [relative(process.cwd(), testPath), ...names].join(' > ');
+}
+
+/** The kept slices as an entry of the test's errors: jest prints its stack, which is the note alone. */
+function keptEntry(kept: unknown[]): Error {
+  const note = loadCore().keptNote(kept as Parameters<ReturnType<typeof loadCore>['keptNote']>[0]);
+  const entry = new Error(note);
+  entry.name = 'BerthKept';
+  entry.stack = note;
+  return entry;
+}
+
 /** Runs every give-back at once, bounded: a broker that does not answer fails the test, it does not hang it. */
-async function giveBack(steps: (() => Promise<void>)[], owner: string): Promise<unknown[]> {
-  if (steps.length === 0) return [];
+async function giveBack(
+  steps: BridgeGiveBack[],
+  owner: string,
+  outcome?: BridgeOutcome,
+): Promise<{ failures: unknown[]; kept: unknown[] }> {
+  if (steps.length === 0) return { failures: [], kept: [] };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), GIVE_BACK_TIMEOUT_MS);
   });
-  const work = Promise.allSettled(steps.map((step) => step()));
-  const outcome = await Promise.race([work, deadline]);
+  const work = Promise.allSettled(steps.map((step) => step(outcome)));
+  const settled = await Promise.race([work, deadline]);
   clearTimeout(timer);
-  if (outcome === 'timeout') {
+  if (settled === 'timeout') {
     const core = loadCore();
-    return [
-      new core.BrokerError(`giving back the fresh slices of ${owner} took over ${GIVE_BACK_TIMEOUT_MS} ms`, {
-        hint: "the berth broker in jest's main process did not answer; is the run stopping?",
-      }),
-    ];
+    return {
+      failures: [
+        new core.BrokerError(`giving back the fresh slices of ${owner} took over ${GIVE_BACK_TIMEOUT_MS} ms`, {
+          hint: "the berth broker in jest's main process did not answer; is the run stopping?",
+        }),
+      ],
+      kept: [],
+    };
   }
-  return outcome.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  return {
+    failures: settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : [])),
+    kept: settled.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : [])),
+  };
 }
 
 export default BerthEnvironment as unknown as EnvironmentClass;

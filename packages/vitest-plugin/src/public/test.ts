@@ -13,12 +13,13 @@ import type {
   DatabaseDetails,
   DatabaseKind,
   Handoff,
+  KeptSlice,
   ServiceDetailsBase,
   ServiceKind,
   ServiceKinds,
   TestHelpers,
 } from '@berth/core/broker';
-import { ConfigError, createTestHelpers } from '@berth/core/broker';
+import { ConfigError, createTestHelpers, keptNote } from '@berth/core/broker';
 import type { MysqlDetails } from '@berth/core/mysql';
 import type { NatsDetails } from '@berth/core/nats';
 import type { PostgresDetails } from '@berth/core/postgres';
@@ -54,11 +55,42 @@ export function handoff(): Handoff {
   return provided;
 }
 
+/** What a finished test's context shows of it (vitest 4 and 5). */
+interface FinishedTask {
+  name: string;
+  fullName?: string;
+  result?: { state?: string; errors?: { message?: string }[] };
+}
+
+/** Kept slices by test, so a test with several gets one note naming them all. */
+const keptByTest = new WeakMap<FinishedTask, { slices: KeptSlice[]; base: string | undefined }>();
+
+/**
+ * Names what the run kept in the test's failure output: the note goes under the first error's
+ * message (the reporters print every error of a failed test; the result is sent to the main
+ * process after the onTestFinished hooks).
+ */
+function noteKept(task: FinishedTask, slice: KeptSlice): void {
+  const result = task.result;
+  if (!result) return;
+  result.errors ??= [];
+  if (result.errors.length === 0) result.errors.push({ message: '' });
+  const first = result.errors[0] as { message?: string };
+  const entry = keptByTest.get(task) ?? { slices: [], base: first.message };
+  keptByTest.set(task, entry);
+  entry.slices.push(slice);
+  first.message = `${entry.base ? `${entry.base}\n\n` : ''}${keptNote(entry.slices)}`;
+}
+
 const helpers = createTestHelpers({
   handoff,
   onTestEnd(giveBack) {
     try {
-      onTestFinished(giveBack);
+      onTestFinished(async (context) => {
+        const task = context.task as unknown as FinishedTask;
+        const slice = await giveBack({ failed: task.result?.state === 'fail', test: task.fullName ?? task.name });
+        if (slice) noteKept(task, slice);
+      });
       return true;
     } catch {
       // vitest throws when no test is running (top level, beforeAll).

@@ -34,7 +34,7 @@ export function mysql(options: MysqlOptions = {}): ServiceDefinition<MysqlDetail
           leased.delete(id);
         },
       };
-      return { details: started.details, isolation, stop: () => started.stop() };
+      return { details: started.details, isolation, stop: (options) => started.stop(options) };
     },
   };
 }

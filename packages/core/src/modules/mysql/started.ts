@@ -15,6 +15,7 @@ import {
   withDetails,
 } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { ServiceStopOptions } from '../../services/definition.js';
 import { IsolationPool, poolName } from '../../services/pool.js';
 import { MysqlAdmin } from './admin.js';
 import { cloneDatabase } from './clone.js';
@@ -102,8 +103,8 @@ export class StartedMysql implements AsyncDisposable {
   }
 
   /** Idempotent: fails pending fresh-database requests, closes berth's connections, removes the container. */
-  stop(): Promise<void> {
-    this.#stopped ??= this.#stop();
+  stop(options: ServiceStopOptions = {}): Promise<void> {
+    this.#stopped ??= this.#stop(options);
     return this.#stopped;
   }
 
@@ -111,7 +112,7 @@ export class StartedMysql implements AsyncDisposable {
     await this.stop();
   }
 
-  async #stop(): Promise<void> {
+  async #stop(options: ServiceStopOptions): Promise<void> {
     const steps: (() => Promise<void>)[] = [];
     if ('pool' in this.#databases) {
       const { pool, admin } = this.#databases;
@@ -120,7 +121,7 @@ export class StartedMysql implements AsyncDisposable {
         () => admin.close(),
       );
     }
-    steps.push(() => this.container.stop());
+    steps.push(() => this.container.stop({ leaveRunning: options.leaveRunning === true }));
     const errors: unknown[] = [];
     for (const step of steps) await step().catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw new CleanupError(`stopping mysql ${this.container.name} failed`, errors);

@@ -17,7 +17,7 @@ export function nats(options: NatsOptions = {}): ServiceDefinition<NatsDetails> 
     async start({ name, signal }): Promise<RunningService<NatsDetails>> {
       const started = await startResolved(resolved, { service: name, ...(signal ? { signal } : {}) });
       const leased = new Map<string, FreshNatsAccount>();
-      const running: RunningService<NatsDetails> = { details: started.details, stop: () => started.stop() };
+      const running: RunningService<NatsDetails> = { details: started.details, stop: (options) => started.stop(options) };
       if (resolved.accounts === 0) return running;
       const isolation: Isolation<NatsDetails> = {
         async acquire(signal?: AbortSignal): Promise<Lease<NatsDetails>> {

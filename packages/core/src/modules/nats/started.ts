@@ -8,6 +8,7 @@ import type { ContainerSpec } from '../../container/spec.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ModuleError } from '../../errors.js';
 import { debug, registerSecret } from '../../log.js';
+import type { ServiceStopOptions } from '../../services/definition.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { followPorts } from '../follow-ports.js';
@@ -105,11 +106,11 @@ export class StartedNats implements AsyncDisposable {
   }
 
   /** Idempotent: fails waiting requests, lets running recycles settle, removes the container. */
-  stop(): Promise<void> {
+  stop(options: ServiceStopOptions = {}): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
       await this.#pool.close(this.#stoppedError()).catch((error: unknown) => errors.push(error));
-      await this.container.stop().catch((error: unknown) => errors.push(error));
+      await this.container.stop({ leaveRunning: options.leaveRunning === true }).catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping nats ${this.container.name} failed`, errors);
     })();
     return this.#stopped;

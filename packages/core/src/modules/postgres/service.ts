@@ -32,7 +32,7 @@ export function postgres(options: PostgresOptions = {}): ServiceDefinition<Postg
           await fresh.release();
         },
       };
-      const running: RunningService<PostgresDetails> = { details: started.details, isolation, stop: () => started.stop() };
+      const running: RunningService<PostgresDetails> = { details: started.details, isolation, stop: (options) => started.stop(options) };
       const reuse = started.reuse;
       if (reuse) recordReuse(running, reuse);
       return running;

@@ -19,6 +19,7 @@ import {
   withDetails,
 } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { ServiceStopOptions } from '../../services/definition.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { AdminConnection } from './admin.js';
 import { POSTGRES_PORT, postgresSpec } from './container-spec.js';
@@ -148,8 +149,8 @@ export class StartedPostgres implements AsyncDisposable {
   }
 
   /** Idempotent: fails pending fresh-database requests, closes berth's connections, removes the container. */
-  stop(): Promise<void> {
-    this.#stopped ??= this.#stop();
+  stop(options: ServiceStopOptions = {}): Promise<void> {
+    this.#stopped ??= this.#stop(options);
     return this.#stopped;
   }
 
@@ -157,7 +158,7 @@ export class StartedPostgres implements AsyncDisposable {
     await this.stop();
   }
 
-  async #stop(): Promise<void> {
+  async #stop(options: ServiceStopOptions): Promise<void> {
     const steps: (() => Promise<void>)[] = [];
     if ('pool' in this.#databases) {
       const { pool, admin, state, shared } = this.#databases;
@@ -170,7 +171,7 @@ export class StartedPostgres implements AsyncDisposable {
       if (shared) steps.push(() => shared.close());
       steps.push(() => admin.close());
     }
-    steps.push(() => this.container.stop());
+    steps.push(() => this.container.stop({ leaveRunning: options.leaveRunning === true }));
     const errors: unknown[] = [];
     for (const step of steps) await step().catch((error: unknown) => errors.push(error));
     if (errors.length > 0) throw new CleanupError(`stopping postgres ${this.container.name} failed`, errors);

@@ -30,7 +30,7 @@ export function rabbitmq(options: RabbitmqOptions = {}): ServiceDefinition<Rabbi
           await fresh.release();
         },
       };
-      return { details: started.details, isolation, stop: () => started.stop() };
+      return { details: started.details, isolation, stop: (options) => started.stop(options) };
     },
   };
 }

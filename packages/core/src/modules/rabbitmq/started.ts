@@ -6,6 +6,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { AbortError, BerthError, CleanupError, ContainerNotRunningError, ModuleError, withDetails } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { ServiceStopOptions } from '../../services/definition.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { explainTimeout } from '../explain-timeout.js';
 import { followPorts } from '../follow-ports.js';
@@ -101,13 +102,13 @@ export class StartedRabbitmq implements AsyncDisposable {
    * Idempotent: fails pending requests, abandons vhost creates and deletes still running (they go
    * with the container), removes the container.
    */
-  stop(): Promise<void> {
+  stop(options: ServiceStopOptions = {}): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
       // Requests still waiting get the same error as those that come after stop().
       await this.#pool.close(this.#stoppedError()).catch((error: unknown) => errors.push(error));
       this.#admin.close();
-      await this.container.stop().catch((error: unknown) => errors.push(error));
+      await this.container.stop({ leaveRunning: options.leaveRunning === true }).catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping rabbitmq ${this.container.name} failed`, errors);
     })();
     return this.#stopped;

@@ -30,7 +30,7 @@ export function redis(options: RedisOptions = {}): ServiceDefinition<RedisDetail
           await fresh.release();
         },
       };
-      const running: RunningService<RedisDetails> = { details: started.details, isolation, stop: () => started.stop() };
+      const running: RunningService<RedisDetails> = { details: started.details, isolation, stop: (options) => started.stop(options) };
       // Under BERTH_REUSE the container may be an earlier run's: the run's first line says so.
       if (started.container.reuse) recordReuse(running, { container: started.container.reuse });
       return running;

@@ -6,6 +6,7 @@ import type { StartedContainer } from '../../container/handle.js';
 import { start } from '../../container/start.js';
 import { CleanupError, ContainerNotRunningError, ContainerStartError } from '../../errors.js';
 import { registerSecret } from '../../log.js';
+import type { ServiceStopOptions } from '../../services/definition.js';
 import { type IsolationPool, poolName } from '../../services/pool.js';
 import { followPorts } from '../follow-ports.js';
 import type { RestartGate } from '../restart-gate.js';
@@ -83,11 +84,11 @@ export class StartedRedis implements AsyncDisposable {
   }
 
   /** Idempotent: fails waiting requests and removes the container. */
-  stop(): Promise<void> {
+  stop(options: ServiceStopOptions = {}): Promise<void> {
     this.#stopped ??= (async () => {
       const errors: unknown[] = [];
       await this.#pool.close().catch((error: unknown) => errors.push(error));
-      await this.container.stop().catch((error: unknown) => errors.push(error));
+      await this.container.stop({ leaveRunning: options.leaveRunning === true }).catch((error: unknown) => errors.push(error));
       if (errors.length > 0) throw new CleanupError(`stopping redis ${this.container.name} failed`, errors);
     })();
     return this.#stopped;
