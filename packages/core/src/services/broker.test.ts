@@ -174,19 +174,29 @@ describe('broker', () => {
 
   it('aborts an acquisition when the client gives up, and gives back a slice that arrives late', async () => {
     let sawAbort = false;
+    let entered!: () => void;
+    const acquiring = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     const db = fakeService({
       acquire: async (signal) => {
-        signal?.addEventListener('abort', () => {
-          sawAbort = true;
-        });
-        // Ignores the signal on purpose: the broker must still give the late slice back.
-        await sleep(100);
+        entered();
+        // Does not reject on the signal, on purpose: the slice arrives after the client gave up, and
+        // the broker must still give it back. (Waiting for the abort, not a fixed time: on a loaded
+        // machine the client's hang-up may reach the broker after any fixed delay.)
+        await new Promise<void>((resolve) =>
+          signal?.addEventListener('abort', () => {
+            sawAbort = true;
+            resolve();
+          }),
+        );
       },
     });
     const { address } = await broker({ db: db.service });
     const controller = new AbortController();
     const pending = acquireLease(address, 'db', controller.signal);
-    await sleep(20);
+    // Abort once the broker is working on the request (an abort before it arrives never reaches it).
+    await acquiring;
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(AbortError);
     await expect.poll(() => db.released).toEqual(['slice-1']);
