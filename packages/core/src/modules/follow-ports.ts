@@ -19,14 +19,17 @@ export function followPorts<D>(container: StartedContainer, kind: string, state:
         gate.open();
         return;
       }
-      gate.break(
-        new ContainerNotRunningError(`${kind} container ${container.name} did not come back from restart()`, {
-          cause: error,
-          hint: 'stop() it and start a new one; the error above says why the restart failed',
-          details: { containerName: container.name, image: container.image },
-        }),
-      );
+      gate.break(notBackFromRestart(kind, container, error));
     },
   });
   return gate;
+}
+
+/** The error every later request of a module gets when its container did not come back from restart(). */
+export function notBackFromRestart(kind: string, container: StartedContainer, cause: unknown): ContainerNotRunningError {
+  return new ContainerNotRunningError(`${kind} container ${container.name} did not come back from restart()`, {
+    cause,
+    hint: 'stop() it and start a new one; the error above says why the restart failed',
+    details: { containerName: container.name, image: container.image },
+  });
 }

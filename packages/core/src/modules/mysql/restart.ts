@@ -7,7 +7,8 @@
  * and so does the restart. A container that does not come back fails later requests with that error.
  */
 import type { StartedContainer } from '../../container/handle.js';
-import { type BerthError, ContainerNotRunningError, ModuleError } from '../../errors.js';
+import { type BerthError, ModuleError } from '../../errors.js';
+import { notBackFromRestart } from '../follow-ports.js';
 import type { MysqlAdmin } from './admin.js';
 import { MYSQL_PORT } from './container-spec.js';
 import { type MysqlDetails, mysqlUrl } from './details.js';
@@ -28,11 +29,7 @@ export function followMysqlRestarts(
     before: () => admin.suspend(),
     after: async ({ error }) => {
       if (error !== undefined) {
-        const reason = new ContainerNotRunningError(`mysql container ${container.name} did not come back from restart()`, {
-          cause: error,
-          hint: 'stop() it and start a new one; the error above says why the restart failed',
-          details: { containerName: container.name, image: container.image },
-        });
+        const reason = notBackFromRestart('mysql', container, error);
         state.unusable ??= reason;
         admin.fail(reason);
         return;

@@ -13,8 +13,9 @@
  * - a container that does not come back fails every later request at once with that error.
  */
 import type { StartedContainer } from '../../container/handle.js';
-import { type BerthError, ContainerNotRunningError, ModuleError } from '../../errors.js';
+import { type BerthError, ModuleError } from '../../errors.js';
 import type { IsolationPool } from '../../services/pool.js';
+import { notBackFromRestart } from '../follow-ports.js';
 import type { AdminConnection } from './admin.js';
 import { POSTGRES_PORT } from './container-spec.js';
 import { type PostgresDetails, postgresUrl } from './details.js';
@@ -50,11 +51,7 @@ export function followRestarts(plan: RestartPlan): () => void {
     before: () => admin.suspend(),
     after: async ({ error }) => {
       if (error !== undefined) {
-        const reason = new ContainerNotRunningError(`postgres container ${container.name} did not come back from restart()`, {
-          cause: error,
-          hint: 'stop() it and start a new one; the error above says why the restart failed',
-          details: { containerName: container.name, image: container.image },
-        });
+        const reason = notBackFromRestart('postgres', container, error);
         state.unusable ??= reason;
         admin.fail(reason);
         return;
