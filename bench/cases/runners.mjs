@@ -24,7 +24,14 @@ const BUN = join(DIR, 'node_modules/.bin/bun');
 const DENO = join(DIR, 'node_modules/deno/deno');
 const VITEST_SUITE = fileURLToPath(new URL('../../test/e2e/fixtures/vitest-suites/', import.meta.url));
 
-/** Runs a command to its end (or until `until` shows in its output); resolves with the wall time. */
+/** How long one process may take to exit before it is killed and counted as an error. */
+const PROCESS_LIMIT_MS = 180_000;
+
+/**
+ * Runs a command to its end; resolves with the wall time (with `until`: the time that text showed in
+ * its output, once the process has exited). A process that has not exited after PROCESS_LIMIT_MS is
+ * killed and rejected, saying how long after `until` it was still running.
+ */
 function timedProcess(command, args, { cwd = DIR, env = {}, until } = {}) {
   return new Promise((resolve, reject) => {
     const began = performance.now();
@@ -39,9 +46,15 @@ function timedProcess(command, args, { cwd = DIR, env = {}, until } = {}) {
     };
     child.stdout.on('data', seen);
     child.stderr.on('data', seen);
+    const limit = setTimeout(() => child.kill('SIGKILL'), PROCESS_LIMIT_MS);
     child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`));
+    child.on('exit', (code, signal) => {
+      clearTimeout(limit);
+      const exitedAt = performance.now() - began;
+      if (signal === 'SIGKILL') {
+        const after = at === undefined ? '' : ` (${until} showed at ${Math.round(at)} ms)`;
+        reject(new Error(`${command} ${args.join(' ')} had not exited after ${Math.round(exitedAt)} ms${after}:\n${out.slice(-2000)}`));
+      } else if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${out.slice(-2000)}`));
       else resolve(until ? at : performance.now() - began);
     });
   });
@@ -74,6 +87,7 @@ export async function runnerCases(ctx) {
   for (let i = 0; i < n; i++) {
     for (const key of rotation(Object.keys(subjects), i)) {
       try {
+        ctx.progress(`runners: ${key} ${i + 1}/${n}`);
         const ms = await subjects[key]();
         addSample(overhead, key, key === 'run' ? 'berth run -- true' : 'startPostgres() + stop, plain script', i, ms);
       } catch (error) {
@@ -92,6 +106,7 @@ export async function runnerCases(ctx) {
     for (const key of rotation(Object.keys(engines), i)) {
       const [command, args] = engines[key];
       try {
+        ctx.progress(`runners: ${key} fresh start ${i + 1}/${n}`);
         addSample(runtimes, key, key, i, await timedProcess(command, args, { until: 'running' }));
       } catch (error) {
         runtimes.errors.push(`${key}: ${error.message.split('\n')[0]}`);
