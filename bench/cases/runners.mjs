@@ -30,9 +30,9 @@ const PROCESS_LIMIT_MS = 180_000;
 /**
  * Runs a command to its end; resolves with the wall time (with `until`: the time that text showed in
  * its output, once the process has exited). A process that has not exited after PROCESS_LIMIT_MS is
- * killed and rejected, saying how long after `until` it was still running.
+ * killed and rejected (`limitMs`), saying how long after `until` it was still running.
  */
-function timedProcess(command, args, { cwd = DIR, env = {}, until } = {}) {
+function timedProcess(command, args, { cwd = DIR, env = {}, until, limitMs = PROCESS_LIMIT_MS } = {}) {
   return new Promise((resolve, reject) => {
     const began = performance.now();
     const childEnv = { ...process.env, CI: 'true', ...env };
@@ -46,7 +46,7 @@ function timedProcess(command, args, { cwd = DIR, env = {}, until } = {}) {
     };
     child.stdout.on('data', seen);
     child.stderr.on('data', seen);
-    const limit = setTimeout(() => child.kill('SIGKILL'), PROCESS_LIMIT_MS);
+    const limit = setTimeout(() => child.kill('SIGKILL'), limitMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(limit);
@@ -107,7 +107,7 @@ export async function runnerCases(ctx) {
       const [command, args] = engines[key];
       try {
         ctx.progress(`runners: ${key} fresh start ${i + 1}/${n}`);
-        addSample(runtimes, key, key, i, await timedProcess(command, args, { until: 'running' }));
+        addSample(runtimes, key, key, i, await timedProcess(command, args, { until: 'running', limitMs: 60_000 }));
       } catch (error) {
         runtimes.errors.push(`${key}: ${error.message.split('\n')[0]}`);
       }
