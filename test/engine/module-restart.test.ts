@@ -4,9 +4,11 @@
 // restart came is made again. Before the fix, the next fresh database failed with
 // `ECONNREFUSED 127.0.0.1:<old port>`, and a restart during the background template broke every
 // later request (`Connection terminated unexpectedly`).
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startMysql } from '@berth/core/mysql';
 import { startNats } from '@berth/core/nats';
 import { startPostgres } from '@berth/core/postgres';
@@ -176,5 +178,22 @@ describe('redis, rabbitmq and nats take up the new ports too', () => {
     const { host, port, user, password } = account.details;
     const connection = await natsConnect({ servers: `${host}:${port}`, user, pass: password, reconnect: false });
     await connection.close();
+  });
+
+  it('nats: accounts released just before a restart come back, and a plain script waiting for them is not ended early', async () => {
+    // Released accounts are being recycled (grace period, new password, configuration reload) when
+    // the restart comes. Before the fix the script's wait for the last two accounts held nothing
+    // alive, so Node ended it mid-way with exit code 13 (3 of 3 runs of the script, 1 of 2 runs of this test).
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const key of ['BERTH_SESSION_ID', 'BERTH_SESSION_OWNER_PID', 'BERTH_SESSION_OWNER_START']) delete env[key];
+    const child = fileURLToPath(new URL('../support/nats-restart-child.mjs', import.meta.url));
+    const ran = await new Promise<{ code: number | null; output: string; pid: number }>((resolve) => {
+      const proc = execFile(process.execPath, [child, '5'], { env, timeout: budget(180_000) }, (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}`, pid: proc.pid as number });
+      });
+    });
+    expect(ran.code, ran.output).toBe(0);
+    expect(ran.output).toContain('ok {"rounds":5}');
+    expect(await labelled(`dev.berth.owner.pid=${ran.pid}`)).toEqual({ containers: [], networks: [], volumes: [] });
   });
 });

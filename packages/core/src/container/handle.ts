@@ -34,11 +34,14 @@ export interface StopOptions {
 
 /**
  * What a module built on a container does around its restart (postgres, mysql: reconnect on the new
- * host port). `before` runs before the engine restarts the container; `after` once it is ready
- * again, or with the error when it did not come back (then restart() rejects with that error).
+ * host port). `before` runs (and is awaited, in the order the listeners came) before the engine
+ * restarts the container: work the module has under way inside the container can finish there
+ * first (nats: a configuration file half written when the server starts again would lose accounts).
+ * `after` runs once it is ready again, or with the error when it did not come back (then restart()
+ * rejects with that error).
  */
 export interface RestartListener {
-  before(): void;
+  before(): void | Promise<void>;
   after(outcome: { error?: unknown }): Promise<void>;
 }
 
@@ -177,8 +180,8 @@ export class StartedContainer implements AsyncDisposable {
   async restart(options: { timeoutSeconds?: number; signal?: AbortSignal } = {}): Promise<void> {
     this.#assertNotStopped('restart');
     const listeners = [...this.#restartListeners];
-    for (const listener of listeners) listener.before();
     try {
+      for (const listener of listeners) await listener.before();
       this.#logs.close();
       await this.#engine.restartContainer(this.id, options.timeoutSeconds ?? 0, options.signal);
       const ready = await this.#readiness(this, options.signal);

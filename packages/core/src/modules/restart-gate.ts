@@ -16,6 +16,11 @@ export class RestartGate {
     return this.#epoch;
   }
 
+  /** A restart is under way: pass() would wait. */
+  get restarting(): boolean {
+    return this.#waiting !== undefined;
+  }
+
   /** Called before the container restarts: new work waits from now on. */
   close(): void {
     this.#epoch += 1;

@@ -161,7 +161,8 @@ export class IsolationPool<S> {
         done();
         reject(this.#timeoutError(performance.now() - began));
       }, scaledTimeout(this.#options.acquireTimeoutMs));
-      timer.unref?.();
+      // Ref'd: the caller awaits this; a script whose only pending work is this wait must not end
+      // silently (Node exits 13 with the request unsettled) before the slot or the timeout comes.
       const waiter: Waiter<S> = {
         resolve: (slot) => {
           done();

@@ -29,4 +29,21 @@ describe('ReloadWatch', () => {
     const timedOut = watch.until(1, AbortSignal.timeout(10));
     await expect(timedOut).rejects.toThrow('did not log "Reloaded server configuration" in time');
   });
+
+  it('a restart fails the waits still open, and a line seen later counts only for later reloads', async () => {
+    const watch = new ReloadWatch();
+    const cutOff = watch.until(1, new AbortController().signal);
+    watch.interrupt(new ModuleError('restarted'));
+    await expect(cutOff).rejects.toThrow('restarted');
+    // The reload made after the restart waits for a line of its own.
+    let done = false;
+    const next = watch.until(watch.completed + 1, new AbortController().signal).then(() => {
+      done = true;
+    });
+    await Promise.resolve();
+    expect(done).toBe(false);
+    watch.consume(line('[1] 2026/12/07 13:48:12.000000 [INF] Reloaded server configuration'));
+    await next;
+    expect(watch.completed).toBe(1);
+  });
 });

@@ -8,10 +8,18 @@
  * the clients that lost their authorization) and logs "Reloaded server configuration" when done.
  * A reload counts as finished at that line (`ReloadWatch`, fed by the container's log consumer);
  * handing an account on earlier could let its next holder connect between two steps and be cut off.
+ *
+ * Around `container.restart()` (restarted()): the file write and the signal are one step the
+ * restart waits for, and none begins while the container restarts, so the server never starts from
+ * a half-written file and no signal lands in its next run unannounced. A reload still waiting for
+ * its line then fails at once (the line, if the old run printed it, went with the old run's log
+ * stream; counting a later run's line for it would hand an account on early); the caller's restart
+ * gate runs the recycle again once the server is back.
  */
 import type { StartedContainer } from '../../container/handle.js';
 import { ModuleError } from '../../errors.js';
 import type { LogLine } from '../../wait/target.js';
+import type { RestartGate } from '../restart-gate.js';
 import { CONFIG_PATH } from './config-file.js';
 
 const RELOADED = /Reloaded server configuration/;
@@ -40,6 +48,11 @@ export class ReloadWatch {
   }
 
   /** Resolves when `target` reloads have completed. */
+  /** Fails every reload still waiting for its line (a restart cut them off). */
+  interrupt(error: unknown): void {
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
   until(target: number, signal: AbortSignal): Promise<void> {
     if (this.#completed >= target) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -69,15 +82,30 @@ export class ConfigReloader {
   readonly #render: () => string;
   readonly #watch: ReloadWatch;
   readonly #timeoutMs: number;
+  readonly #gate: RestartGate;
   #binary: string | undefined;
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
+  /** The file write and the signal of the reload under way (a restart waits for them). */
+  #writing: Promise<unknown> | undefined;
 
-  constructor(container: StartedContainer, render: () => string, watch: ReloadWatch, timeoutMs: number) {
+  constructor(container: StartedContainer, render: () => string, watch: ReloadWatch, timeoutMs: number, gate: RestartGate) {
     this.#container = container;
     this.#render = render;
     this.#watch = watch;
     this.#timeoutMs = timeoutMs;
+    this.#gate = gate;
+    container.onRestart({
+      before: async () => {
+        await this.#writing?.catch(() => undefined);
+        this.#watch.interrupt(
+          new ModuleError('the container restarted before nats-server confirmed the reload of its configuration', {
+            hint: 'the reload runs again once the server is back',
+          }),
+        );
+      },
+      after: async () => undefined,
+    });
   }
 
   /** Resolves once a reload that started after this call has finished. */
@@ -98,7 +126,29 @@ export class ConfigReloader {
   }
 
   async #once(): Promise<void> {
-    const signal = AbortSignal.timeout(this.#timeoutMs);
+    // A timer of our own, not AbortSignal.timeout: the wait must keep a plain script's event loop
+    // alive until it ends one way or the other (an unref'd timer let such a script exit, code 13).
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new ModuleError(`reloading the nats configuration took longer than ${this.#timeoutMs} ms`)),
+      this.#timeoutMs,
+    );
+    try {
+      // Not while the container restarts (checked again after the wait: another restart may begin).
+      while (this.#gate.restarting) await this.#gate.pass();
+      const writing = this.#write(timeout.signal);
+      this.#writing = writing;
+      const target = await writing.finally(() => {
+        if (this.#writing === writing) this.#writing = undefined;
+      });
+      await this.#watch.until(target, timeout.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Writes the file and signals the server; returns the completed-reload count that means done. */
+  async #write(signal: AbortSignal): Promise<number> {
     await this.#container.copyTo({ content: this.#render(), target: CONFIG_PATH, mode: 0o644 }, signal);
     const target = this.#watch.completed + 1;
     const candidates = this.#binary ? [this.#binary] : ['/nats-server', 'nats-server'];
@@ -109,8 +159,7 @@ export class ConfigReloader {
         .catch((error: unknown) => ({ exitCode: -1, stdout: '', stderr: error instanceof Error ? error.message : String(error) }));
       if (result.exitCode === 0) {
         this.#binary = binary;
-        await this.#watch.until(target, signal);
-        return;
+        return target;
       }
       failure = `${binary}: exit code ${result.exitCode}: ${`${result.stderr}${result.stdout}`.trim().slice(0, 200)}`;
     }

@@ -174,7 +174,7 @@ export async function startResolved(options: ResolvedNatsOptions, { signal, serv
         ...(options.monitoring ? { monitorUrl: `http://${container.address(MONITOR_PORT)}` } : {}),
       };
     });
-    const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs);
+    const reloader = new ConfigReloader(container, render, watch, options.requestTimeoutMs, gate);
     // Held while the container restarts, and run once more when a restart cut it off.
     const recycle = (index: number, stopping: AbortSignal): Promise<void> => gate.redo(() => recycleOnce(index, stopping));
     const recycleOnce = async (index: number, stopping: AbortSignal): Promise<void> => {
