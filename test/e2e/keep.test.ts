@@ -1,6 +1,7 @@
 /**
  * Keeping what a failing test used (`keep: 'failed'`, BERTH_KEEP), end to end: a fixture project
- * per runner (vitest, jest, mocha, node:test under `berth run`) whose failing test takes a fresh
+ * per runner (vitest, jest, mocha, node:test and Playwright under `berth run`, bun with `keep: 'all'`,
+ * since Bun's hooks cannot tell a failing test) whose failing test takes a fresh
  * postgres and mysql database, a redis database, a rabbitmq vhost and a nats account and writes into
  * the first three. Each run is a real runner process against the real engine; afterwards the test
  * follows the URLs the failure output printed (the data is still there, the vhost and the account
@@ -75,15 +76,21 @@ function keptUrls(output: string): Record<(typeof SERVICES)[number], string> {
   return urls;
 }
 
-/** Everything a kept run promises, from its output to `berth prune`. */
-async function expectKept(ran: Finished, testName: RegExp): Promise<void> {
+const RUN_LINE = /^berth: kept 5 slice\(s\) of 1 test\(s\); .* stay\(s\) running .*`berth prune` removes them/;
+
+/**
+ * Everything a kept run promises, from its output to `berth prune`. The run's line is the last one,
+ * except under bun, whose summary comes after its preload's last hook (`lastLine: false`).
+ */
+async function expectKept(ran: Finished, testName: RegExp, { lastLine = true } = {}): Promise<void> {
   expect(ran.code, ran.output).not.toBe(0);
   expect(ran.output).toMatch(/berth kept this test's 5 slices:/);
   const urls = keptUrls(ran.output);
 
   // The run's last line says what stays and how to remove it.
   const lines = ran.output.trimEnd().split('\n');
-  expect(lines.at(-1)).toMatch(/^berth: kept 5 slice\(s\) of 1 test\(s\); .* stay\(s\) running .*`berth prune` removes them/);
+  if (lastLine) expect(lines.at(-1)).toMatch(RUN_LINE);
+  else expect(lines.filter((line) => RUN_LINE.test(line))).toHaveLength(1);
 
   // The services holding them still run; nothing else of the run does.
   const running = await containersOwnedBy(ran.pid);
@@ -154,6 +161,35 @@ describe("keep: 'failed'", () => {
     );
     expect(ran.output).toMatch(/# fail 1\b/);
     await expectKept(ran, /fails: what it used is kept/);
+  });
+
+  test('Playwright under berth run: each kept slice is an attachment of its own under the failure', async () => {
+    const cli = join(fixtures, 'runners', 'node_modules', '@playwright', 'test', 'cli.js');
+    const ran = await run(
+      process.execPath,
+      [berthCli, 'run', '--', process.execPath, cli, 'test'],
+      join(fixtures, 'runners', 'keep-playwright'),
+      {
+        CI: undefined,
+        BERTH_KEEP: undefined,
+      },
+    );
+    expect(ran.output).toMatch(/1 failed/);
+    expect(ran.output).toMatch(/1 passed/);
+    // The reporter cuts a text attachment after 300 characters: one per slice keeps every URL whole.
+    for (const service of SERVICES) expect(ran.output).toMatch(new RegExp(`attachment #\\d+: berth kept ${service} \\(text/plain\\)`));
+    expect(ran.output).not.toMatch(/:\/\/\S*\.\.\.$/m);
+    await expectKept(ran, /kept\.spec\.mjs > keep > fails: what it used is kept/);
+  });
+});
+
+describe("keep: 'all'", () => {
+  test('bun (whose hooks cannot tell a failing test): the slices are kept and named on stderr', async () => {
+    const bun = join(fixtures, 'runners', 'node_modules', '.bin', 'bun');
+    const ran = await run(bun, ['test'], join(fixtures, 'runners', 'keep-bun'), { CI: undefined, BERTH_KEEP: undefined });
+    expect(ran.output).toMatch(/\b1 pass\b/);
+    expect(ran.output).toMatch(/\b1 fail\b/);
+    await expectKept(ran, /a runner that does not name its tests/, { lastLine: false });
   });
 });
 

@@ -16,7 +16,15 @@
  */
 import type { GiveBack, KeptSlice, RunClient, TestHelpers } from '@berth/core/broker';
 import { ConfigError, connectRun, createTestHelpers, keptNote } from '@berth/core/broker';
-import { test as base, type TestInfo } from '@playwright/test';
+import {
+  test as base,
+  type PlaywrightTestArgs,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerArgs,
+  type PlaywrightWorkerOptions,
+  type TestInfo,
+  type TestType,
+} from '@playwright/test';
 
 export type { AnyServiceDetails, RunClient, TestHelpers } from '@berth/core/broker';
 export { expect } from '@playwright/test';
@@ -44,7 +52,7 @@ export interface BerthWorkerFixtures {
  * when the test (or worker) that used the fixture ends. Same checks, errors and types as every
  * other adapter's helpers.
  */
-function scoped(berth: RunClient): { helpers: TestHelpers; done: (testInfo?: TestInfo) => Promise<void> } {
+function scoped(berth: RunClient): { helpers: TestHelpers; done: (testInfo?: TestInfo, kept?: KeptSlice[]) => Promise<void> } {
   const giveBacks: GiveBack[] = [];
   const perBlock = () => {
     throw new ConfigError('the use… helpers have no place in a Playwright fixture', {
@@ -62,23 +70,49 @@ function scoped(berth: RunClient): { helpers: TestHelpers; done: (testInfo?: Tes
   });
   return {
     helpers,
-    done: async (testInfo) => {
-      const outcome = testInfo && { failed: testInfo.status !== testInfo.expectedStatus, test: testInfo.titlePath.join(' > ') };
+    done: async (testInfo, kept) => {
+      const outcome = testInfo && { failed: testInfo.status !== testInfo.expectedStatus, test: testTitle(testInfo) };
       const results = await Promise.allSettled(giveBacks.splice(0).map((giveBack) => giveBack(outcome)));
       const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
-      const kept = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-      if (testInfo && kept.length > 0) await noteKept(testInfo, kept);
+      for (const result of results) if (result.status === 'fulfilled' && result.value) kept?.push(result.value);
     },
   };
 }
 
-/** Names what the run kept in the test's report: an attachment, which the reporters print under a failure. */
-async function noteKept(testInfo: TestInfo, kept: KeptSlice[]): Promise<void> {
-  await testInfo.attach('berth kept', { body: keptNote(kept), contentType: 'text/plain' });
+/** "kept.spec.ts > keep > fails" (Playwright's title path starts with the project's name, often empty). */
+function testTitle(testInfo: TestInfo): string {
+  return testInfo.titlePath.filter(Boolean).join(' > ');
 }
 
-export const test = base.extend<BerthTestFixtures, BerthWorkerFixtures>({
+/**
+ * Names what the run kept in the test's report. The reporters print a text attachment under the
+ * failure but cut it after 300 characters, so each slice gets one of its own (a URL is never cut),
+ * after one that says what they are; the whole note goes to the HTML report's first attachment too.
+ */
+async function noteKept(testInfo: TestInfo, kept: readonly KeptSlice[]): Promise<void> {
+  const note = keptNote(kept).split('\n');
+  const [header, ...rest] = note;
+  const footer = rest.pop() ?? '';
+  await testInfo.attach('berth kept', { body: `${header}\n${footer}`, contentType: 'text/plain' });
+  for (const [index, slice] of kept.entries()) {
+    await testInfo.attach(`berth kept ${slice.service}`, { body: rest[index] ?? slice.url, contentType: 'text/plain' });
+  }
+}
+
+/** Internal: what the test's fixtures kept, named in its report once they have all given back. */
+interface KeptCollector {
+  _berthKept: KeptSlice[];
+}
+
+const extended = base.extend<BerthTestFixtures & KeptCollector, BerthWorkerFixtures>({
+  // The fresh… fixtures depend on it, so it is torn down after all of them: one note per test.
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from its first parameter
+  _berthKept: async ({}, use, testInfo) => {
+    const kept: KeptSlice[] = [];
+    await use(kept);
+    if (kept.length > 0) await noteKept(testInfo, kept);
+  },
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from its first parameter
   berth: [async ({}, use) => use(connectRun()), { scope: 'worker' }],
   workerDatabase: [
@@ -97,19 +131,28 @@ export const test = base.extend<BerthTestFixtures, BerthWorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  freshDatabase: async ({ berth }, use, testInfo) => {
+  freshDatabase: async ({ berth, _berthKept }, use, testInfo) => {
     const { helpers, done } = scoped(berth);
     await use(helpers.freshDatabase);
-    await done(testInfo);
+    await done(testInfo, _berthKept);
   },
-  freshRedis: async ({ berth }, use, testInfo) => {
+  freshRedis: async ({ berth, _berthKept }, use, testInfo) => {
     const { helpers, done } = scoped(berth);
     await use(helpers.freshRedis);
-    await done(testInfo);
+    await done(testInfo, _berthKept);
   },
-  freshLease: async ({ berth }, use, testInfo) => {
+  freshLease: async ({ berth, _berthKept }, use, testInfo) => {
     const { helpers, done } = scoped(berth);
     await use(helpers.freshLease);
-    await done(testInfo);
+    await done(testInfo, _berthKept);
   },
 });
+
+/** Playwright's `test` with berth's fixtures (the internal collector left out of its type). */
+export const test: TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & BerthTestFixtures,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions & BerthWorkerFixtures
+> = extended as unknown as TestType<
+  PlaywrightTestArgs & PlaywrightTestOptions & BerthTestFixtures,
+  PlaywrightWorkerArgs & PlaywrightWorkerOptions & BerthWorkerFixtures
+>;
