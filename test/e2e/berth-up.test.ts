@@ -23,6 +23,9 @@ const cli = join(here, '..', '..', 'packages', 'core', 'dist', 'cli.js');
 const vitestCli = join(suites, 'node_modules', 'vitest', 'vitest.mjs');
 const pg = createRequire(join(suites, 'package.json'))('pg') as typeof import('pg');
 const run = promisify(execFile);
+// Where published ports are reached: the engine's address with a tcp DOCKER_HOST (the extra engines
+// of scripts/engines publish in their network namespace), loopback otherwise.
+const PORT_HOST = (/^tcp:\/\/([^:/]+)/.exec(process.env.DOCKER_HOST ?? '')?.[1] ?? '127.0.0.1').replaceAll('.', '\\.');
 
 interface Ran {
   code: number | null;
@@ -105,8 +108,8 @@ describe('berth up / berth down', () => {
     const envFile = join(scratch, '.env.berth');
     const up = await berth('up', '--dotenv', envFile);
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stdout).toMatch(/^# db +postgres:\/\/\S+@127\.0\.0\.1:\d+\/\S+$/m);
-    expect(up.stdout).toMatch(/^# cache +redis:\/\/127\.0\.0\.1:\d+\/\d+$/m);
+    expect(up.stdout).toMatch(new RegExp(`^# db +postgres://\\S+@${PORT_HOST}:\\d+/\\S+$`, 'm'));
+    expect(up.stdout).toMatch(new RegExp(`^# cache +redis://${PORT_HOST}:\\d+/\\d+$`, 'm'));
     expect(up.stderr).toContain('kept until `berth down`');
     // What a shell gets from eval "$(berth up)".
     const { stdout: evaluated } = await run('sh', ['-c', 'eval "$1"; printf "%s\\n%s" "$DATABASE_URL" "$REDIS_URL"', 'sh', up.stdout]);
