@@ -5,7 +5,7 @@
  * the config and nothing else, and `up --attach` streams prefixed logs and leaves nothing on Ctrl-C.
  * The fixture's services carry a label of their own, so no other test's reused containers mix in.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -228,6 +228,49 @@ describe('berth up / berth down', () => {
     expect(interrupted.output).toContain('removed 2 kept container(s)');
     expect(interrupted.leftAtExit).toEqual([]);
     expect(await leftovers()).toEqual([]);
+  });
+
+  test.each([
+    ['up --attach', ['up', '--attach']],
+    ['up', ['up']],
+  ])('Ctrl-C while %s is still starting the services: exits 130 and leaves nothing', async (_, args) => {
+    await berth('down');
+    const hashes = new Set<string>();
+    const interrupted = await interruptRun({
+      command: process.execPath,
+      args: [cli, ...args],
+      cwd: project,
+      env: cleanEnv(),
+      // Its first container exists (reused containers carry no owner pid, so `moment: 'starting'`
+      // cannot see them): the services are still starting. Their reuse identities are noted.
+      readyPattern: /(?!)/,
+      isReady: () => {
+        const found = execFileSync(
+          'docker',
+          ['ps', '-a', '--filter', 'label=e2e.fixture=berth-up', '--format', '{{.Label "dev.berth.reuse"}}'],
+          {
+            encoding: 'utf8',
+          },
+        );
+        for (const hash of found.split('\n').filter(Boolean)) hashes.add(hash);
+        return hashes.size > 0;
+      },
+      readyTimeoutMs: budget(180_000),
+      exitTimeoutMs: budget(60_000),
+    });
+    expect(interrupted.ready, interrupted.output).toBe(true);
+    expect(interrupted.code, interrupted.output).toBe(130);
+    expect(interrupted.output).not.toMatch(/^# db +postgres:\/\//m);
+    expect(interrupted.leftAtExit).toEqual([]);
+    // Reused containers outlive a session by design: none that this up made may stay, nor their
+    // last-use and ready markers (they stayed until the reuse TTL).
+    expect(await leftovers()).toEqual([]);
+    expect(hashes.size).toBeGreaterThan(0);
+    for (const hash of hashes) {
+      const markers = await docker('volume', 'ls', '-q', '--filter', `label=dev.berth.reuse.last-use=${hash}`);
+      const ready = await docker('volume', 'ls', '-q', '--filter', `label=dev.berth.reuse.ready=${hash}`);
+      expect([...markers, ...ready], `markers of ${hash}`).toEqual([]);
+    }
   });
 
   test('up --attach ends by itself when berth down removes its services elsewhere', async () => {

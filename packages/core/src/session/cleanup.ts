@@ -8,8 +8,7 @@ import { CleanupError } from '../errors.js';
 import { debug } from '../log.js';
 import { KIND_ORDER, listResources, type Resource } from './inventory.js';
 import { removableAtEnd } from './kept.js';
-import { Labels } from './labels.js';
-import { touchLeasesOf } from './reuse-markers.js';
+import { forgetReused, settleReuseMarkers } from './reuse-markers.js';
 
 const log = debug('session');
 
@@ -71,12 +70,11 @@ export function cleanupError(what: string, report: RemovalReport): CleanupError 
  */
 export async function removeSession(engine: Engine, sessionId: string): Promise<RemovalReport> {
   const resources = removableAtEnd(await listResources(engine, { session: sessionId }));
-  // Reused containers this session leased were in use until now: date their last use first.
-  await touchLeasesOf(
-    engine,
-    resources.filter((r) => r.kind === 'volume' && r.labels[Labels.reuseLease]),
-  );
+  // Reused containers this session leased were in use until now: date their last use first. Those
+  // it made and removes now take their markers with them.
+  const gone = await settleReuseMarkers(engine, resources);
   const report = await removeResources(engine, resources);
+  await forgetReused(engine, gone);
   log('session %s: removed %d resources, %d failures', sessionId, report.removed.length, report.failed.length);
   const error = cleanupError(`cleaning up session ${sessionId}`, report);
   if (error) throw error;

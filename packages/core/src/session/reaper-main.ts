@@ -13,9 +13,8 @@ import { debug } from '../log.js';
 import { removeResources } from './cleanup.js';
 import { listResources } from './inventory.js';
 import { removableAtEnd } from './kept.js';
-import { Labels } from './labels.js';
 import type { WatchLine } from './reaper.js';
-import { touchLeasesOf } from './reuse-markers.js';
+import { forgetReused, settleReuseMarkers } from './reuse-markers.js';
 
 const log = debug('reaper');
 const SETTLE_MS = [1000, 2000, 4000];
@@ -58,13 +57,11 @@ async function reapOne(line: WatchLine): Promise<number> {
     // Markers exist only when the run ended normally and kept slices: then those stay (kept.ts).
     const resources = removableAtEnd(await listResources(engine, { session: line.session }));
     if (resources.length === 0 && pass > 0) break;
-    // The run used its leased reused containers until it died: date their last use now.
-    if (pass === 0)
-      await touchLeasesOf(
-        engine,
-        resources.filter((r) => r.kind === 'volume' && r.labels[Labels.reuseLease]),
-      );
+    // The run used its leased reused containers until it died: date their last use now. Those it
+    // made and never handed over go with their markers.
+    const gone = await settleReuseMarkers(engine, resources);
     const report = await removeResources(engine, resources);
+    await forgetReused(engine, gone);
     failures = report.failed.length;
     log('session %s pass %d: removed %d, failed %d', line.session, pass, report.removed.length, failures);
     for (const f of report.failed) log('  %s %s: %s', f.resource.kind, f.resource.name, (f.error as Error).message);

@@ -63,6 +63,41 @@ export async function touchLeasesOf(engine: Engine, leases: readonly { labels: R
   for (const r of results) if (r.status === 'rejected') log('could not date the last use: %s', String(r.reason));
 }
 
+/**
+ * Before a session's resources go: the reused containers it leased that stay were in use until now
+ * (their last-use markers are dated now, touchLeasesOf). Those that go with the session, or are
+ * already gone (a start cut off by Ctrl-C or a failed wait removes the container it was making),
+ * are gone for good: their hashes are returned for forgetReused, and their leases date nothing.
+ */
+export async function settleReuseMarkers(
+  engine: Engine,
+  resources: readonly { kind: string; labels: Record<string, string> }[],
+): Promise<Set<string>> {
+  const leases = resources.filter((r) => r.kind === 'volume' && r.labels[Labels.reuseLease]);
+  const removing = new Set(
+    resources.flatMap((r) => (r.kind === 'container' && r.labels[Labels.reuse] ? [r.labels[Labels.reuse] as string] : [])),
+  );
+  const leased = new Set(leases.map((l) => l.labels[Labels.reuseLease] as string));
+  const existing =
+    leased.size === 0
+      ? new Set<string>()
+      : new Set((await engine.listContainers({ [Labels.reuse]: true })).map((c) => c.Labels?.[Labels.reuse]).filter(Boolean) as string[]);
+  const gone = new Set([...removing, ...[...leased].filter((hash) => !existing.has(hash))]);
+  await touchLeasesOf(
+    engine,
+    leases.filter((l) => !gone.has(l.labels[Labels.reuseLease] as string)),
+  );
+  return gone;
+}
+
+/** The last-use and ready markers of reused containers that are gone (they would wait for the TTL with nothing to mark). */
+export async function forgetReused(engine: Engine, hashes: ReadonlySet<string>): Promise<void> {
+  const results = await Promise.allSettled(
+    [...hashes].flatMap((hash) => [engine.removeVolume(lastUseName(hash)), engine.removeVolume(readyName(hash))]),
+  );
+  for (const r of results) if (r.status === 'rejected') log('could not remove a reuse marker: %s', String(r.reason));
+}
+
 export function readyName(hash: string): string {
   return `berth-reuse-ready-${hash.slice(0, 16)}`;
 }
