@@ -9,7 +9,7 @@
  * A reload counts as finished at that line (`ReloadWatch`, fed by the container's log consumer);
  * handing an account on earlier could let its next holder connect between two steps and be cut off.
  *
- * Around `container.restart()` (restarted()): the file write and the signal are one step the
+ * Around `container.restart()`: the file write and the signal are one step the
  * restart waits for, and none begins while the container restarts, so the server never starts from
  * a half-written file and no signal lands in its next run unannounced. A reload still waiting for
  * its line then fails at once (the line, if the old run printed it, went with the old run's log
@@ -47,12 +47,12 @@ export class ReloadWatch {
     return this.#completed;
   }
 
-  /** Resolves when `target` reloads have completed. */
   /** Fails every reload still waiting for its line (a restart cut them off). */
   interrupt(error: unknown): void {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
   }
 
+  /** Resolves when `target` reloads have completed. */
   until(target: number, signal: AbortSignal): Promise<void> {
     if (this.#completed >= target) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -126,6 +126,8 @@ export class ConfigReloader {
   }
 
   async #once(): Promise<void> {
+    // Not while the container restarts (checked again after the wait: another restart may begin).
+    while (this.#gate.restarting) await this.#gate.pass();
     // A timer of our own, not AbortSignal.timeout: the wait must keep a plain script's event loop
     // alive until it ends one way or the other (an unref'd timer let such a script exit, code 13).
     const timeout = new AbortController();
@@ -134,8 +136,6 @@ export class ConfigReloader {
       this.#timeoutMs,
     );
     try {
-      // Not while the container restarts (checked again after the wait: another restart may begin).
-      while (this.#gate.restarting) await this.#gate.pass();
       const writing = this.#write(timeout.signal);
       this.#writing = writing;
       const target = await writing.finally(() => {
