@@ -283,7 +283,7 @@ export function makeReadiness(
     const watch = new AbortController();
     const exited = engine.waitForExit(info.Id, watch.signal).then(
       async (exitCode) => {
-        const [state] = await Promise.all([engine.inspectContainer(info.Id), hub.drained(1000)]);
+        const [state] = await Promise.all([engine.inspectContainer(info.Id), hub.drained(scaledTimeout(1000, config()))]);
         return { exitCode, oomKilled: state?.State.OOMKilled ?? false };
       },
       () => new Promise<never>(() => undefined),

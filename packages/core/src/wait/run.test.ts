@@ -88,6 +88,25 @@ describe('runWait', () => {
     expect(error.details.logTail).toEqual(['panic: late last words']);
   });
 
+  it('a strategy that fails because the container exited under it (its ports gone) reports the exit', async () => {
+    // Under load the strategy's next look came before the engine's exit notice: the published port
+    // had vanished with the container, and the error said PortNotExposedError instead of the exit.
+    const target = new FakeTarget();
+    target.setState({ status: 'exited', running: false, exitCode: 1 });
+    const exited = sleep(30).then(() => ({ exitCode: 1, oomKilled: false }));
+    const lookAtPort: WaitStrategy = { description: 'port 8222', wait: async (t) => void t.mappedPort(8222) };
+    const error = (await waitFor(lookAtPort, target, { timeoutMs: 5000, exited }).catch((e: unknown) => e)) as ContainerExitedError;
+    expect(error).toBeInstanceOf(ContainerExitedError);
+    expect(error.summary).toBe('container exited with code 1 while waiting for port 8222');
+  });
+
+  it('a strategy that fails while the container runs keeps its own error', async () => {
+    const lookAtPort: WaitStrategy = { description: 'port 8222', wait: async (t) => void t.mappedPort(8222) };
+    const error = await waitFor(lookAtPort, new FakeTarget(), { timeoutMs: 5000, exited: new Promise(() => {}) }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(ContainerExitedError);
+    expect(String(error)).toContain('port 8222/tcp is not published');
+  });
+
   it('reports an OOM kill', async () => {
     const target = new FakeTarget();
     target.exit(137, true);

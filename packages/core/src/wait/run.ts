@@ -98,8 +98,15 @@ export async function runWait(strategy: WaitStrategy, target: WaitTarget, option
     await raceSignal(controller.signal, strategy.wait(target, context));
     log(`ready after ${Math.round(performance.now() - started)} ms: ${strategy.description}`);
   } catch (error) {
+    // A strategy that failed because the container exited under it (its published ports vanish
+    // with it: PortNotExposedError) reports the exit, as it would had the exit been seen first:
+    // under load the strategy's next look can come before the engine's exit notice.
+    if (!stop && !strategy.expectsExit && options.exited && !(error instanceof ContainerExitedError)) {
+      const info = await exitedMeanwhile(target, options.exited, started + timeoutMs);
+      if (info) halt({ kind: 'exit', info });
+    }
     // A container that exits right after printing why has often not delivered those lines yet.
-    if (stop?.kind === 'exit' || error instanceof ContainerExitedError) await drainLogs(target);
+    if (stop?.kind === 'exit' || error instanceof ContainerExitedError) await drainLogs(target, scaledTimeout(500, options.config));
     throw stop ? stopError(stop, strategy, timeoutMs, attempts, base()) : strategyError(error, strategy, base());
   } finally {
     cancelTimer();
@@ -108,10 +115,29 @@ export async function runWait(strategy: WaitStrategy, target: WaitTarget, option
 }
 
 /**
+ * The exit of a container that is no longer running, once the engine reports it (by `deadline` at
+ * the latest); undefined when it still runs or its state cannot be read.
+ */
+async function exitedMeanwhile(target: WaitTarget, exited: Promise<ExitInfo>, deadline: number): Promise<ExitInfo | undefined> {
+  const remaining = Math.max(0, deadline - performance.now());
+  const state = await target.inspect(AbortSignal.timeout(Math.max(1, Math.ceil(remaining)))).catch(() => undefined);
+  if (!state || state.running) return undefined;
+  let cancel = () => {};
+  const late = new Promise<undefined>((resolve) => {
+    cancel = after(Math.max(0, deadline - performance.now()), () => resolve(undefined));
+  });
+  try {
+    return await Promise.race([exited, late]);
+  } finally {
+    cancel();
+  }
+}
+
+/**
  * Follows the log stream of a stopped container until it ends (at most `ms`), so the log tail in the
  * error holds the container's last words.
  */
-async function drainLogs(target: WaitTarget, ms = 500): Promise<void> {
+async function drainLogs(target: WaitTarget, ms: number): Promise<void> {
   const limit = new AbortController();
   const cancel = after(ms, () => limit.abort());
   try {
