@@ -121,7 +121,7 @@ export async function runWait(strategy: WaitStrategy, target: WaitTarget, option
 async function exitedMeanwhile(target: WaitTarget, exited: Promise<ExitInfo>, deadline: number): Promise<ExitInfo | undefined> {
   const remaining = Math.max(0, deadline - performance.now());
   const state = await target.inspect(AbortSignal.timeout(Math.max(1, Math.ceil(remaining)))).catch(() => undefined);
-  if (!state || state.running) return undefined;
+  if (!state || (state.status !== 'exited' && state.status !== 'dead')) return undefined;
   let cancel = () => {};
   const late = new Promise<undefined>((resolve) => {
     cancel = after(Math.max(0, deadline - performance.now()), () => resolve(undefined));
