@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, expect, test } from 'vitest';
+import type { ChromeTrace } from '../../packages/core/src/trace/chrome.js';
 import { budget } from '../support/budget.js';
 import { type Finished, runChild } from './support/child.js';
 import { leftovers, leftoversOf, OWNER_PID_LABEL, removeLeftovers } from './support/docker.js';
@@ -24,17 +25,6 @@ const berthCli = join(root, 'packages/core/dist/cli.js');
 /** Where CI keeps what this test makes (docs/tracing.md); BERTH_ARTIFACTS moves it. */
 const artifacts = join(process.env.BERTH_ARTIFACTS ?? join(root, 'artifacts'), 'trace');
 const work = mkdtempSync(join(tmpdir(), 'berth-trace-e2e-'));
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  cat?: string;
-  ts?: number;
-  dur?: number;
-  args?: Record<string, unknown>;
-}
 
 const started: Record<string, string>[] = [];
 
@@ -62,7 +52,7 @@ test('BERTH_TRACE: a vitest run writes its timeline, berth report renders it in 
   expect(result.output).toContain(`berth: trace written to ${tracePath}`);
   expect(await leftoversOf(result.pid)).toEqual([]);
 
-  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[]; displayTimeUnit: string };
+  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as ChromeTrace;
   expect(trace.displayTimeUnit).toBe('ms');
   const threads = trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name');
   const complete = trace.traceEvents.filter((e) => e.ph === 'X');
@@ -121,7 +111,7 @@ test("a worker's own spans (a container a test starts) reach the trace with its 
   const tracePath = join(work, 'traced.json');
   const result = await run('traced', { CI: '1', BERTH_TRACE: tracePath });
   expect(result.code, result.output).toBe(0);
-  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] };
+  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as ChromeTrace;
   const complete = trace.traceEvents.filter((e) => e.ph === 'X');
   const lease = complete.find((e) => e.name === 'lease cache');
   const track = lease?.args?.track as string;
