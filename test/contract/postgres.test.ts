@@ -9,7 +9,7 @@ import { type StartedPostgres, startPostgres } from '@berth/core/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budget } from '../support/budget.js';
-import { containerEnv, contractImage, expectHealthy, expectNothingLeft, imageHealthcheck, scriptFolder } from './support.js';
+import { containerEnv, contractImage, databaseSliceChecks, expectHealthy, imageHealthcheck, scriptFolder } from './support.js';
 
 const image = contractImage('postgres');
 const user = 'contract_user';
@@ -109,26 +109,5 @@ describe(`postgres contract: ${image}`, () => {
     await expectHealthy(db.container);
   });
 
-  it('fresh databases: apart from each other and the main one, each with what the init scripts made', async () => {
-    await using a = await db.freshDatabase();
-    await using b = await db.freshDatabase();
-    expect(a.name).not.toBe(b.name);
-    for (const table of ['from_sql', 'from_sql_gz', 'from_exec_sh']) expect(await exists(a.url, table)).toBe(true);
-    await query(a.url, 'INSERT INTO from_sql VALUES (2)');
-    expect(await query(b.url, 'SELECT n FROM from_sql ORDER BY n')).toEqual([{ n: 1 }]);
-    expect(await query(db.url, 'SELECT n FROM from_sql ORDER BY n')).toEqual([{ n: 1 }]);
-  });
-
-  it('restart: ready again on the initialised data (scripts not run again), new port taken up, fresh databases after it', async () => {
-    await db.container.restart();
-    expect(db.details.port).toBe(db.container.mappedPort(5432));
-    expect(await query(db.url, 'SELECT n FROM from_sql ORDER BY n')).toEqual([{ n: 1 }]);
-    await using fresh = await db.freshDatabase();
-    expect(await exists(fresh.url, 'from_exec_sh')).toBe(true);
-  });
-
-  it('cleanup: stop() leaves no container, network or volume of the session', async () => {
-    await db.stop();
-    await expectNothingLeft();
-  });
+  databaseSliceChecks(() => db, 5432, query, exists);
 });

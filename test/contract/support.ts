@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedContainer } from '@berth/core';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { poll } from '../support/budget.js';
 import { labelled } from '../support/docker.js';
 
@@ -55,4 +55,51 @@ export async function expectHealthy(container: StartedContainer): Promise<void> 
 /** Nothing labelled with this process's session is left: containers, networks, volumes. */
 export async function expectNothingLeft(): Promise<void> {
   expect(await labelled(`dev.berth.session=${process.env.BERTH_SESSION_ID}`)).toEqual({ containers: [], networks: [], volumes: [] });
+}
+
+/** What the database contracts (postgres, mysql) need of a started module. */
+interface DatabaseModule {
+  readonly url: string;
+  readonly details: { port: number };
+  readonly container: StartedContainer;
+  freshDatabase(): Promise<{ name: string; url: string } & AsyncDisposable>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The checks the postgres and mysql contracts share, after their own: fresh databases apart from
+ * each other and from the main one, each holding what the init scripts made; restart on the
+ * initialised data (the scripts do not run again) with the new port taken up; cleanup. The init
+ * scripts made tables from_sql (one row, n = 1), from_sql_gz and from_exec_sh.
+ */
+export function databaseSliceChecks(
+  module: () => DatabaseModule,
+  port: number,
+  query: (url: string, sql: string) => Promise<Record<string, unknown>[]>,
+  exists: (url: string, table: string) => Promise<boolean>,
+): void {
+  it('fresh databases: apart from each other and the main one, each with what the init scripts made', async () => {
+    const db = module();
+    await using a = await db.freshDatabase();
+    await using b = await db.freshDatabase();
+    expect(a.name).not.toBe(b.name);
+    for (const table of ['from_sql', 'from_sql_gz', 'from_exec_sh']) expect(await exists(a.url, table)).toBe(true);
+    await query(a.url, 'INSERT INTO from_sql VALUES (2)');
+    expect(await query(b.url, 'SELECT n FROM from_sql ORDER BY n')).toEqual([{ n: 1 }]);
+    expect(await query(db.url, 'SELECT n FROM from_sql ORDER BY n')).toEqual([{ n: 1 }]);
+  });
+
+  it('restart: ready again on the initialised data (scripts not run again), new port taken up, fresh databases after it', async () => {
+    const db = module();
+    await db.container.restart();
+    expect(db.details.port).toBe(db.container.mappedPort(port));
+    expect(await query(db.url, 'SELECT n FROM from_sql ORDER BY n')).toEqual([{ n: 1 }]);
+    await using fresh = await db.freshDatabase();
+    expect(await exists(fresh.url, 'from_exec_sh')).toBe(true);
+  });
+
+  it('cleanup: stop() leaves no container, network or volume of the session', async () => {
+    await module().stop();
+    await expectNothingLeft();
+  });
 }
